@@ -1,0 +1,76 @@
+#include "engine/blob_ledger.hpp"
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
+#include <algorithm>
+
+namespace regmigrate::engine {
+
+namespace asio = boost::asio;
+
+std::string BlobLedger::key(const std::string& registry, const std::string& digest) {
+    return registry + '\n' + digest;
+}
+
+BlobLedger::Decision BlobLedger::claim(const std::string& registry, const std::string& digest,
+                                       const std::string& repo) {
+    std::lock_guard lock(mutex_);
+    Entry& entry = entries_[key(registry, digest)];
+    if (std::find(entry.repos.begin(), entry.repos.end(), repo) != entry.repos.end()) {
+        return {Action::present, {}};
+    }
+    const bool can_mount = !no_mount_registries_.contains(registry);
+    if (!entry.repos.empty() && can_mount) return {Action::mount, entry.repos.front()};
+    if (entry.in_flight) return {Action::wait, {}};
+    entry.in_flight = true;
+    return {Action::upload, {}};
+}
+
+asio::awaitable<BlobLedger::Decision> BlobLedger::acquire(const std::string& registry,
+                                                          const std::string& digest,
+                                                          const std::string& repo) {
+    // Polling keeps the ledger free of cross-thread wake-up plumbing; the wait is bounded by
+    // the copier's own transfer timeouts, after which the blob is abandoned or finished.
+    asio::steady_timer timer(co_await asio::this_coro::executor);
+    for (;;) {
+        auto decision = claim(registry, digest, repo);
+        if (decision.action != Action::wait) co_return decision;
+        timer.expires_after(ledger_poll_interval);
+        co_await timer.async_wait(asio::as_tuple(asio::use_awaitable));
+    }
+}
+
+void BlobLedger::finished(const std::string& registry, const std::string& digest,
+                          const std::string& repo) {
+    std::lock_guard lock(mutex_);
+    Entry& entry = entries_[key(registry, digest)];
+    entry.in_flight = false;
+    if (std::find(entry.repos.begin(), entry.repos.end(), repo) == entry.repos.end()) {
+        entry.repos.push_back(repo);
+    }
+}
+
+void BlobLedger::abandoned(const std::string& registry, const std::string& digest) {
+    std::lock_guard lock(mutex_);
+    entries_[key(registry, digest)].in_flight = false;
+}
+
+void BlobLedger::refuse_mounts(const std::string& registry) {
+    std::lock_guard lock(mutex_);
+    no_mount_registries_.insert(registry);
+}
+
+bool BlobLedger::mounts_refused(const std::string& registry) const {
+    std::lock_guard lock(mutex_);
+    return no_mount_registries_.contains(registry);
+}
+
+std::size_t BlobLedger::known_blobs() const {
+    std::lock_guard lock(mutex_);
+    return entries_.size();
+}
+
+}  // namespace regmigrate::engine

@@ -1,0 +1,62 @@
+// Which blobs each destination registry already holds, in which repositories, and which
+// are being copied right now. It is what makes a blob cross the network at most once per
+// destination registry in a run: later repositories mount it, concurrent ones wait.
+#pragma once
+
+#include <boost/asio/awaitable.hpp>
+
+#include <chrono>
+#include <mutex>
+#include <set>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+namespace regmigrate::engine {
+
+class BlobLedger {
+public:
+    enum class Action {
+        upload,   // nobody has it: this caller copies it (and must report finished/abandoned)
+        mount,    // another repository of the registry has it: mount from `from_repo`
+        present,  // this repository already has it
+        wait,     // another caller is copying it now
+    };
+    struct Decision {
+        Action action;
+        std::string from_repo;
+    };
+
+    // Thread-safe, never blocks: decides for one blob going into registry/repo.
+    Decision claim(const std::string& registry, const std::string& digest, const std::string& repo);
+    // Like claim(), but waits (polling) while another caller copies the blob: single flight.
+    boost::asio::awaitable<Decision> acquire(const std::string& registry, const std::string& digest,
+                                             const std::string& repo);
+
+    // The blob now exists in repo (uploaded, mounted, or found there).
+    void finished(const std::string& registry, const std::string& digest, const std::string& repo);
+    // The upload this caller claimed failed; the next claim will upload.
+    void abandoned(const std::string& registry, const std::string& digest);
+
+    // A registry that answered a mount with 202 does not mount: upload there instead.
+    void refuse_mounts(const std::string& registry);
+    bool mounts_refused(const std::string& registry) const;
+
+    std::size_t known_blobs() const;
+
+private:
+    struct Entry {
+        bool in_flight = false;
+        std::vector<std::string> repos;  // where the blob is known to exist
+    };
+    static std::string key(const std::string& registry, const std::string& digest);
+
+    mutable std::mutex mutex_;
+    std::unordered_map<std::string, Entry> entries_;
+    std::set<std::string> no_mount_registries_;
+};
+
+// How often a waiter looks again at a blob another caller is copying.
+inline constexpr std::chrono::milliseconds ledger_poll_interval{20};
+
+}  // namespace regmigrate::engine

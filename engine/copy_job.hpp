@@ -1,0 +1,28 @@
+// `regmigrate copy`: one tag, one digest, or every tag of a repository, with --jobs images
+// in flight at once.
+#pragma once
+
+#include "engine/image_copier.hpp"
+#include "engine/registry_side.hpp"
+#include "engine/run_report.hpp"
+#include "registry/reference.hpp"
+
+namespace regmigrate::engine {
+
+struct CopyJob {
+    registry::Reference source;       // no tag and no digest: every tag
+    registry::Reference destination;  // no tag: the source's tag (or digest)
+    RegistrySide source_side;
+    RegistrySide destination_side;
+    std::size_t jobs = 8;
+    CopyOptions copy;
+};
+
+// Checks the combination before anything runs (usage errors: exit 2).
+Expected<void> validate(const CopyJob& job);
+
+// Runs the job to completion on its own event loop. Per-image failures are records in the
+// report; the error return is for failures before any image could start (listing, auth).
+Expected<RunReport> run_copy(const CopyJob& job, metrics::Metrics& metrics);
+
+}  // namespace regmigrate::engine

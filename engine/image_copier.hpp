@@ -1,0 +1,59 @@
+// Copies one image (a manifest, or an index with its children) from a source repository to
+// a destination repository: blobs first, streamed and verified, then the manifest bytes
+// exactly as read, so the destination serves the same digests.
+#pragma once
+
+#include "engine/blob_ledger.hpp"
+#include "metrics/metrics.hpp"
+#include "registry/registry_client.hpp"
+
+#include <optional>
+#include <string>
+
+namespace regmigrate::engine {
+
+struct Endpoint {
+    registry::RegistryClient* client;
+    std::string repository;
+};
+
+struct CopyOptions {
+    // "os/arch[/variant]": copy only this platform of an index, pushed as the tag itself.
+    std::optional<std::string> platform;
+    // Source and destination are one registry: mount blobs straight from the source repo.
+    bool same_registry = false;
+};
+
+class ImageCopier {
+public:
+    ImageCopier(BlobLedger& ledger, metrics::Metrics& metrics, CopyOptions options);
+
+    // Copies source:reference to destination:target (a tag, or the digest when empty).
+    // Returns the digest pushed.
+    boost::asio::awaitable<Expected<std::string>> copy(const Endpoint& source,
+                                                       std::string reference,
+                                                       const Endpoint& destination,
+                                                       std::string target);
+
+private:
+    boost::asio::awaitable<Expected<std::string>> copy_manifest(const Endpoint& source,
+                                                                const std::string& reference,
+                                                                const Endpoint& destination,
+                                                                const std::string& target);
+    boost::asio::awaitable<Expected<void>> copy_blob(const Endpoint& source,
+                                                     const Endpoint& destination,
+                                                     const registry::Descriptor& blob);
+    boost::asio::awaitable<Expected<void>> transfer_blob(
+        const Endpoint& source, const Endpoint& destination, const std::string& digest,
+        std::uint64_t size, std::optional<registry::UploadSession> session);
+    boost::asio::awaitable<Expected<bool>> try_mount(const Endpoint& destination,
+                                                     const std::string& digest,
+                                                     const std::string& from_repo,
+                                                     std::optional<registry::UploadSession>& session);
+
+    BlobLedger& ledger_;
+    metrics::Metrics& metrics_;
+    CopyOptions options_;
+};
+
+}  // namespace regmigrate::engine

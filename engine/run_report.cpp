@@ -1,0 +1,55 @@
+#include "engine/run_report.hpp"
+
+#include <boost/json.hpp>
+
+#include <algorithm>
+#include <cstdio>
+#include <fstream>
+
+namespace regmigrate::engine {
+
+namespace json = boost::json;
+
+std::size_t RunReport::count(std::string_view status) const {
+    return static_cast<std::size_t>(std::count_if(
+        images.begin(), images.end(), [&](const ImageRecord& r) { return r.status == status; }));
+}
+
+std::string RunReport::to_json() const {
+    json::object summary;
+    summary["images_copied"] = count("copied");
+    summary["images_skipped"] = count("skipped");
+    summary["images_failed"] = count("failed");
+    summary["blobs_uploaded"] = totals.blobs_uploaded;
+    summary["blobs_mounted"] = totals.blobs_mounted;
+    summary["bytes_transferred"] = totals.bytes_transferred;
+    summary["duration_seconds"] = duration_seconds;
+    json::array list;
+    list.reserve(images.size());
+    for (const auto& image : images) {
+        list.push_back(json::object{{"source", image.source},
+                                    {"destination", image.destination},
+                                    {"digest", image.digest},
+                                    {"status", image.status},
+                                    {"error", image.error}});
+    }
+    return json::serialize(json::object{{"summary", std::move(summary)}, {"images", std::move(list)}});
+}
+
+Expected<void> write_report(const RunReport& report, const std::string& path) {
+    const std::string temporary = path + ".tmp";
+    {
+        std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
+        out << report.to_json() << '\n';
+        if (!out.flush()) {
+            return make_error(ErrorKind::io, "cannot write report \"" + path + "\"");
+        }
+    }
+    if (std::rename(temporary.c_str(), path.c_str()) != 0) {
+        std::remove(temporary.c_str());
+        return make_error(ErrorKind::io, "cannot write report \"" + path + "\"");
+    }
+    return {};
+}
+
+}  // namespace regmigrate::engine

@@ -1,0 +1,33 @@
+// What a run did, image by image, and its totals: the --report JSON of DESIGN.md.
+#pragma once
+
+#include "metrics/metrics.hpp"
+#include "transport/error.hpp"
+
+#include <string>
+#include <vector>
+
+namespace regmigrate::engine {
+
+struct ImageRecord {
+    std::string source;       // host/repo:tag
+    std::string destination;  // host/repo:tag
+    std::string digest;
+    std::string status;  // copied | skipped | failed (verify: matched | mismatched | missing)
+    std::string error;
+};
+
+struct RunReport {
+    std::vector<ImageRecord> images;
+    metrics::Metrics::Snapshot totals;
+    double duration_seconds = 0;
+
+    std::size_t count(std::string_view status) const;
+    // {"summary": {...}, "images": [...]}, fields as DESIGN.md fixes them.
+    std::string to_json() const;
+};
+
+// Written to a temporary file and renamed, so a reader never sees half a report.
+Expected<void> write_report(const RunReport& report, const std::string& path);
+
+}  // namespace regmigrate::engine

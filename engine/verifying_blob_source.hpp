@@ -1,0 +1,30 @@
+// The body of a blob upload, read from the source registry's GET response and hashed as it
+// flows. The last piece is held back until the hash matches, so a corrupt blob is never
+// fully sent and the destination cannot commit it.
+#pragma once
+
+#include "registry/sha256.hpp"
+#include "transport/response_stream.hpp"
+
+#include <string>
+
+namespace regmigrate::engine {
+
+class VerifyingBlobSource final : public transport::BodySource {
+public:
+    VerifyingBlobSource(transport::ResponseStream& download, std::string digest,
+                        std::uint64_t size);
+
+    boost::asio::awaitable<Expected<std::size_t>> read(boost::asio::mutable_buffer buffer) override;
+
+    std::uint64_t bytes_read() const { return read_; }
+
+private:
+    transport::ResponseStream& download_;
+    std::string digest_;
+    std::uint64_t size_;
+    std::uint64_t read_ = 0;
+    registry::Sha256 hash_;
+};
+
+}  // namespace regmigrate::engine

@@ -1,0 +1,200 @@
+#include "metrics/metrics.hpp"
+
+#include <prometheus/text_serializer.h>
+
+#include <string>
+
+namespace regmigrate::metrics {
+
+namespace {
+
+constexpr std::array<std::string_view, 3> kImageResults{"copied", "skipped", "failed"};
+constexpr std::array<std::string_view, 4> kBlobResults{"uploaded", "mounted", "existing",
+                                                       "deduped"};
+
+prometheus::Family<prometheus::Counter>& counter_family(prometheus::Registry& registry,
+                                                        const std::string& name,
+                                                        const std::string& help) {
+    return prometheus::BuildCounter().Name(name).Help(help).Register(registry);
+}
+
+prometheus::Gauge& single_gauge(prometheus::Registry& registry, const std::string& name,
+                                const std::string& help) {
+    return prometheus::BuildGauge().Name(name).Help(help).Register(registry).Add({});
+}
+
+}  // namespace
+
+const prometheus::Histogram::BucketBoundaries& blob_transfer_buckets() {
+    static const prometheus::Histogram::BucketBoundaries buckets{
+        0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300};
+    return buckets;
+}
+
+template <std::size_t N>
+void Metrics::ResultCounters<N>::init(prometheus::Family<prometheus::Counter>& f,
+                                      const std::array<std::string_view, N>& results) {
+    family = &f;
+    names = results;
+    for (std::size_t i = 0; i < N; ++i) {
+        children[i] = &f.Add({{"result", std::string(results[i])}});
+    }
+}
+
+template <std::size_t N>
+void Metrics::ResultCounters<N>::increment(std::string_view result) {
+    for (std::size_t i = 0; i < N; ++i) {
+        if (names[i] == result) {
+            children[i]->Increment();
+            totals[i].fetch_add(1, std::memory_order_relaxed);
+            return;
+        }
+    }
+    // An undocumented result is still exported; Family::Add returns the existing child.
+    family->Add({{"result", std::string(result)}}).Increment();
+}
+
+template <std::size_t N>
+uint64_t Metrics::ResultCounters<N>::total(std::string_view result) const {
+    for (std::size_t i = 0; i < N; ++i) {
+        if (names[i] == result) {
+            return totals[i].load(std::memory_order_relaxed);
+        }
+    }
+    return 0;
+}
+
+Metrics::Metrics() : registry_(std::make_shared<prometheus::Registry>()) {
+    auto& r = *registry_;
+    images_.init(counter_family(r, "regmigrate_images_total", "Images finished, by result."),
+                 kImageResults);
+    blobs_.init(counter_family(r, "regmigrate_blobs_total",
+                               "Blobs handled, by how they reached the destination."),
+                kBlobResults);
+    bytes_ = &counter_family(r, "regmigrate_bytes_transferred_total",
+                             "Blob bytes streamed from source to destination.")
+                  .Add({});
+    manifests_ =
+        &counter_family(r, "regmigrate_manifests_pushed_total", "Manifests pushed.").Add({});
+    http_family_ = &counter_family(r, "regmigrate_http_requests_total",
+                                   "HTTP requests sent, by method and status code.");
+    retries_family_ = &counter_family(r, "regmigrate_retries_total", "Retries, by reason.");
+    inflight_ =
+        &single_gauge(r, "regmigrate_inflight_transfers", "Blob transfers in progress now.");
+    queue_depth_ = &single_gauge(r, "regmigrate_queue_depth", "Image tasks waiting for a worker.");
+    blob_seconds_ = &prometheus::BuildHistogram()
+                         .Name("regmigrate_blob_transfer_seconds")
+                         .Help("Time to stream one blob from source to destination.")
+                         .Register(r)
+                         .Add({}, blob_transfer_buckets());
+    last_success_ = &single_gauge(r, "regmigrate_last_success_timestamp_seconds",
+                                  "Unix time of the last successful run.");
+}
+
+void Metrics::image_finished(std::string_view result) {
+    images_.increment(result);
+}
+
+void Metrics::blob_finished(std::string_view result) {
+    blobs_.increment(result);
+}
+
+void Metrics::add_bytes_transferred(uint64_t bytes) {
+    bytes_->Increment(static_cast<double>(bytes));
+    bytes_total_.fetch_add(bytes, std::memory_order_relaxed);
+}
+
+void Metrics::manifest_pushed() {
+    manifests_->Increment();
+    manifests_total_.fetch_add(1, std::memory_order_relaxed);
+}
+
+std::optional<std::size_t> Metrics::http_slot(std::string_view method, int code) {
+    if (code < 0 || code > kMaxCachedCode) {
+        return std::nullopt;
+    }
+    for (std::size_t m = 0; m < kCachedMethods.size(); ++m) {
+        if (kCachedMethods[m] == method) {
+            return m * (kMaxCachedCode + 1) + static_cast<std::size_t>(code);
+        }
+    }
+    return std::nullopt;
+}
+
+prometheus::Counter& Metrics::http_counter(std::string_view method, int code) {
+    const auto slot = http_slot(method, code);
+    if (slot) {
+        if (auto* cached = http_cache_[*slot].load(std::memory_order_acquire)) {
+            return *cached;
+        }
+    }
+    // Family::Add is idempotent, so two threads racing here store the same pointer.
+    auto& child =
+        http_family_->Add({{"method", std::string(method)}, {"code", std::to_string(code)}});
+    if (slot) {
+        http_cache_[*slot].store(&child, std::memory_order_release);
+    }
+    return child;
+}
+
+void Metrics::http_request(std::string_view method, int code) {
+    http_counter(method, code).Increment();
+    http_total_.fetch_add(1, std::memory_order_relaxed);
+}
+
+void Metrics::retry(std::string_view reason) {
+    // Retries are rare, so the family's own lookup is cheap enough here.
+    retries_family_->Add({{"reason", std::string(reason)}}).Increment();
+    retries_total_.fetch_add(1, std::memory_order_relaxed);
+}
+
+void Metrics::transfer_started() {
+    inflight_->Increment();
+    inflight_now_.fetch_add(1, std::memory_order_relaxed);
+}
+
+void Metrics::transfer_finished() {
+    inflight_->Decrement();
+    inflight_now_.fetch_sub(1, std::memory_order_relaxed);
+}
+
+void Metrics::set_queue_depth(int64_t depth) {
+    queue_depth_->Set(static_cast<double>(depth));
+    queue_depth_now_.store(depth, std::memory_order_relaxed);
+}
+
+void Metrics::observe_blob_transfer(double seconds) {
+    blob_seconds_->Observe(seconds);
+}
+
+void Metrics::mark_success() {
+    last_success_->SetToCurrentTime();
+}
+
+Metrics::Snapshot Metrics::snapshot() const {
+    Snapshot s;
+    s.images_copied = images_.total("copied");
+    s.images_skipped = images_.total("skipped");
+    s.images_failed = images_.total("failed");
+    s.blobs_uploaded = blobs_.total("uploaded");
+    s.blobs_mounted = blobs_.total("mounted");
+    s.blobs_existing = blobs_.total("existing");
+    s.blobs_deduped = blobs_.total("deduped");
+    s.bytes_transferred = bytes_total_.load(std::memory_order_relaxed);
+    s.manifests_pushed = manifests_total_.load(std::memory_order_relaxed);
+    s.http_requests = http_total_.load(std::memory_order_relaxed);
+    s.retries = retries_total_.load(std::memory_order_relaxed);
+    s.inflight = inflight_now_.load(std::memory_order_relaxed);
+    s.queue_depth = queue_depth_now_.load(std::memory_order_relaxed);
+    return s;
+}
+
+std::string Metrics::text_exposition() const {
+    return prometheus::TextSerializer().Serialize(registry_->Collect());
+}
+
+std::shared_ptr<prometheus::Registry> Metrics::registry() const {
+    return registry_;
+}
+
+}  // namespace regmigrate::metrics

@@ -1,0 +1,116 @@
+// The migration's counters, gauges and histogram: one prometheus registry shared by the
+// /metrics exposer, the textfile writer and the pushgateway, plus plain atomics mirroring
+// the totals so progress rendering and tests read them without serialising the registry.
+#pragma once
+
+#include <prometheus/counter.h>
+#include <prometheus/family.h>
+#include <prometheus/gauge.h>
+#include <prometheus/histogram.h>
+#include <prometheus/registry.h>
+
+#include <array>
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace regmigrate::metrics {
+
+// Upper bounds of regmigrate_blob_transfer_seconds, from a small config blob to a 300 s layer.
+const prometheus::Histogram::BucketBoundaries& blob_transfer_buckets();
+
+class Metrics {
+  public:
+    struct Snapshot {
+        uint64_t images_copied = 0;
+        uint64_t images_skipped = 0;
+        uint64_t images_failed = 0;
+        uint64_t blobs_uploaded = 0;
+        uint64_t blobs_mounted = 0;
+        uint64_t blobs_existing = 0;
+        uint64_t blobs_deduped = 0;
+        uint64_t bytes_transferred = 0;
+        uint64_t manifests_pushed = 0;
+        uint64_t http_requests = 0;
+        uint64_t retries = 0;
+        int64_t inflight = 0;
+        int64_t queue_depth = 0;
+    };
+
+    Metrics();
+    Metrics(const Metrics&) = delete;
+    Metrics& operator=(const Metrics&) = delete;
+
+    // result: copied | skipped | failed. Other values are exported but not in snapshot().
+    void image_finished(std::string_view result);
+    // result: uploaded | mounted | existing | deduped. Same rule for other values.
+    void blob_finished(std::string_view result);
+    void add_bytes_transferred(uint64_t bytes);
+    void manifest_pushed();
+    // code 0 means no response (connection failed).
+    void http_request(std::string_view method, int code);
+    void retry(std::string_view reason);
+    void transfer_started();
+    void transfer_finished();
+    void set_queue_depth(int64_t depth);
+    void observe_blob_transfer(double seconds);
+    // Sets regmigrate_last_success_timestamp_seconds to the current time.
+    void mark_success();
+
+    Snapshot snapshot() const;
+    // The Prometheus text format (0.0.4) of everything in the registry.
+    std::string text_exposition() const;
+    std::shared_ptr<prometheus::Registry> registry() const;
+
+  private:
+    // Label children created up front for the documented result values, each paired with
+    // the atomic that snapshot() reads.
+    template <std::size_t N>
+    struct ResultCounters {
+        prometheus::Family<prometheus::Counter>* family = nullptr;
+        std::array<std::string_view, N> names{};
+        std::array<prometheus::Counter*, N> children{};
+        std::array<std::atomic<uint64_t>, N> totals{};
+
+        void init(prometheus::Family<prometheus::Counter>& f,
+                  const std::array<std::string_view, N>& results);
+        void increment(std::string_view result);
+        uint64_t total(std::string_view result) const;
+    };
+
+    // Hot-path cache for http_requests_total children: one slot per common method and
+    // status code, filled on first use. Lookups are a single atomic load, no lock.
+    static constexpr std::array<std::string_view, 6> kCachedMethods{"GET",  "HEAD",  "PUT",
+                                                                    "POST", "PATCH", "DELETE"};
+    static constexpr int kMaxCachedCode = 599;
+    static std::optional<std::size_t> http_slot(std::string_view method, int code);
+    prometheus::Counter& http_counter(std::string_view method, int code);
+
+    std::shared_ptr<prometheus::Registry> registry_;
+
+    ResultCounters<3> images_;
+    ResultCounters<4> blobs_;
+    prometheus::Counter* bytes_ = nullptr;
+    prometheus::Counter* manifests_ = nullptr;
+    prometheus::Family<prometheus::Counter>* http_family_ = nullptr;
+    prometheus::Family<prometheus::Counter>* retries_family_ = nullptr;
+    prometheus::Gauge* inflight_ = nullptr;
+    prometheus::Gauge* queue_depth_ = nullptr;
+    prometheus::Histogram* blob_seconds_ = nullptr;
+    prometheus::Gauge* last_success_ = nullptr;
+
+    std::array<std::atomic<prometheus::Counter*>, kCachedMethods.size() * (kMaxCachedCode + 1)>
+        http_cache_{};
+
+    std::atomic<uint64_t> bytes_total_{0};
+    std::atomic<uint64_t> manifests_total_{0};
+    std::atomic<uint64_t> http_total_{0};
+    std::atomic<uint64_t> retries_total_{0};
+    std::atomic<int64_t> inflight_now_{0};
+    std::atomic<int64_t> queue_depth_now_{0};
+};
+
+}  // namespace regmigrate::metrics

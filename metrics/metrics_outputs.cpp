@@ -1,0 +1,224 @@
+#include "metrics/metrics_outputs.hpp"
+
+#include <openssl/evp.h>
+#include <prometheus/exposer.h>
+#include <prometheus/gateway.h>
+#include <boost/url/authority_view.hpp>
+#include <boost/url/grammar/charset.hpp>
+#include <boost/url/parse.hpp>
+#include <boost/url/rfc/unreserved_chars.hpp>
+#include <boost/url/url.hpp>
+
+#include <unistd.h>
+#include <charconv>
+#include <filesystem>
+#include <fstream>
+
+namespace regmigrate::metrics {
+
+namespace {
+
+Error invalid(std::string message) {
+    return make_error(ErrorKind::invalid_argument, std::move(message));
+}
+
+bool is_plain_segment(std::string_view s) {
+    return !s.empty() &&
+           boost::urls::grammar::find_if_not(s.data(), s.data() + s.size(),
+                                             boost::urls::unreserved_chars) == s.data() + s.size();
+}
+
+// RFC 4648 section 5 (URL and filename safe) alphabet, with padding.
+std::string base64url(std::string_view in) {
+    std::string out(4 * ((in.size() + 2) / 3) + 1, '\0');
+    const int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
+                                  reinterpret_cast<const unsigned char*>(in.data()),
+                                  static_cast<int>(in.size()));
+    out.resize(static_cast<std::size_t>(n));
+    for (char& c : out) {
+        if (c == '+') {
+            c = '-';
+        } else if (c == '/') {
+            c = '_';
+        }
+    }
+    return out;
+}
+
+// Civetweb's listening_ports syntax for one address.
+std::string civetweb_listen_option(const ListenAddress& a) {
+    const std::string port = std::to_string(a.port);
+    if (a.host.empty()) {
+        return port;
+    }
+    return a.ipv6 ? "[" + a.host + "]:" + port : a.host + ":" + port;
+}
+
+}  // namespace
+
+Expected<ListenAddress> parse_listen_address(std::string_view address) {
+    const std::string shown = "'" + std::string(address) + "'";
+    auto authority = boost::urls::parse_authority(address);
+    if (!authority || authority->has_userinfo()) {
+        return invalid("metrics address " + shown + " is not HOST:PORT");
+    }
+    if (!authority->has_port() || authority->port().empty()) {
+        return invalid("metrics address " + shown + " has no port");
+    }
+    const auto port_text = authority->port();
+    unsigned port = 0;
+    const auto [end, ec] =
+        std::from_chars(port_text.data(), port_text.data() + port_text.size(), port);
+    if (ec != std::errc{} || end != port_text.data() + port_text.size() || port > 65535) {
+        return invalid("metrics address " + shown + " has an invalid port");
+    }
+    ListenAddress out;
+    out.host = std::string(authority->host_address());
+    out.port = static_cast<uint16_t>(port);
+    out.ipv6 = authority->host_type() == boost::urls::host_type::ipv6;
+    return out;
+}
+
+MetricsServer::MetricsServer(std::unique_ptr<prometheus::Exposer> exposer,
+                             std::shared_ptr<prometheus::Registry> registry)
+    : exposer_(std::move(exposer)), registry_(std::move(registry)) {
+    exposer_->RegisterCollectable(registry_);
+}
+
+MetricsServer::~MetricsServer() = default;
+
+Expected<std::unique_ptr<MetricsServer>> MetricsServer::start(std::string_view address,
+                                                              const Metrics& metrics) {
+    auto parsed = parse_listen_address(address);
+    if (!parsed) {
+        return parsed.error();
+    }
+    std::unique_ptr<prometheus::Exposer> exposer;
+    try {
+        // Two worker threads: with one, civetweb 1.15 waits two seconds to shut down even
+        // when idle.
+        exposer = std::make_unique<prometheus::Exposer>(civetweb_listen_option(*parsed), 2);
+    } catch (const std::exception& e) {
+        return make_error(ErrorKind::network,
+                          "cannot serve metrics on '" + std::string(address) + "': " + e.what());
+    }
+    return std::unique_ptr<MetricsServer>(
+        new MetricsServer(std::move(exposer), metrics.registry()));
+}
+
+uint16_t MetricsServer::port() const {
+    const auto ports = exposer_->GetListeningPorts();
+    return ports.empty() ? 0 : static_cast<uint16_t>(ports.front());
+}
+
+Expected<void> write_metrics_file(const Metrics& metrics, const std::string& path) {
+    // Same directory, so the rename cannot cross file systems; the collector only reads
+    // *.prom, so the temporary name must not end in .prom.
+    const std::string tmp = path + "." + std::to_string(::getpid()) + ".tmp";
+    const std::string text = metrics.text_exposition();
+    {
+        std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+        out.write(text.data(), static_cast<std::streamsize>(text.size()));
+        out.close();
+        if (!out) {
+            std::error_code ignored;
+            std::filesystem::remove(tmp, ignored);
+            return make_error(ErrorKind::io,
+                              "writing metrics file '" + path + "' via '" + tmp + "' failed");
+        }
+    }
+    std::error_code ec;
+    std::filesystem::rename(tmp, path, ec);
+    if (ec) {
+        std::error_code ignored;
+        std::filesystem::remove(tmp, ignored);
+        return make_error(ErrorKind::io,
+                          "renaming '" + tmp + "' to '" + path + "': " + ec.message());
+    }
+    return {};
+}
+
+Expected<PushgatewayTarget> parse_pushgateway_url(std::string_view url) {
+    auto parsed = boost::urls::parse_uri(url);
+    if (!parsed) {
+        return invalid("pushgateway URL is not a URL");
+    }
+    boost::urls::url u(*parsed);
+    u.remove_userinfo();
+    const std::string display = std::string(u.buffer());
+    const std::string scheme = std::string(parsed->scheme());
+    if (scheme != "http" && scheme != "https") {
+        return invalid("pushgateway URL '" + display + "' must be http or https");
+    }
+    if (parsed->host().empty()) {
+        return invalid("pushgateway URL '" + display + "' has no host");
+    }
+    if (parsed->has_query() || parsed->has_fragment()) {
+        return invalid("pushgateway URL '" + display + "' must not have a query or fragment");
+    }
+    PushgatewayTarget t;
+    t.display = display;
+    t.host = scheme + "://" + std::string(parsed->encoded_host());
+    if (parsed->has_port() && !parsed->port().empty()) {
+        t.port = std::string(parsed->port());
+    } else {
+        t.port = scheme == "https" ? "443" : "80";
+    }
+    // prometheus::Gateway builds "<host>:<port>/metrics/job/...", so a route prefix
+    // (pushgateway --web.route-prefix) can only ride along after the port.
+    std::string prefix = std::string(parsed->encoded_path());
+    while (!prefix.empty() && prefix.back() == '/') {
+        prefix.pop_back();
+    }
+    t.port += prefix;
+    t.username = std::string(parsed->user());
+    t.password = std::string(parsed->password());
+    return t;
+}
+
+std::pair<std::string, std::string> encode_grouping_label(std::string_view name,
+                                                          std::string_view value) {
+    if (is_plain_segment(value)) {
+        return {std::string(name), std::string(value)};
+    }
+    // The pushgateway spells an empty value as a lone "=" in base64 form.
+    return {std::string(name) + "@base64", value.empty() ? "=" : base64url(value)};
+}
+
+Expected<void> push_to_gateway(const Metrics& metrics, const std::string& url,
+                               const std::string& job,
+                               std::map<std::string, std::string> grouping) {
+    auto target = parse_pushgateway_url(url);
+    if (!target) {
+        return target.error();
+    }
+    // The job sits in the path unencoded (prometheus::Gateway does not escape it).
+    if (!is_plain_segment(job)) {
+        return invalid("pushgateway job name '" + job +
+                       "' must be non-empty letters, digits, '-', '.', '_' or '~'");
+    }
+    prometheus::Labels labels;
+    for (const auto& [name, value] : grouping) {
+        labels.insert(encode_grouping_label(name, value));
+    }
+    prometheus::Gateway gateway(target->host, target->port, job, labels, target->username,
+                                target->password);
+    gateway.RegisterCollectable(metrics.registry());
+    // prometheus-cpp's PushAdd() is the HTTP PUT (its Push() is POST): PUT replaces every
+    // metric under the grouping key, so series from an earlier run cannot linger.
+    const int status = gateway.PushAdd();
+    if (status < 0) {
+        return make_error(ErrorKind::network, "pushing metrics to '" + target->display +
+                                                  "' failed (curl error " +
+                                                  std::to_string(-status) + ")");
+    }
+    if (status < 200 || status > 299) {
+        return make_error(
+            ErrorKind::http,
+            "pushing metrics to '" + target->display + "' returned HTTP " + std::to_string(status),
+            status);
+    }
+    return {};
+}
+
+}  // namespace regmigrate::metrics

@@ -1,0 +1,114 @@
+#include "registry/authenticator.hpp"
+
+#include "registry/registry_error.hpp"
+#include "registry/token_response.hpp"
+
+#include <boost/asio/ip/address.hpp>
+
+namespace regmigrate::registry {
+
+namespace asio = boost::asio;
+namespace http = boost::beast::http;
+
+namespace {
+
+constexpr std::size_t max_token_body = 1024 * 1024;
+// Renew a little early so a token does not expire between check and use.
+constexpr std::chrono::seconds expiry_margin{10};
+
+std::string scope_key(const Scopes& scopes) {
+    std::string key;
+    for (const auto& scope : scopes) key += scope + ' ';
+    return key;
+}
+
+}  // namespace
+
+bool may_send_credentials(boost::urls::url_view realm) {
+    if (realm.scheme() == "https") return true;
+    const std::string host = realm.host_type() == boost::urls::host_type::ipv6
+                                 ? std::string(realm.host_address())
+                                 : std::string(realm.encoded_host());
+    if (host == "localhost") return true;
+    boost::system::error_code ec;
+    const auto address = asio::ip::make_address(host, ec);
+    return !ec && address.is_loopback();
+}
+
+Authenticator::Authenticator(std::shared_ptr<transport::HttpClient> http, std::string registry_host,
+                             Credentials credentials)
+    : http_(std::move(http)),
+      registry_host_(std::move(registry_host)),
+      credentials_(std::move(credentials)) {}
+
+Expected<void> Authenticator::on_challenge(std::string_view www_authenticate, const Scopes& scopes) {
+    tokens_.erase(scope_key(scopes));
+    auto challenges = parse_www_authenticate(www_authenticate);
+    if (!challenges) return with_context(challenges.error(), registry_host_);
+    for (const auto& challenge : *challenges) {
+        if (challenge.scheme == "bearer" && !challenge.param("realm").empty()) {
+            challenge_ = challenge;
+            return {};
+        }
+    }
+    for (const auto& challenge : *challenges) {
+        if (challenge.scheme == "basic") {
+            if (credentials_.empty()) {
+                return make_error(ErrorKind::unauthorized,
+                                  registry_host_ + " requires a user and password (basic auth)");
+            }
+            challenge_ = challenge;
+            return {};
+        }
+    }
+    return make_error(ErrorKind::unauthorized,
+                      registry_host_ + ": unsupported authentication challenge " +
+                          quote_for_message(www_authenticate));
+}
+
+asio::awaitable<Expected<std::optional<std::string>>> Authenticator::authorization(
+    const Scopes& scopes) {
+    if (!challenge_) co_return std::optional<std::string>{};
+    if (challenge_->scheme == "basic") co_return credentials_.basic_authorization();
+    const auto key = scope_key(scopes);
+    auto cached = tokens_.find(key);
+    if (cached != tokens_.end() && cached->second.expires > std::chrono::steady_clock::now()) {
+        co_return cached->second.header;
+    }
+    auto token = co_await fetch_token(scopes);
+    if (!token) co_return token.error();
+    tokens_[key] = *token;
+    co_return token->header;
+}
+
+asio::awaitable<Expected<Authenticator::CachedToken>> Authenticator::fetch_token(
+    const Scopes& scopes) {
+    auto url = token_request_url(challenge_->param("realm"), challenge_->param("service"), scopes);
+    if (!url) co_return with_context(url.error(), registry_host_ + " token realm");
+    transport::HttpRequest request;
+    request.method = http::verb::get;
+    request.url = *url;
+    if (!credentials_.empty()) {
+        if (!may_send_credentials(*url)) {
+            co_return make_error(ErrorKind::unauthorized,
+                                 "refusing to send credentials for " + registry_host_ +
+                                     " to token realm " + std::string(url->encoded_host()) +
+                                     " over plain HTTP");
+        }
+        request.url.params().append({"account", credentials_.username});
+        request.headers.set(http::field::authorization, credentials_.basic_authorization());
+    }
+    auto response = co_await http_->fetch(std::move(request), max_token_body);
+    if (!response) co_return with_context(response.error(), "token for " + registry_host_);
+    if (response->status != 200) {
+        co_return error_from_response(response->status, response->body,
+                                      "token for " + registry_host_);
+    }
+    auto token = parse_token_response(response->body);
+    if (!token) co_return with_context(token.error(), "token for " + registry_host_);
+    ++tokens_fetched_;
+    co_return CachedToken{"Bearer " + token->token,
+                          std::chrono::steady_clock::now() + token->expires_in - expiry_margin};
+}
+
+}  // namespace regmigrate::registry

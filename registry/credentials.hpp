@@ -1,0 +1,27 @@
+// Registry credentials: a user and password (or token) that must never be printed.
+#pragma once
+
+#include "transport/error.hpp"
+
+#include <string>
+#include <string_view>
+
+namespace regmigrate::registry {
+
+struct Credentials {
+    std::string username;
+    std::string password;
+
+    bool empty() const { return username.empty() && password.empty(); }
+    // "Basic base64(user:pass)".
+    std::string basic_authorization() const;
+};
+
+// "USER:PASS" as given to --src-creds / --dest-creds; the password may contain ':'.
+// The error names `origin` (the flag or variable), never the value.
+Expected<Credentials> parse_credentials(std::string_view user_colon_password,
+                                        std::string_view origin);
+
+std::string base64_encode(std::string_view bytes);
+
+}  // namespace regmigrate::registry

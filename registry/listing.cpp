@@ -1,0 +1,31 @@
+#include "registry/listing.hpp"
+
+#include <simdjson.h>
+
+namespace regmigrate::registry {
+
+Expected<std::vector<std::string>> parse_string_list(std::string_view json, std::string_view key) {
+    const auto refuse = [&](std::string_view why) {
+        return make_error(ErrorKind::protocol,
+                          "invalid list response (\"" + std::string(key) + "\"): " +
+                              std::string(why));
+    };
+    simdjson::dom::parser parser;
+    simdjson::dom::element root;
+    if (parser.parse(json.data(), json.size()).get(root)) return refuse("not JSON");
+    simdjson::dom::object object;
+    if (root.get_object().get(object)) return refuse("not a JSON object");
+    simdjson::dom::element list;
+    std::vector<std::string> names;
+    if (object.at_key(key).get(list) || list.is_null()) return names;
+    simdjson::dom::array array;
+    if (list.get_array().get(array)) return refuse("not an array");
+    for (auto entry : array) {
+        std::string_view name;
+        if (entry.get_string().get(name)) return refuse("an entry is not a string");
+        names.emplace_back(name);
+    }
+    return names;
+}
+
+}  // namespace regmigrate::registry

@@ -1,0 +1,243 @@
+#include "registry/registry_client.hpp"
+
+#include "registry/digest.hpp"
+#include "registry/link_header.hpp"
+#include "registry/listing.hpp"
+#include "registry/media_types.hpp"
+#include "registry/registry_error.hpp"
+#include "registry/sha256.hpp"
+
+#include <boost/url/parse.hpp>
+
+#include <set>
+
+namespace regmigrate::registry {
+
+namespace asio = boost::asio;
+namespace http = boost::beast::http;
+using transport::HttpRequest;
+using transport::ResponseStream;
+
+namespace {
+
+// Error bodies are only read this far: enough for {"errors": [...]}, not a flood.
+constexpr std::size_t max_error_body = 64 * 1024;
+constexpr std::size_t max_listing_body = 16 * 1024 * 1024;
+
+
+}  // namespace
+
+RegistryClient::RegistryClient(std::shared_ptr<transport::HttpClient> http, std::string host,
+                               Credentials credentials, RegistryOptions options)
+    : http_(http),
+      host_(std::move(host)),
+      options_(options),
+      auth_(std::move(http), host_, std::move(credentials)) {}
+
+boost::urls::url RegistryClient::url_for(std::string_view path) const {
+    boost::urls::url url;
+    url.set_scheme(http_->scheme());
+    url.set_encoded_authority(host_);
+    url.set_encoded_path(path);
+    return url;
+}
+
+asio::awaitable<Expected<ResponseStream>> RegistryClient::send(HttpRequest request,
+                                                              const Scopes& scopes) {
+    for (int attempt = 0;; ++attempt) {
+        auto authorization = co_await auth_.authorization(scopes);
+        if (!authorization) co_return authorization.error();
+        HttpRequest attempt_request = request;
+        if (*authorization) {
+            attempt_request.headers.set(http::field::authorization, **authorization);
+        }
+        auto response = co_await http_->send(std::move(attempt_request));
+        if (!response || response->status() != 401 || attempt == 1 || request.body_source) {
+            co_return response;
+        }
+        const std::string challenge = response->header("WWW-Authenticate");
+        co_await response->discard();
+        if (challenge.empty()) {
+            co_return make_error(ErrorKind::unauthorized,
+                                 host_ + " answered 401 without a WWW-Authenticate challenge", 401);
+        }
+        auto learned = auth_.on_challenge(challenge, scopes);
+        if (!learned) co_return learned.error();
+    }
+}
+
+asio::awaitable<Error> explain_response(ResponseStream& response, std::string context) {
+    auto body = co_await response.read_all(max_error_body);
+    co_return error_from_response(response.status(), body ? *body : std::string(), context);
+}
+
+asio::awaitable<Expected<void>> RegistryClient::ping() {
+    HttpRequest request;
+    request.url = url_for("/v2/");
+    auto response = co_await send(std::move(request), Scopes{});
+    if (!response) co_return response.error();
+    if (response->status() != 200) co_return co_await explain_response(*response, host_ + " /v2/");
+    co_await response->discard();
+    co_return Expected<void>{};
+}
+
+asio::awaitable<Expected<std::vector<std::string>>> RegistryClient::list_paged(
+    boost::urls::url url, std::string_view key, const Scopes& scopes) {
+    std::vector<std::string> all;
+    std::set<std::string> seen;
+    for (std::size_t page = 0;; ++page) {
+        if (page >= options_.max_pages || !seen.insert(std::string(url.buffer())).second) {
+            co_return make_error(ErrorKind::protocol,
+                                 host_ + ": pagination does not end (page " +
+                                     std::to_string(page + 1) + " repeats or exceeds the limit)");
+        }
+        HttpRequest request;
+        request.url = url;
+        auto response = co_await send(std::move(request), scopes);
+        if (!response) co_return response.error();
+        const std::string context = host_ + " " + std::string(url.encoded_path());
+        if (response->status() != 200) co_return co_await explain_response(*response, context);
+        auto body = co_await response->read_all(max_listing_body);
+        if (!body) co_return body.error();
+        auto names = parse_string_list(*body, key);
+        if (!names) co_return with_context(names.error(), context);
+        all.insert(all.end(), names->begin(), names->end());
+        const std::string link = response->header("Link");
+        if (link.empty()) break;
+        auto next = next_page_url(link, url);
+        if (!next) co_return with_context(next.error(), context);
+        if (!*next) break;
+        url = std::move(**next);
+    }
+    co_return all;
+}
+
+asio::awaitable<Expected<std::vector<std::string>>> RegistryClient::list_repositories() {
+    auto url = url_for("/v2/_catalog");
+    url.params().append({"n", std::to_string(options_.page_size)});
+    const Scopes catalog{"registry:catalog:*"};
+    co_return co_await list_paged(std::move(url), "repositories", catalog);
+}
+
+asio::awaitable<Expected<std::vector<std::string>>> RegistryClient::list_tags(std::string_view repo) {
+    auto url = url_for("/v2/" + std::string(repo) + "/tags/list");
+    url.params().append({"n", std::to_string(options_.page_size)});
+    co_return co_await list_paged(std::move(url), "tags", pull_scope(repo));
+}
+
+asio::awaitable<Expected<ManifestData>> RegistryClient::get_manifest(std::string_view repo,
+                                                                    std::string_view reference) {
+    const std::string context = "manifest " + host_ + "/" + std::string(repo) + ":" +
+                                std::string(reference);
+    HttpRequest request;
+    request.url = url_for("/v2/" + std::string(repo) + "/manifests/" + std::string(reference));
+    request.headers.set(http::field::accept, manifest_accept_header());
+    auto response = co_await send(std::move(request), pull_scope(repo));
+    if (!response) co_return response.error();
+    if (response->status() != 200) co_return co_await explain_response(*response, context);
+    auto bytes = co_await response->read_all(max_manifest_bytes);
+    if (!bytes) co_return with_context(bytes.error(), context);
+
+    ManifestData data;
+    data.bytes = std::move(*bytes);
+    data.digest = sha256_digest(data.bytes);
+    const bool by_digest = reference.find(':') != std::string_view::npos;
+    if (by_digest && reference != data.digest) {
+        co_return make_error(ErrorKind::digest_mismatch,
+                             context + ": content hashes to " + data.digest);
+    }
+    const std::string announced = response->header("Docker-Content-Digest");
+    if (!announced.empty() && announced.starts_with("sha256:") && announced != data.digest) {
+        co_return make_error(ErrorKind::digest_mismatch,
+                             context + ": Docker-Content-Digest " + quote_for_message(announced) +
+                                 " but content hashes to " + data.digest);
+    }
+    auto manifest = parse_manifest(data.bytes, response->header("Content-Type"));
+    if (!manifest) co_return with_context(manifest.error(), context);
+    data.media_type = manifest->media_type;
+    data.manifest = std::move(*manifest);
+    co_return data;
+}
+
+asio::awaitable<Expected<std::optional<ManifestHead>>> RegistryClient::head_manifest(
+    std::string_view repo, std::string_view reference) {
+    const std::string context = "manifest " + host_ + "/" + std::string(repo) + ":" +
+                                std::string(reference);
+    HttpRequest request;
+    request.method = http::verb::head;
+    request.url = url_for("/v2/" + std::string(repo) + "/manifests/" + std::string(reference));
+    request.headers.set(http::field::accept, manifest_accept_header());
+    auto response = co_await send(std::move(request), pull_scope(repo));
+    if (!response) co_return response.error();
+    if (response->status() == 404) co_return std::optional<ManifestHead>{};
+    if (response->status() != 200) {
+        co_return error_from_response(response->status(), "", context);
+    }
+    ManifestHead head{response->header("Docker-Content-Digest"),
+                      std::string(strip_media_type_params(response->header("Content-Type")))};
+    if (head.digest.empty()) {
+        // Not every registry announces the digest on HEAD: fall back to hashing the body.
+        auto full = co_await get_manifest(repo, reference);
+        if (!full) co_return full.error();
+        head = {full->digest, full->media_type};
+    } else if (!is_valid_digest(head.digest)) {
+        co_return make_error(ErrorKind::protocol,
+                             context + ": invalid Docker-Content-Digest " +
+                                 quote_for_message(head.digest));
+    }
+    co_return head;
+}
+
+asio::awaitable<Expected<std::string>> RegistryClient::put_manifest(std::string_view repo,
+                                                                   std::string_view reference,
+                                                                   std::string_view media_type,
+                                                                   const std::string& bytes) {
+    const std::string context = "pushing manifest " + host_ + "/" + std::string(repo) + ":" +
+                                std::string(reference);
+    HttpRequest request;
+    request.method = http::verb::put;
+    request.url = url_for("/v2/" + std::string(repo) + "/manifests/" + std::string(reference));
+    request.headers.set(http::field::content_type, media_type);
+    request.body = bytes;
+    auto response = co_await send(std::move(request), push_scope(repo));
+    if (!response) co_return response.error();
+    if (response->status() != 201 && response->status() != 200) {
+        co_return co_await explain_response(*response, context);
+    }
+    co_await response->discard();
+    const std::string digest = sha256_digest(bytes);
+    const std::string stored = response->header("Docker-Content-Digest");
+    if (!stored.empty() && stored.starts_with("sha256:") && stored != digest) {
+        co_return make_error(ErrorKind::digest_mismatch,
+                             context + ": registry stored " + quote_for_message(stored) +
+                                 " instead of " + digest);
+    }
+    co_return digest;
+}
+
+Expected<UploadSession> upload_session_from(const ResponseStream& response,
+                                            boost::urls::url_view request_url) {
+    const std::string location = response.header("Location");
+    auto reference = boost::urls::parse_uri_reference(location);
+    if (location.empty() || !reference) {
+        return make_error(ErrorKind::protocol,
+                          "upload answer without a usable Location: " + quote_for_message(location));
+    }
+    UploadSession session;
+    if (!boost::urls::resolve(request_url, *reference, session.location)) {
+        return make_error(ErrorKind::protocol,
+                          "upload Location cannot be resolved: " + quote_for_message(location));
+    }
+    const std::string min_chunk = response.header("OCI-Chunk-Min-Length");
+    if (!min_chunk.empty()) {
+        try {
+            session.min_chunk = std::stoull(min_chunk);
+        } catch (const std::exception&) {
+            return make_error(ErrorKind::protocol,
+                              "invalid OCI-Chunk-Min-Length " + quote_for_message(min_chunk));
+        }
+    }
+    return session;
+}
+
+}  // namespace regmigrate::registry

@@ -1,0 +1,323 @@
+#include "metrics/metrics_outputs.hpp"
+
+#include <gtest/gtest.h>
+#include <boost/asio/connect.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/http.hpp>
+
+#include <filesystem>
+#include <fstream>
+#include <regex>
+#include <sstream>
+#include <string>
+#include <thread>
+
+namespace regmigrate::metrics {
+namespace {
+
+namespace asio = boost::asio;
+namespace http = boost::beast::http;
+using tcp = asio::ip::tcp;
+
+http::response<http::string_body> http_get(uint16_t port, const std::string& target) {
+    asio::io_context io;
+    tcp::socket socket(io);
+    socket.connect({asio::ip::make_address("127.0.0.1"), port});
+    http::request<http::empty_body> req{http::verb::get, target, 11};
+    req.set(http::field::host, "127.0.0.1");
+    req.keep_alive(false);
+    http::write(socket, req);
+    boost::beast::flat_buffer buffer;
+    http::response<http::string_body> res;
+    http::read(socket, buffer, res);
+    return res;
+}
+
+// Accepts one connection on a free loopback port, records the request and answers it
+// with a fixed status: a stand-in pushgateway.
+class OneShotHttpServer {
+  public:
+    explicit OneShotHttpServer(http::status status)
+        : acceptor_(io_, {asio::ip::make_address("127.0.0.1"), 0}),
+          thread_([this, status] { serve(status); }) {}
+    ~OneShotHttpServer() { join(); }
+
+    uint16_t port() const { return acceptor_.local_endpoint().port(); }
+
+    // Waits for the exchange to finish, then returns what the client sent.
+    const http::request<http::string_body>& request() {
+        join();
+        return request_;
+    }
+
+  private:
+    void join() {
+        if (thread_.joinable()) {
+            thread_.join();
+        }
+    }
+
+    void serve(http::status status) {
+        tcp::socket socket = acceptor_.accept();
+        boost::beast::flat_buffer buffer;
+        http::request_parser<http::string_body> parser;
+        http::read_header(socket, buffer, parser);
+        if (parser.get()[http::field::expect] == "100-continue") {
+            http::write(socket, http::response<http::empty_body>{http::status::continue_, 11});
+        }
+        http::read(socket, buffer, parser);
+        request_ = parser.release();
+        http::response<http::string_body> res{status, 11};
+        res.keep_alive(false);
+        res.prepare_payload();
+        http::write(socket, res);
+    }
+
+    asio::io_context io_;
+    tcp::acceptor acceptor_;
+    http::request<http::string_body> request_;
+    std::thread thread_;
+};
+
+uint16_t closed_port() {
+    asio::io_context io;
+    tcp::acceptor acceptor(io, {asio::ip::make_address("127.0.0.1"), 0});
+    return acceptor.local_endpoint().port();
+}
+
+class TempDir {
+  public:
+    TempDir() {
+        std::string pattern = (std::filesystem::temp_directory_path() / "metricsXXXXXX").string();
+        path_ = ::mkdtemp(pattern.data());
+    }
+    ~TempDir() { std::filesystem::remove_all(path_); }
+    const std::filesystem::path& path() const { return path_; }
+
+  private:
+    std::filesystem::path path_;
+};
+
+std::string read_file(const std::filesystem::path& p) {
+    std::ifstream in(p, std::ios::binary);
+    std::ostringstream out;
+    out << in.rdbuf();
+    return out.str();
+}
+
+TEST(ParseListenAddress, HostAndPort) {
+    const auto a = parse_listen_address("127.0.0.1:9100").value();
+    EXPECT_EQ(a.host, "127.0.0.1");
+    EXPECT_EQ(a.port, 9100);
+    EXPECT_FALSE(a.ipv6);
+}
+
+TEST(ParseListenAddress, EmptyHostMeansEveryInterface) {
+    const auto a = parse_listen_address(":9100").value();
+    EXPECT_EQ(a.host, "");
+    EXPECT_EQ(a.port, 9100);
+}
+
+TEST(ParseListenAddress, BracketedIpv6Host) {
+    const auto a = parse_listen_address("[::1]:0").value();
+    EXPECT_EQ(a.host, "::1");
+    EXPECT_EQ(a.port, 0);
+    EXPECT_TRUE(a.ipv6);
+}
+
+TEST(ParseListenAddress, MissingPortIsRejected) {
+    const auto a = parse_listen_address("127.0.0.1");
+    ASSERT_TRUE(a.has_error());
+    EXPECT_EQ(a.error().kind, ErrorKind::invalid_argument);
+    EXPECT_NE(a.error().message.find("'127.0.0.1'"), std::string::npos);
+}
+
+TEST(ParseListenAddress, PortOutOfRangeIsRejected) {
+    EXPECT_TRUE(parse_listen_address("127.0.0.1:65536").has_error());
+    EXPECT_TRUE(parse_listen_address("127.0.0.1:http").has_error());
+}
+
+TEST(MetricsServer, ServesTheRegistryAtSlashMetrics) {
+    Metrics m;
+    m.image_finished("copied");
+    auto server = MetricsServer::start("127.0.0.1:0", m).value();
+    ASSERT_NE(server->port(), 0);
+    const auto res = http_get(server->port(), "/metrics");
+    EXPECT_EQ(res.result(), http::status::ok);
+    EXPECT_NE(res.body().find("regmigrate_images_total{result=\"copied\"} 1"), std::string::npos)
+        << res.body();
+}
+
+TEST(MetricsServer, ServesCurrentValuesOnEveryScrape) {
+    Metrics m;
+    auto server = MetricsServer::start("127.0.0.1:0", m).value();
+    m.manifest_pushed();
+    m.manifest_pushed();
+    const auto res = http_get(server->port(), "/metrics");
+    EXPECT_NE(res.body().find("regmigrate_manifests_pushed_total 2"), std::string::npos);
+}
+
+TEST(MetricsServer, MalformedAddressIsAnInvalidArgument) {
+    Metrics m;
+    const auto server = MetricsServer::start("not an address", m);
+    ASSERT_TRUE(server.has_error());
+    EXPECT_EQ(server.error().kind, ErrorKind::invalid_argument);
+}
+
+TEST(MetricsServer, PortInUseFailsWithAMessageNamingTheAddress) {
+    Metrics m;
+    auto first = MetricsServer::start("127.0.0.1:0", m).value();
+    const std::string address = "127.0.0.1:" + std::to_string(first->port());
+    const auto second = MetricsServer::start(address, m);
+    ASSERT_TRUE(second.has_error());
+    EXPECT_NE(second.error().message.find("'" + address + "'"), std::string::npos)
+        << second.error().message;
+}
+
+TEST(WriteMetricsFile, WritesAParseableTextExposition) {
+    TempDir dir;
+    Metrics m;
+    m.http_request("GET", 200);
+    m.observe_blob_transfer(1.5);
+    const auto path = dir.path() / "regmigrate.prom";
+    ASSERT_TRUE(write_metrics_file(m, path.string()).has_value());
+    std::istringstream in(read_file(path));
+    const std::regex sample(R"([a-zA-Z_:][a-zA-Z0-9_:]*(\{[^}]*\})? [-+0-9.eEInfa]+)");
+    int samples = 0;
+    for (std::string line; std::getline(in, line);) {
+        if (line.empty() || line[0] == '#') {
+            continue;
+        }
+        EXPECT_TRUE(std::regex_match(line, sample)) << line;
+        ++samples;
+    }
+    EXPECT_GT(samples, 10);
+    EXPECT_EQ(read_file(path), m.text_exposition());
+}
+
+TEST(WriteMetricsFile, ReplacesAnExistingFileAndLeavesNoTemporaryBehind) {
+    TempDir dir;
+    const auto path = dir.path() / "regmigrate.prom";
+    std::ofstream(path) << "stale content that is longer than nothing\n";
+    Metrics m;
+    ASSERT_TRUE(write_metrics_file(m, path.string()).has_value());
+    EXPECT_EQ(read_file(path), m.text_exposition());
+    int entries = 0;
+    for ([[maybe_unused]] const auto& e : std::filesystem::directory_iterator(dir.path())) {
+        ++entries;
+    }
+    EXPECT_EQ(entries, 1);
+}
+
+TEST(WriteMetricsFile, MissingDirectoryIsAnIoErrorNamingThePath) {
+    TempDir dir;
+    const auto path = dir.path() / "absent" / "regmigrate.prom";
+    const auto written = write_metrics_file(Metrics{}, path.string());
+    ASSERT_TRUE(written.has_error());
+    EXPECT_EQ(written.error().kind, ErrorKind::io);
+    EXPECT_NE(written.error().message.find(path.string()), std::string::npos);
+}
+
+TEST(ParsePushgatewayUrl, SplitsSchemeHostAndPort) {
+    const auto t = parse_pushgateway_url("http://pushgw.example:9091").value();
+    EXPECT_EQ(t.host, "http://pushgw.example");
+    EXPECT_EQ(t.port, "9091");
+    EXPECT_EQ(t.display, "http://pushgw.example:9091");
+}
+
+TEST(ParsePushgatewayUrl, MissingPortDefaultsFromTheScheme) {
+    EXPECT_EQ(parse_pushgateway_url("http://pushgw").value().port, "80");
+    EXPECT_EQ(parse_pushgateway_url("https://pushgw/").value().port, "443");
+}
+
+TEST(ParsePushgatewayUrl, CredentialsAreExtractedAndLeftOutOfTheDisplayUrl) {
+    const auto t = parse_pushgateway_url("https://ops:s3cret@pushgw:9091").value();
+    EXPECT_EQ(t.username, "ops");
+    EXPECT_EQ(t.password, "s3cret");
+    EXPECT_EQ(t.display.find("s3cret"), std::string::npos);
+    EXPECT_EQ(t.display.find("ops"), std::string::npos);
+}
+
+TEST(ParsePushgatewayUrl, RoutePrefixFollowsThePort) {
+    EXPECT_EQ(parse_pushgateway_url("http://h:9091/pushgateway/").value().port, "9091/pushgateway");
+}
+
+TEST(ParsePushgatewayUrl, Ipv6HostKeepsItsBrackets) {
+    EXPECT_EQ(parse_pushgateway_url("http://[::1]:9091").value().host, "http://[::1]");
+}
+
+TEST(ParsePushgatewayUrl, RejectsOtherSchemesAndQueries) {
+    EXPECT_EQ(parse_pushgateway_url("ftp://h:21").error().kind, ErrorKind::invalid_argument);
+    EXPECT_TRUE(parse_pushgateway_url("http://h:9091/?x=1").has_error());
+    EXPECT_TRUE(parse_pushgateway_url("pushgw:9091").has_error());
+}
+
+TEST(EncodeGroupingLabel, PlainValuesStayAsTheyAre) {
+    EXPECT_EQ(encode_grouping_label("instance", "host-1.dc"),
+              (std::pair<std::string, std::string>{"instance", "host-1.dc"}));
+}
+
+TEST(EncodeGroupingLabel, ValuesWithSlashesUseBase64Url) {
+    // base64url("/var/tmp?") == "L3Zhci90bXA_"
+    EXPECT_EQ(encode_grouping_label("dir", "/var/tmp?"),
+              (std::pair<std::string, std::string>{"dir@base64", "L3Zhci90bXA_"}));
+}
+
+TEST(EncodeGroupingLabel, EmptyValueIsALoneEqualsSign) {
+    EXPECT_EQ(encode_grouping_label("shard", ""),
+              (std::pair<std::string, std::string>{"shard@base64", "="}));
+}
+
+TEST(PushToGateway, PutsTheExpositionUnderJobAndGroupingKey) {
+    OneShotHttpServer gateway(http::status::ok);
+    Metrics m;
+    m.image_finished("copied");
+    const auto pushed = push_to_gateway(m, "http://127.0.0.1:" + std::to_string(gateway.port()),
+                                        "regmigrate", {{"instance", "node1"}, {"shard", "1/4"}});
+    ASSERT_TRUE(pushed.has_value()) << pushed.error().message;
+    const auto& req = gateway.request();
+    EXPECT_EQ(req.method(), http::verb::put);
+    EXPECT_EQ(req.target(), "/metrics/job/regmigrate/instance/node1/shard@base64/MS80");
+    EXPECT_NE(req.body().find("regmigrate_images_total{result=\"copied\"} 1"), std::string::npos);
+}
+
+TEST(PushToGateway, SendsUrlCredentialsAsBasicAuth) {
+    OneShotHttpServer gateway(http::status::ok);
+    ASSERT_TRUE(push_to_gateway(Metrics{},
+                                "http://ops:pw@127.0.0.1:" + std::to_string(gateway.port()),
+                                "regmigrate", {})
+                    .has_value());
+    // base64("ops:pw") == "b3BzOnB3"
+    EXPECT_EQ(gateway.request()[http::field::authorization], "Basic b3BzOnB3");
+}
+
+TEST(PushToGateway, ErrorStatusIsAnHttpErrorNamingTheUrlWithoutCredentials) {
+    OneShotHttpServer gateway(http::status::internal_server_error);
+    const std::string shown = "http://127.0.0.1:" + std::to_string(gateway.port());
+    const auto pushed =
+        push_to_gateway(Metrics{}, "http://ops:hunter2@127.0.0.1:" + std::to_string(gateway.port()),
+                        "regmigrate", {});
+    ASSERT_TRUE(pushed.has_error());
+    EXPECT_EQ(pushed.error().kind, ErrorKind::http);
+    EXPECT_EQ(pushed.error().http_status, 500);
+    EXPECT_NE(pushed.error().message.find(shown), std::string::npos) << pushed.error().message;
+    EXPECT_EQ(pushed.error().message.find("hunter2"), std::string::npos);
+}
+
+TEST(PushToGateway, UnreachableGatewayIsANetworkError) {
+    const auto pushed = push_to_gateway(
+        Metrics{}, "http://127.0.0.1:" + std::to_string(closed_port()), "regmigrate", {});
+    ASSERT_TRUE(pushed.has_error());
+    EXPECT_EQ(pushed.error().kind, ErrorKind::network);
+}
+
+TEST(PushToGateway, JobNameMustBeAPlainPathSegment) {
+    const auto pushed = push_to_gateway(Metrics{}, "http://127.0.0.1:1", "a/b", {});
+    ASSERT_TRUE(pushed.has_error());
+    EXPECT_EQ(pushed.error().kind, ErrorKind::invalid_argument);
+}
+
+}  // namespace
+}  // namespace regmigrate::metrics

@@ -1,0 +1,20 @@
+// Each subcommand registers itself on the app and returns the code to exit with.
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+#include <functional>
+
+namespace regmigrate::cli {
+
+// Exit codes of DESIGN.md.
+inline constexpr int exit_ok = 0;
+inline constexpr int exit_failed = 1;
+inline constexpr int exit_usage = 2;
+
+using CommandRunner = std::function<int()>;
+
+CommandRunner add_copy_command(CLI::App& app);
+CommandRunner add_ls_command(CLI::App& app);
+
+}  // namespace regmigrate::cli

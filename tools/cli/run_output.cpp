@@ -1,0 +1,48 @@
+#include "tools/cli/run_output.hpp"
+
+#include "metrics/progress.hpp"
+#include "tools/cli/commands.hpp"
+#include "transport/log.hpp"
+
+#include <cstdio>
+
+namespace regmigrate::cli {
+
+int report_error(const Error& error) {
+    log(LogLevel::error, error.message);
+    return error.kind == ErrorKind::invalid_argument ? exit_usage : exit_failed;
+}
+
+void configure_logging(const CommonFlags& flags) {
+    auto format = parse_log_format(flags.log_format);
+    log_configure(format ? *format : LogFormat::text, LogLevel::info);
+}
+
+int finish_run(const engine::RunReport& report, const CommonFlags& flags, std::string_view verb) {
+    for (const auto& image : report.images) {
+        if (image.status == "failed") {
+            log(LogLevel::error, "image failed",
+                {{"source", image.source}, {"destination", image.destination},
+                 {"error", image.error}});
+        }
+    }
+    const auto& t = report.totals;
+    std::printf("%.*s %zu images, %zu skipped, %zu failed; blobs: %llu uploaded, %llu mounted, "
+                "%llu existing; %s in %s\n",
+                static_cast<int>(verb.size()), verb.data(), report.count("copied"),
+                report.count("skipped"), report.count("failed"),
+                static_cast<unsigned long long>(t.blobs_uploaded),
+                static_cast<unsigned long long>(t.blobs_mounted),
+                static_cast<unsigned long long>(t.blobs_existing + t.blobs_deduped),
+                metrics::format_bytes(t.bytes_transferred).c_str(),
+                metrics::format_duration(report.duration_seconds).c_str());
+    std::fflush(stdout);
+    if (!flags.report.empty()) {
+        if (auto written = engine::write_report(report, flags.report); !written) {
+            return report_error(written.error());
+        }
+    }
+    return report.count("failed") == 0 ? exit_ok : exit_failed;
+}
+
+}  // namespace regmigrate::cli

@@ -1,0 +1,19 @@
+// What every command does at its end: summary line, report file, exit code.
+#pragma once
+
+#include "engine/run_report.hpp"
+#include "tools/cli/side_options.hpp"
+
+namespace regmigrate::cli {
+
+// Prints one error line (the message names what is at fault) and returns the exit code
+// for its kind: usage/configuration problems 2, failures 1.
+int report_error(const Error& error);
+
+// Prints the summary, writes --report, returns 0 when no image failed, else 1.
+int finish_run(const engine::RunReport& report, const CommonFlags& flags, std::string_view verb);
+
+// Applies --log-format (already validated by CLI11).
+void configure_logging(const CommonFlags& flags);
+
+}  // namespace regmigrate::cli

@@ -1,0 +1,64 @@
+#include "tools/cli/side_options.hpp"
+
+#include "engine/certs_dir.hpp"
+
+#include <cstdlib>
+
+namespace regmigrate::cli {
+
+void add_side_flags(CLI::App& command, CommonFlags& flags, bool with_destination) {
+    const auto tls_modes = CLI::IsMember({"enabled", "insecure", "disabled"});
+    command.add_option("--src-tls", flags.source.tls,
+                       "TLS towards the source: enabled, insecure (no verification) or "
+                       "disabled (plain HTTP)")
+        ->check(tls_modes)
+        ->capture_default_str();
+    command.add_option("--src-creds", flags.source.creds,
+                       "USER:PASSWORD for the source (or REGMIGRATE_SRC_CREDS)");
+    if (with_destination) {
+        command.add_option("--dest-tls", flags.destination.tls, "TLS towards the destination")
+            ->check(tls_modes)
+            ->capture_default_str();
+        command.add_option("--dest-creds", flags.destination.creds,
+                           "USER:PASSWORD for the destination (or REGMIGRATE_DEST_CREDS)");
+    }
+    command.add_option("--certs-dir", flags.certs_dir,
+                       "per-registry certificates: DIR/HOST[:PORT]/{*.crt,*.cert,*.key}")
+        ->capture_default_str();
+}
+
+void add_output_flags(CLI::App& command, CommonFlags& flags) {
+    command.add_option("--log-format", flags.log_format, "text or json")
+        ->check(CLI::IsMember({"text", "json"}))
+        ->capture_default_str();
+    command.add_option("--report", flags.report, "write a JSON report of every image to FILE");
+}
+
+Expected<engine::RegistrySide> make_side(const std::string& host, const SideFlags& flags,
+                                         const std::string& certs_dir,
+                                         const char* creds_variable) {
+    engine::RegistrySide side;
+    side.host = host;
+    auto mode = transport::parse_tls_mode(flags.tls);
+    if (!mode) return mode.error();
+    side.tls.mode = *mode;
+    auto tls = engine::apply_certs_dir(side.tls, certs_dir, host);
+    if (!tls) return tls.error();
+    side.tls = std::move(*tls);
+    std::string creds = flags.creds;
+    std::string origin = "credentials flag";
+    if (creds.empty()) {
+        if (const char* value = std::getenv(creds_variable)) {
+            creds = value;
+            origin = creds_variable;
+        }
+    }
+    if (!creds.empty()) {
+        auto parsed = registry::parse_credentials(creds, origin);
+        if (!parsed) return parsed.error();
+        side.credentials = std::move(*parsed);
+    }
+    return side;
+}
+
+}  // namespace regmigrate::cli

@@ -1,0 +1,37 @@
+// The options that describe one side (--src-* / --dest-*), shared by every command.
+#pragma once
+
+#include "engine/certs_dir.hpp"
+#include "engine/registry_side.hpp"
+
+#include <CLI/CLI.hpp>
+
+#include <string>
+
+namespace regmigrate::cli {
+
+struct SideFlags {
+    std::string tls = "enabled";
+    std::string creds;  // USER:PASS; never echoed
+};
+
+struct CommonFlags {
+    SideFlags source;
+    SideFlags destination;
+    std::string certs_dir = engine::default_certs_dir;
+    std::string log_format = "text";
+    std::string report;
+    std::size_t jobs = 8;
+};
+
+// --src-tls/--dest-tls, --src-creds/--dest-creds, --certs-dir.
+void add_side_flags(CLI::App& command, CommonFlags& flags, bool with_destination);
+void add_output_flags(CLI::App& command, CommonFlags& flags);
+
+// The side for host, from its flags, the environment variable for its credentials
+// (REGMIGRATE_SRC_CREDS / REGMIGRATE_DEST_CREDS) and the certificate directory.
+Expected<engine::RegistrySide> make_side(const std::string& host, const SideFlags& flags,
+                                         const std::string& certs_dir,
+                                         const char* creds_variable);
+
+}  // namespace regmigrate::cli

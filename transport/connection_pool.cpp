@@ -1,0 +1,72 @@
+#include "transport/connection_pool.hpp"
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
+namespace regmigrate::transport {
+
+namespace asio = boost::asio;
+
+ConnectionPool::OriginSlots::OriginSlots(asio::any_io_executor executor)
+    : slot_freed(executor, asio::steady_timer::time_point::max()) {}
+
+ConnectionPool::ConnectionPool(asio::any_io_executor executor,
+                               std::shared_ptr<asio::ssl::context> tls, bool verify_peer,
+                               Timeouts timeouts, std::size_t max_per_origin)
+    : executor_(std::move(executor)),
+      tls_(std::move(tls)),
+      verify_peer_(verify_peer),
+      timeouts_(timeouts),
+      max_per_origin_(max_per_origin == 0 ? 1 : max_per_origin) {}
+
+ConnectionPool::OriginSlots& ConnectionPool::slots_for(const Origin& origin) {
+    auto& slot = origins_[origin.key()];
+    if (!slot) slot = std::make_unique<OriginSlots>(executor_);
+    return *slot;
+}
+
+asio::awaitable<Expected<std::unique_ptr<Connection>>> ConnectionPool::acquire(const Origin& origin,
+                                                                              bool fresh) {
+    auto self = shared_from_this();  // waiters keep the pool alive
+    OriginSlots& slots = slots_for(origin);
+    for (;;) {
+        while (!fresh && !slots.idle.empty()) {
+            auto connection = std::move(slots.idle.front());
+            slots.idle.pop_front();
+            if (!connection->closed_by_peer()) co_return std::move(connection);
+            --slots.open;  // the server hung up while it sat idle
+        }
+        if (fresh && !slots.idle.empty() && slots.open >= max_per_origin_) {
+            slots.idle.pop_front();  // make room for the fresh connection
+            --slots.open;
+        }
+        if (slots.open < max_per_origin_) break;
+        // The expiry stays at max for the pool's life: resetting it would cancel other waiters.
+        co_await slots.slot_freed.async_wait(asio::as_tuple(asio::use_awaitable));
+    }
+    ++slots.open;
+    auto opened = co_await Connection::open(executor_, origin, tls_, verify_peer_, timeouts_);
+    if (!opened) {
+        --slots.open;
+        slots.slot_freed.cancel_one();
+    }
+    co_return opened;
+}
+
+void ConnectionPool::release(std::unique_ptr<Connection> connection) {
+    if (!connection) return;
+    OriginSlots& slots = slots_for(connection->origin());
+    if (connection->reusable()) {
+        slots.idle.push_back(std::move(connection));
+    } else {
+        --slots.open;
+    }
+    slots.slot_freed.cancel_one();
+}
+
+std::size_t ConnectionPool::open_connections(const Origin& origin) const {
+    auto it = origins_.find(origin.key());
+    return it == origins_.end() ? 0 : it->second->open;
+}
+
+}  // namespace regmigrate::transport

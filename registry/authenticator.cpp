@@ -25,7 +25,7 @@ std::string scope_key(const Scopes& scopes) {
 }  // namespace
 
 bool may_send_credentials(boost::urls::url_view realm) {
-    if (realm.scheme() == "https") return true;
+    if (realm.scheme_id() == boost::urls::scheme::https) return true;
     const std::string host = realm.host_type() == boost::urls::host_type::ipv6
                                  ? std::string(realm.host_address())
                                  : std::string(realm.encoded_host());

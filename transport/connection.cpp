@@ -54,10 +54,14 @@ std::string host_header(const Origin& origin) {
 
 Expected<Origin> origin_of(boost::urls::url_view url) {
     Origin origin;
-    origin.scheme = std::string(url.scheme());
-    if (origin.scheme != "http" && origin.scheme != "https") {
+    // Schemes are case-insensitive (RFC 3986 3.1): compare by id, store lower case.
+    if (url.scheme_id() == boost::urls::scheme::http) {
+        origin.scheme = "http";
+    } else if (url.scheme_id() == boost::urls::scheme::https) {
+        origin.scheme = "https";
+    } else {
         return make_error(ErrorKind::protocol,
-                          "unsupported URL scheme \"" + origin.scheme + "\" in " +
+                          "unsupported URL scheme \"" + std::string(url.scheme()) + "\" in " +
                               std::string(url.buffer().substr(0, 200)));
     }
     if (url.host_type() == boost::urls::host_type::ipv6) {

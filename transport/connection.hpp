@@ -51,7 +51,7 @@ public:
     bool reusable() const;  // complete message, keep-alive, no error seen
     // A pooled connection the server has since closed (readable EOF or error while idle).
     bool closed_by_peer();
-    bool reused() const { return requests_ > 1; }
+    bool reused() const { return requests_ > 0; }  // served a request before this one
     const Origin& origin() const { return origin_; }
 
 private:

@@ -33,7 +33,10 @@ std::optional<boost::urls::url> redirect_target(http::verb method, int status,
     if (!ref) return std::nullopt;
     boost::urls::url target;
     if (!boost::urls::resolve(current, *ref, target)) return std::nullopt;
-    if (target.scheme() != "http" && target.scheme() != "https") return std::nullopt;
+    if (target.scheme_id() != boost::urls::scheme::http &&
+        target.scheme_id() != boost::urls::scheme::https) {
+        return std::nullopt;
+    }
     target.remove_fragment();
     return target;
 }
@@ -70,7 +73,7 @@ asio::awaitable<Expected<ResponseStream>> HttpClient::send_once(HttpRequest& req
     for (int attempt = 0;; ++attempt) {
         auto connection = co_await pool_->acquire(*origin, attempt > 0);
         if (!connection) co_return connection.error();
-        const bool reused = (*connection)->reused() || false;
+        const bool reused = (*connection)->reused();
         auto wrote = co_await (*connection)->write_request(request);
         Expected<void> read = wrote;
         if (wrote) read = co_await (*connection)->read_header(request.method == http::verb::head);
@@ -108,6 +111,8 @@ asio::awaitable<Expected<ResponseStream>> HttpClient::send(HttpRequest request) 
         if (response->status() == 303 && request.method != http::verb::head) {
             request.method = http::verb::get;
             request.body.clear();
+            request.body_source = nullptr;  // already consumed by the first request
+            request.content_length.reset();
             request.headers.erase(http::field::content_type);
         }
         // Credentials belong to the host they were issued for (storage redirects carry

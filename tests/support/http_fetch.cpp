@@ -1,5 +1,6 @@
 #include "tests/support/http_fetch.hpp"
 
+#include "tools/fleet/bounded_run.hpp"
 #include "tools/fleet/codec.hpp"
 
 #include <boost/asio/io_context.hpp>
@@ -14,11 +15,8 @@
 #include <boost/beast/ssl/ssl_stream.hpp>
 #include <boost/url/parse.hpp>
 
-#include <openssl/ssl.h>
-
 #include <algorithm>
 #include <cctype>
-#include <optional>
 
 namespace regmigrate::testing {
 
@@ -57,8 +55,6 @@ std::string lower(std::string text) {
     return text;
 }
 
-// Beast honours stream timeouts on asynchronous operations only: start one, run the
-// private io_context until it completes.
 class Runner {
   public:
     explicit Runner(std::chrono::milliseconds timeout) : timeout_(timeout) {}
@@ -66,12 +62,7 @@ class Runner {
 
     template <class Stream, class Start>
     boost::system::error_code run(Stream& stream, Start start) {
-        std::optional<boost::system::error_code> result;
-        beast::get_lowest_layer(stream).expires_after(timeout_);
-        start([&result](boost::system::error_code ec, auto&&...) { result = ec; });
-        ioc_.restart();
-        ioc_.run();
-        return result.value_or(asio::error::operation_aborted);
+        return fleet::run_bounded(ioc_, stream, timeout_, start);
     }
 
   private:

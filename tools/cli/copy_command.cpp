@@ -41,9 +41,11 @@ int run(const CopyFlags& flags) {
     job.copy.same_registry = job.source.registry == job.destination.registry;
 
     metrics::Metrics metrics;
+    auto server = serve_metrics(flags.common, metrics);
+    if (!server) return report_error(server.error());
     auto report = engine::run_copy(job, metrics);
     if (!report) return report_error(report.error());
-    return finish_run(*report, flags.common, "copied");
+    return finish_run(*report, flags.common, metrics, "copied");
 }
 
 }  // namespace

@@ -18,7 +18,18 @@ void configure_logging(const CommonFlags& flags) {
     log_configure(format ? *format : LogFormat::text, LogLevel::info);
 }
 
-int finish_run(const engine::RunReport& report, const CommonFlags& flags, std::string_view verb) {
+Expected<std::unique_ptr<metrics::MetricsServer>> serve_metrics(const CommonFlags& flags,
+                                                                const metrics::Metrics& metrics) {
+    if (flags.metrics_addr.empty()) return std::unique_ptr<metrics::MetricsServer>();
+    auto server = metrics::MetricsServer::start(flags.metrics_addr, metrics);
+    if (!server) return with_context(server.error(), "--metrics-addr");
+    log(LogLevel::info, "serving metrics",
+        {{"url", "http://" + flags.metrics_addr + "/metrics"}});
+    return server;
+}
+
+int finish_run(const engine::RunReport& report, const CommonFlags& flags,
+               const metrics::Metrics& metrics, std::string_view verb) {
     for (const auto& image : report.images) {
         if (image.status == "failed") {
             log(LogLevel::error, "image failed",
@@ -40,6 +51,18 @@ int finish_run(const engine::RunReport& report, const CommonFlags& flags, std::s
     if (!flags.report.empty()) {
         if (auto written = engine::write_report(report, flags.report); !written) {
             return report_error(written.error());
+        }
+    }
+    if (!flags.metrics_file.empty()) {
+        if (auto written = metrics::write_metrics_file(metrics, flags.metrics_file); !written) {
+            return report_error(written.error());
+        }
+    }
+    if (!flags.pushgateway.empty()) {
+        // A monitoring hiccup must not turn a finished migration into a failure: warn only.
+        if (auto pushed = metrics::push_to_gateway(metrics, flags.pushgateway, "regmigrate", {});
+            !pushed) {
+            log(LogLevel::warn, pushed.error().message);
         }
     }
     return report.count("failed") == 0 ? exit_ok : exit_failed;

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "engine/run_report.hpp"
+#include "metrics/metrics_outputs.hpp"
 #include "tools/cli/side_options.hpp"
 
 namespace regmigrate::cli {
@@ -10,8 +11,14 @@ namespace regmigrate::cli {
 // for its kind: usage/configuration problems 2, failures 1.
 int report_error(const Error& error);
 
+// Serves /metrics when --metrics-addr is set (null otherwise).
+Expected<std::unique_ptr<metrics::MetricsServer>> serve_metrics(const CommonFlags& flags,
+                                                                const metrics::Metrics& metrics);
+
 // Prints the summary, writes --report, returns 0 when no image failed, else 1.
-int finish_run(const engine::RunReport& report, const CommonFlags& flags, std::string_view verb);
+// Also writes --metrics-file and pushes to --pushgateway.
+int finish_run(const engine::RunReport& report, const CommonFlags& flags,
+               const metrics::Metrics& metrics, std::string_view verb);
 
 // Applies --log-format (already validated by CLI11).
 void configure_logging(const CommonFlags& flags);

@@ -32,6 +32,12 @@ void add_output_flags(CLI::App& command, CommonFlags& flags) {
         ->check(CLI::IsMember({"text", "json"}))
         ->capture_default_str();
     command.add_option("--report", flags.report, "write a JSON report of every image to FILE");
+    command.add_option("--metrics-addr", flags.metrics_addr,
+                       "serve Prometheus metrics on HOST:PORT/metrics while running");
+    command.add_option("--metrics-file", flags.metrics_file,
+                       "write the final metrics in text exposition format to FILE");
+    command.add_option("--pushgateway", flags.pushgateway,
+                       "push the final metrics to this Pushgateway URL (job regmigrate)");
 }
 
 Expected<engine::RegistrySide> make_side(const std::string& host, const SideFlags& flags,

@@ -21,6 +21,9 @@ struct CommonFlags {
     std::string certs_dir = engine::default_certs_dir;
     std::string log_format = "text";
     std::string report;
+    std::string metrics_addr;
+    std::string metrics_file;
+    std::string pushgateway;
     std::size_t jobs = 8;
 };
 

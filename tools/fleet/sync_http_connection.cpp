@@ -1,5 +1,7 @@
 #include "tools/fleet/sync_http_connection.hpp"
 
+#include "tools/fleet/bounded_run.hpp"
+
 #include <boost/asio/connect.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -7,8 +9,6 @@
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/write.hpp>
-
-#include <optional>
 
 namespace regmigrate::fleet {
 
@@ -38,16 +38,9 @@ struct SyncHttpConnection::State {
     beast::flat_buffer buffer;
     bool open = false;
 
-    // Beast applies stream timeouts to asynchronous operations only, so each step is
-    // started asynchronously and the private io_context is run until it completes.
     template <class Start>
     boost::system::error_code run(Start start) {
-        std::optional<boost::system::error_code> result;
-        stream.expires_after(timeout);
-        start([&result](boost::system::error_code ec, auto&&...) { result = ec; });
-        ioc.restart();
-        ioc.run();
-        return result.value_or(asio::error::operation_aborted);
+        return run_bounded(ioc, stream, timeout, start);
     }
 
     Expected<void> connect() {

@@ -1,0 +1,130 @@
+// `regmigrate copy` from registries serving TLS with a test CA: verification against a CA
+// found in the --certs-dir, refusal without it, --src-tls insecure, and client
+// certificates (NAME.cert + NAME.key) for registries that demand them.
+#include "tests/support/registry_process.hpp"
+#include "tests/support/regmigrate_cli.hpp"
+#include "tests/support/sample_images.hpp"
+#include "tests/support/test_pki.hpp"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cctype>
+#include <memory>
+
+namespace regmigrate::testing {
+namespace {
+
+using fleet::ManifestFormat;
+
+class CopyTlsTest : public ::testing::Test {
+  protected:
+    static void SetUpTestSuite() { pki_ = std::make_unique<TestPki>(); }
+    static void TearDownTestSuite() { pki_.reset(); }
+
+    static RegistryOptions tls() {
+        RegistryOptions options;
+        options.tls = RegistryTls{pki_->server().cert, pki_->server().key, {}, std::nullopt};
+        return options;
+    }
+    static RegistryOptions mutual_tls() {
+        RegistryOptions options = tls();
+        options.tls->client_cas = {pki_->ca().cert};
+        options.tls->probe_client = pki_->client();
+        return options;
+    }
+
+    // The image is pushed while the source is plain; then it serves the same storage over
+    // TLS with these options.
+    void serve_source_over(RegistryOptions options) {
+        pushed_ = push_image(source_.host(), sample_image("team/app", "v1", ManifestFormat::oci));
+        source_.restart(std::move(options));
+    }
+
+    void trust_test_ca_for(const RegistryProcess& registry) {
+        std::filesystem::copy_file(pki_->ca().cert,
+                                   cli_.host_certs_dir(registry.host()) / "test-ca.crt");
+    }
+
+    CopyOutcome copy(const std::string& source_tls) {
+        return cli_.copy(source_.host() + "/team/app:v1", destination_.host() + "/mirror/app:v1",
+                         {"--src-tls", source_tls, "--dest-tls", "disabled"});
+    }
+
+    std::string copied_digest() {
+        auto manifest =
+            fleet::RegistryWriter({destination_.host()}).get_manifest("mirror/app", "v1");
+        return manifest ? manifest->digest : "";
+    }
+
+    static std::unique_ptr<TestPki> pki_;
+    RegistryProcess source_;
+    RegistryProcess destination_;
+    RegmigrateCli cli_{REGMIGRATE_BINARY};
+    fleet::TaggedImage pushed_;
+};
+std::unique_ptr<TestPki> CopyTlsTest::pki_;
+
+bool mentions_tls(const std::string& text) {
+    std::string lower = text;
+    std::transform(lower.begin(), lower.end(), lower.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    return lower.find("tls") != std::string::npos || lower.find("certificate") != std::string::npos;
+}
+
+TEST_F(CopyTlsTest, CaFromTheCertsDirVerifiesTheSource) {
+    serve_source_over(tls());
+    trust_test_ca_for(source_);
+    const auto run = copy("enabled");
+    ASSERT_EQ(run.cli.exit_code, 0) << run.cli.describe();
+    EXPECT_EQ(copied_digest(), pushed_.digest);
+}
+
+TEST_F(CopyTlsTest, UnknownCaFailsVerificationWithATlsMessage) {
+    serve_source_over(tls());
+    const auto run = copy("enabled");
+    EXPECT_EQ(run.cli.exit_code, 1) << run.cli.describe();
+    EXPECT_TRUE(mentions_tls(run.cli.err)) << run.cli.describe();
+    EXPECT_EQ(copied_digest(), "");
+}
+
+TEST_F(CopyTlsTest, InsecureModeCopiesWithoutTheCa) {
+    serve_source_over(tls());
+    const auto run = copy("insecure");
+    ASSERT_EQ(run.cli.exit_code, 0) << run.cli.describe();
+    EXPECT_EQ(copied_digest(), pushed_.digest);
+}
+
+TEST_F(CopyTlsTest, RegistryRequiringClientCertificatesRefusesWithoutOne) {
+    serve_source_over(mutual_tls());
+    trust_test_ca_for(source_);
+    const auto run = copy("enabled");
+    EXPECT_EQ(run.cli.exit_code, 1) << run.cli.describe();
+    EXPECT_EQ(copied_digest(), "");
+}
+
+TEST_F(CopyTlsTest, ClientCertificateFromTheCertsDirIsPresented) {
+    serve_source_over(mutual_tls());
+    trust_test_ca_for(source_);
+    const auto dir = cli_.host_certs_dir(source_.host());
+    std::filesystem::copy_file(pki_->client().cert, dir / "client.cert");
+    std::filesystem::copy_file(pki_->client().key, dir / "client.key");
+    const auto run = copy("enabled");
+    ASSERT_EQ(run.cli.exit_code, 0) << run.cli.describe();
+    EXPECT_EQ(copied_digest(), pushed_.digest);
+}
+
+TEST_F(CopyTlsTest, DestinationOverTlsIsVerifiedWithItsOwnCertsDir) {
+    pushed_ = push_image(source_.host(), sample_image("team/app", "v1", ManifestFormat::docker));
+    destination_.restart(tls());
+    trust_test_ca_for(destination_);
+    const auto run =
+        cli_.copy(source_.host() + "/team/app:v1", destination_.host() + "/mirror/app:v1",
+                  {"--src-tls", "disabled", "--dest-tls", "enabled"});
+    ASSERT_EQ(run.cli.exit_code, 0) << run.cli.describe();
+    destination_.restart(RegistryOptions{});
+    EXPECT_EQ(copied_digest(), pushed_.digest);
+}
+
+}  // namespace
+}  // namespace regmigrate::testing

@@ -1,0 +1,36 @@
+# Sourced by the demo and the end-to-end benchmarks. start_registry NAME starts a
+# docker-registry on a free loopback port with storage under $work and prints HOST:PORT.
+# Every registry started stops, and $work is removed, when the sourcing script exits.
+work=$(mktemp -d /tmp/regmigrate.XXXXXX)
+stop_registries() {
+  # start_registry runs inside $(...): its pids travel through files, not variables.
+  for pidfile in "$work"/*.pid; do
+    [[ -e "$pidfile" ]] && kill "$(cat "$pidfile")" 2>/dev/null || true
+  done
+  sleep 0.2
+  rm -rf "$work"
+}
+trap stop_registries EXIT
+
+start_registry() {
+  local name=$1 port
+  port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+  mkdir -p "$work/$name"
+  cat >"$work/$name.yml" <<YAML
+version: 0.1
+log: {level: warn}
+storage: {filesystem: {rootdirectory: $work/$name}, delete: {enabled: true}}
+http: {addr: 127.0.0.1:$port}
+YAML
+  docker-registry serve "$work/$name.yml" >"$work/$name.log" 2>&1 &
+  echo $! >"$work/$name.pid"
+  for _ in $(seq 1 100); do
+    if python3 -c "import urllib.request; urllib.request.urlopen('http://127.0.0.1:$port/v2/', timeout=1)" 2>/dev/null; then
+      echo "127.0.0.1:$port"
+      return
+    fi
+    sleep 0.1
+  done
+  echo "registry $name did not start; see $work/$name.log" >&2
+  return 1
+}

@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# The test command: installs dependencies, builds, and runs every test (unit and
+# integration against real docker-registry processes on loopback).
+set -euo pipefail
+root=$(cd "$(dirname "$0")/../.." && pwd)
+"$root/tools/setup/install-deps.sh"
+"$root/tools/setup/build.sh"
+cd "${REGMIGRATE_BUILD_DIR:-$root/build}"
+ctest --output-on-failure -j 2 --timeout 900

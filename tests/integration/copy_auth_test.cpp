@@ -13,7 +13,6 @@
 #include <algorithm>
 #include <cctype>
 #include <memory>
-#include <iostream>
 
 namespace regmigrate::testing {
 namespace {
@@ -80,7 +79,6 @@ TEST_F(CopyHtpasswdTest, SourceCredentialsFlagAuthenticatesThePull) {
 
 TEST_F(CopyHtpasswdTest, MissingCredentialsFailWithOneLineAboutAuthentication) {
     const auto run = copy({});
-    std::cout << "DEBUG" << run.cli.describe() << std::endl;
     EXPECT_EQ(run.cli.exit_code, 1) << run.cli.describe();
     const auto lines = run.cli.error_lines();
     ASSERT_EQ(lines.size(), 1u) << run.cli.describe();
@@ -189,7 +187,6 @@ TEST_F(CopyTokenAuthTest, TokensFromTheTokenServerAuthorizePullAndPush) {
 
 TEST_F(CopyTokenAuthTest, UserWithoutPushOnTheDestinationIsRefusedClearly) {
     const auto run = copy_as("viewer:view-pw");
-    std::cout << "DEBUG" << run.cli.describe() << std::endl;
     EXPECT_EQ(run.cli.exit_code, 1) << run.cli.describe();
     EXPECT_TRUE(mentions_any(run.cli.err, {"denied", "unauthorized", "insufficient"}))
         << run.cli.describe();

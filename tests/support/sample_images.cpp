@@ -2,6 +2,8 @@
 
 #include "tools/fleet/byte_source.hpp"
 
+#include <iterator>
+
 namespace regmigrate::testing {
 
 namespace {

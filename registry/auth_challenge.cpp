@@ -242,6 +242,12 @@ Expected<boost::urls::url> token_request_url(std::string_view realm, std::string
         return make_error(ErrorKind::protocol,
                           "token realm " + quote_for_message(realm) + " is not an http(s) URL");
     }
+    // Boost.URL 1.81 reads "http://127.0.0.1.evil.example/x" as host 127.0.0.1 with path
+    // ".evil.example/x": a path that does not start with '/' exposes that misreading.
+    if (!url.encoded_path().empty() && !url.encoded_path().starts_with('/')) {
+        return make_error(ErrorKind::protocol,
+                          "token realm " + quote_for_message(realm) + " has an invalid host");
+    }
     if (!service.empty()) {
         url.params().append({"service", service});
     }

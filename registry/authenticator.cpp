@@ -4,6 +4,7 @@
 #include "registry/token_response.hpp"
 
 #include <boost/asio/ip/address.hpp>
+#include <boost/url/grammar/ci_string.hpp>
 
 namespace regmigrate::registry {
 
@@ -29,7 +30,7 @@ bool may_send_credentials(boost::urls::url_view realm) {
     const std::string host = realm.host_type() == boost::urls::host_type::ipv6
                                  ? std::string(realm.host_address())
                                  : std::string(realm.encoded_host());
-    if (host == "localhost") return true;
+    if (boost::urls::grammar::ci_is_equal(host, "localhost")) return true;
     boost::system::error_code ec;
     const auto address = asio::ip::make_address(host, ec);
     return !ec && address.is_loopback();

@@ -52,10 +52,16 @@ asio::awaitable<Expected<ResponseStream>> RegistryClient::send(HttpRequest reque
             attempt_request.headers.set(http::field::authorization, **authorization);
         }
         auto response = co_await http_->send(std::move(attempt_request));
-        if (!response || response->status() != 401 || attempt == 1 || request.body_source) {
-            co_return response;
-        }
+        if (!response || response->status() != 401 || request.body_source) co_return response;
         const std::string challenge = response->header("WWW-Authenticate");
+        if (attempt == 1) {
+            // Authenticated and still refused: say whether the grant was too narrow.
+            if (challenge.find("insufficient_scope") == std::string::npos) co_return response;
+            std::string wanted;
+            for (const auto& scope : scopes) wanted += (wanted.empty() ? "" : ", ") + scope;
+            co_return make_error(ErrorKind::denied,
+                                 host_ + ": access denied: the credentials lack " + wanted, 401);
+        }
         co_await response->discard();
         if (challenge.empty()) {
             co_return make_error(ErrorKind::unauthorized,

@@ -209,5 +209,11 @@ TEST(TokenRequestUrl, RejectsRealmWithoutHost) {
     EXPECT_FALSE(token_request_url("https:///token", "s", {}));
 }
 
+TEST(TokenRequestUrl, RejectsHostThatOnlyStartsWithAnIpAddress) {
+    auto url = token_request_url("http://127.0.0.1.example.com/token", "svc", {});
+    ASSERT_FALSE(url);
+    EXPECT_NE(url.error().message.find("invalid host"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace regmigrate::registry

@@ -54,5 +54,9 @@ TEST(MaySendCredentials, OtherSchemesMayNot) {
     EXPECT_FALSE(may_send_to("ftp://auth.example.com/token"));
 }
 
+TEST(MaySendCredentials, PlainHttpToLocalhostInAnyCaseMayReceiveThem) {
+    EXPECT_TRUE(may_send_to("http://LocalHost:5001/token"));
+}
+
 }  // namespace
 }  // namespace regmigrate::registry

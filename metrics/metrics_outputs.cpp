@@ -1,5 +1,7 @@
 #include "metrics/metrics_outputs.hpp"
 
+#include "transport/base64.hpp"
+
 #include <openssl/evp.h>
 #include <prometheus/exposer.h>
 #include <prometheus/gateway.h>
@@ -26,23 +28,6 @@ bool is_plain_segment(std::string_view s) {
     return !s.empty() &&
            boost::urls::grammar::find_if_not(s.data(), s.data() + s.size(),
                                              boost::urls::unreserved_chars) == s.data() + s.size();
-}
-
-// RFC 4648 section 5 (URL and filename safe) alphabet, with padding.
-std::string base64url(std::string_view in) {
-    std::string out(4 * ((in.size() + 2) / 3) + 1, '\0');
-    const int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
-                                  reinterpret_cast<const unsigned char*>(in.data()),
-                                  static_cast<int>(in.size()));
-    out.resize(static_cast<std::size_t>(n));
-    for (char& c : out) {
-        if (c == '+') {
-            c = '-';
-        } else if (c == '/') {
-            c = '_';
-        }
-    }
-    return out;
 }
 
 // Civetweb's listening_ports syntax for one address.
@@ -182,7 +167,7 @@ std::pair<std::string, std::string> encode_grouping_label(std::string_view name,
         return {std::string(name), std::string(value)};
     }
     // The pushgateway spells an empty value as a lone "=" in base64 form.
-    return {std::string(name) + "@base64", value.empty() ? "=" : base64url(value)};
+    return {std::string(name) + "@base64", value.empty() ? "=" : base64url_encode(value, /*padded=*/true)};
 }
 
 Expected<void> push_to_gateway(const Metrics& metrics, const std::string& url,

@@ -1,17 +1,8 @@
 #include "registry/credentials.hpp"
 
-#include <openssl/evp.h>
-
-#include <vector>
+#include "transport/base64.hpp"
 
 namespace regmigrate::registry {
-
-std::string base64_encode(std::string_view bytes) {
-    std::vector<unsigned char> out(4 * ((bytes.size() + 2) / 3) + 1);
-    const int n = EVP_EncodeBlock(out.data(), reinterpret_cast<const unsigned char*>(bytes.data()),
-                                  static_cast<int>(bytes.size()));
-    return std::string(reinterpret_cast<const char*>(out.data()), static_cast<std::size_t>(n));
-}
 
 std::string Credentials::basic_authorization() const {
     return "Basic " + base64_encode(username + ":" + password);

@@ -22,6 +22,4 @@ struct Credentials {
 Expected<Credentials> parse_credentials(std::string_view user_colon_password,
                                         std::string_view origin);
 
-std::string base64_encode(std::string_view bytes);
-
 }  // namespace regmigrate::registry

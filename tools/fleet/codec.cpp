@@ -6,50 +6,6 @@
 
 namespace regmigrate::fleet {
 
-std::string base64_encode(std::string_view bytes) {
-    std::string out(4 * ((bytes.size() + 2) / 3), '\0');
-    const int written = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
-                                        reinterpret_cast<const unsigned char*>(bytes.data()),
-                                        static_cast<int>(bytes.size()));
-    out.resize(static_cast<std::size_t>(written));
-    return out;
-}
-
-std::optional<std::string> base64_decode(std::string_view text) {
-    if (text.size() % 4 != 0) {
-        return std::nullopt;
-    }
-    std::string out(3 * (text.size() / 4), '\0');
-    const int written = EVP_DecodeBlock(reinterpret_cast<unsigned char*>(out.data()),
-                                        reinterpret_cast<const unsigned char*>(text.data()),
-                                        static_cast<int>(text.size()));
-    if (written < 0) {
-        return std::nullopt;
-    }
-    // EVP_DecodeBlock counts the bytes behind '=' padding as zeros; drop them.
-    std::size_t padding = 0;
-    for (auto it = text.rbegin(); it != text.rend() && *it == '='; ++it) {
-        ++padding;
-    }
-    out.resize(static_cast<std::size_t>(written) - padding);
-    return out;
-}
-
-std::string base64url_encode(std::string_view bytes) {
-    std::string out = base64_encode(bytes);
-    while (!out.empty() && out.back() == '=') {
-        out.pop_back();
-    }
-    for (char& c : out) {
-        if (c == '+') {
-            c = '-';
-        } else if (c == '/') {
-            c = '_';
-        }
-    }
-    return out;
-}
-
 std::string hex_encode(std::string_view bytes) {
     static constexpr char kDigits[] = "0123456789abcdef";
     std::string out;

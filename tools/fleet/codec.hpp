@@ -2,6 +2,8 @@
 // base64url (JWT) and SHA-256 content digests, all on OpenSSL.
 #pragma once
 
+#include "transport/base64.hpp"
+
 #include <openssl/evp.h>
 
 #include <memory>
@@ -11,11 +13,9 @@
 
 namespace regmigrate::fleet {
 
-std::string base64_encode(std::string_view bytes);
-// nullopt when the input is not valid padded base64.
-std::optional<std::string> base64_decode(std::string_view text);
-// RFC 7515 base64url without padding, as JWT segments use.
-std::string base64url_encode(std::string_view bytes);
+using regmigrate::base64_decode;
+using regmigrate::base64_encode;
+using regmigrate::base64url_encode;
 std::string hex_encode(std::string_view bytes);
 
 // Incremental SHA-256 so streamed blobs are hashed as they are produced.

@@ -1,4 +1,5 @@
 #include "registry/credentials.hpp"
+#include "transport/base64.hpp"
 
 #include <gtest/gtest.h>
 

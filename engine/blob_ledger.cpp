@@ -15,17 +15,33 @@ std::string BlobLedger::key(const std::string& registry, const std::string& dige
     return registry + '\n' + digest;
 }
 
+namespace {
+
+bool contains(const std::vector<std::string>& list, const std::string& value) {
+    return std::find(list.begin(), list.end(), value) != list.end();
+}
+
+void erase(std::vector<std::string>& list, const std::string& value) {
+    list.erase(std::remove(list.begin(), list.end(), value), list.end());
+}
+
+}  // namespace
+
 BlobLedger::Decision BlobLedger::claim(const std::string& registry, const std::string& digest,
                                        const std::string& repo) {
     std::lock_guard lock(mutex_);
     Entry& entry = entries_[key(registry, digest)];
-    if (std::find(entry.repos.begin(), entry.repos.end(), repo) != entry.repos.end()) {
-        return {Action::present, {}};
-    }
+    if (contains(entry.repos, repo)) return {Action::present, {}};
+    // Mounts are single flight per repository too: two tags of one repository must not
+    // both mount the same layer.
+    if (contains(entry.mounting, repo)) return {Action::wait, {}};
     const bool can_mount = !no_mount_registries_.contains(registry);
-    if (!entry.repos.empty() && can_mount) return {Action::mount, entry.repos.front()};
-    if (entry.in_flight) return {Action::wait, {}};
-    entry.in_flight = true;
+    if (!entry.repos.empty() && can_mount) {
+        entry.mounting.push_back(repo);
+        return {Action::mount, entry.repos.front()};
+    }
+    if (entry.uploading) return {Action::wait, {}};
+    entry.uploading = true;
     return {Action::upload, {}};
 }
 
@@ -47,15 +63,17 @@ void BlobLedger::finished(const std::string& registry, const std::string& digest
                           const std::string& repo) {
     std::lock_guard lock(mutex_);
     Entry& entry = entries_[key(registry, digest)];
-    entry.in_flight = false;
-    if (std::find(entry.repos.begin(), entry.repos.end(), repo) == entry.repos.end()) {
-        entry.repos.push_back(repo);
-    }
+    entry.uploading = false;
+    erase(entry.mounting, repo);
+    if (!contains(entry.repos, repo)) entry.repos.push_back(repo);
 }
 
-void BlobLedger::abandoned(const std::string& registry, const std::string& digest) {
+void BlobLedger::abandoned(const std::string& registry, const std::string& digest,
+                           const std::string& repo) {
     std::lock_guard lock(mutex_);
-    entries_[key(registry, digest)].in_flight = false;
+    Entry& entry = entries_[key(registry, digest)];
+    entry.uploading = false;
+    erase(entry.mounting, repo);
 }
 
 void BlobLedger::refuse_mounts(const std::string& registry) {

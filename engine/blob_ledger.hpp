@@ -19,8 +19,9 @@ public:
     enum class Action {
         upload,   // nobody has it: this caller copies it (and must report finished/abandoned)
         mount,    // another repository of the registry has it: mount from `from_repo`
+                  // (and report finished/abandoned)
         present,  // this repository already has it
-        wait,     // another caller is copying it now
+        wait,     // another caller is uploading it, or mounting it into this repository
     };
     struct Decision {
         Action action;
@@ -35,8 +36,8 @@ public:
 
     // The blob now exists in repo (uploaded, mounted, or found there).
     void finished(const std::string& registry, const std::string& digest, const std::string& repo);
-    // The upload this caller claimed failed; the next claim will upload.
-    void abandoned(const std::string& registry, const std::string& digest);
+    // The upload or mount this caller claimed for repo failed; the next claim decides anew.
+    void abandoned(const std::string& registry, const std::string& digest, const std::string& repo);
 
     // A registry that answered a mount with 202 does not mount: upload there instead.
     void refuse_mounts(const std::string& registry);
@@ -46,8 +47,9 @@ public:
 
 private:
     struct Entry {
-        bool in_flight = false;
-        std::vector<std::string> repos;  // where the blob is known to exist
+        bool uploading = false;
+        std::vector<std::string> repos;     // where the blob is known to exist
+        std::vector<std::string> mounting;  // repositories a mount is under way into
     };
     static std::string key(const std::string& registry, const std::string& digest);
 

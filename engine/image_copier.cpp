@@ -79,11 +79,15 @@ asio::awaitable<Expected<void>> ImageCopier::copy_blob(const Endpoint& source,
     std::optional<UploadSession> session;
     if (decision.action == BlobLedger::Action::mount) {
         auto mounted = co_await try_mount(destination, blob.digest, decision.from_repo, session);
+        if (mounted && *mounted) co_return Expected<void>{};
+        ledger_.abandoned(registry, blob.digest, destination.repository);
         if (!mounted) co_return mounted.error();
-        if (*mounted) co_return Expected<void>{};
         // Refused: upload it like a blob never seen (another caller may hold it meanwhile).
         decision = co_await ledger_.acquire(registry, blob.digest, destination.repository);
-        if (decision.action == BlobLedger::Action::present) co_return Expected<void>{};
+        if (decision.action == BlobLedger::Action::present) {
+            metrics_.blob_finished("deduped");
+            co_return Expected<void>{};
+        }
     }
 
     // From here this caller owns the blob's single flight and must settle it.
@@ -91,7 +95,7 @@ asio::awaitable<Expected<void>> ImageCopier::copy_blob(const Endpoint& source,
         if (result) {
             ledger_.finished(registry, blob.digest, destination.repository);
         } else {
-            ledger_.abandoned(registry, blob.digest);
+            ledger_.abandoned(registry, blob.digest, destination.repository);
         }
         return result;
     };

@@ -15,11 +15,15 @@ std::size_t RunReport::count(std::string_view status) const {
         images.begin(), images.end(), [&](const ImageRecord& r) { return r.status == status; }));
 }
 
+std::size_t RunReport::failures() const {
+    return count("failed") + count("mismatched") + count("missing");
+}
+
 std::string RunReport::to_json() const {
     json::object summary;
     summary["images_copied"] = count("copied");
     summary["images_skipped"] = count("skipped");
-    summary["images_failed"] = count("failed");
+    summary["images_failed"] = failures();
     summary["blobs_uploaded"] = totals.blobs_uploaded;
     summary["blobs_mounted"] = totals.blobs_mounted;
     summary["bytes_transferred"] = totals.bytes_transferred;

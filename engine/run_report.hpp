@@ -23,6 +23,8 @@ struct RunReport {
     double duration_seconds = 0;
 
     std::size_t count(std::string_view status) const;
+    // Images that did not end well: failed, and for verify mismatched or missing.
+    std::size_t failures() const;
     // {"summary": {...}, "images": [...]}, fields as DESIGN.md fixes them.
     std::string to_json() const;
 };

@@ -16,5 +16,7 @@ using CommandRunner = std::function<int()>;
 
 CommandRunner add_copy_command(CLI::App& app);
 CommandRunner add_ls_command(CLI::App& app);
+CommandRunner add_sync_command(CLI::App& app);
+CommandRunner add_verify_command(CLI::App& app);
 
 }  // namespace regmigrate::cli

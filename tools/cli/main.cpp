@@ -11,6 +11,8 @@ int main(int argc, char** argv) {
     std::map<std::string, CommandRunner> runners;
     runners["copy"] = add_copy_command(app);
     runners["ls"] = add_ls_command(app);
+    runners["sync"] = add_sync_command(app);
+    runners["verify"] = add_verify_command(app);
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& error) {

@@ -31,7 +31,7 @@ Expected<std::unique_ptr<metrics::MetricsServer>> serve_metrics(const CommonFlag
 int finish_run(const engine::RunReport& report, const CommonFlags& flags,
                const metrics::Metrics& metrics, std::string_view verb) {
     for (const auto& image : report.images) {
-        if (image.status == "failed") {
+        if (image.status == "failed" || image.status == "mismatched" || image.status == "missing") {
             log(LogLevel::error, "image failed",
                 {{"source", image.source}, {"destination", image.destination},
                  {"error", image.error}});
@@ -40,8 +40,8 @@ int finish_run(const engine::RunReport& report, const CommonFlags& flags,
     const auto& t = report.totals;
     std::printf("%.*s %zu images, %zu skipped, %zu failed; blobs: %llu uploaded, %llu mounted, "
                 "%llu existing; %s in %s\n",
-                static_cast<int>(verb.size()), verb.data(), report.count("copied"),
-                report.count("skipped"), report.count("failed"),
+                static_cast<int>(verb.size()), verb.data(), report.count(verb),
+                report.count("skipped"), report.failures(),
                 static_cast<unsigned long long>(t.blobs_uploaded),
                 static_cast<unsigned long long>(t.blobs_mounted),
                 static_cast<unsigned long long>(t.blobs_existing + t.blobs_deduped),
@@ -65,7 +65,7 @@ int finish_run(const engine::RunReport& report, const CommonFlags& flags,
             log(LogLevel::warn, pushed.error().message);
         }
     }
-    return report.count("failed") == 0 ? exit_ok : exit_failed;
+    return report.failures() == 0 ? exit_ok : exit_failed;
 }
 
 }  // namespace regmigrate::cli

@@ -16,9 +16,10 @@ Expected<std::unique_ptr<metrics::MetricsServer>> serve_metrics(const CommonFlag
                                                                 const metrics::Metrics& metrics);
 
 // Prints the summary, writes --report, returns 0 when no image failed, else 1.
-// Also writes --metrics-file and pushes to --pushgateway.
+// `status` is the outcome counted in the summary line ("copied", "matched"). Also writes
+// --metrics-file and pushes to --pushgateway.
 int finish_run(const engine::RunReport& report, const CommonFlags& flags,
-               const metrics::Metrics& metrics, std::string_view verb);
+               const metrics::Metrics& metrics, std::string_view status);
 
 // Applies --log-format (already validated by CLI11).
 void configure_logging(const CommonFlags& flags);

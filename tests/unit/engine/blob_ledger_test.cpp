@@ -103,8 +103,38 @@ TEST(BlobLedger, BlobFoundInRepositoryWithoutClaimIsPresent) {
 TEST(BlobLedger, AbandonedUploadLetsTheNextClaimUpload) {
     BlobLedger ledger;
     ledger.claim(registry, digest, "team/a");
-    ledger.abandoned(registry, digest);
+    ledger.abandoned(registry, digest, "team/a");
     EXPECT_EQ(ledger.claim(registry, digest, "team/b").action, Action::upload);
+}
+
+TEST(BlobLedger, SecondClaimForARepositoryBeingMountedWaits) {
+    BlobLedger ledger;
+    ledger.finished(registry, digest, "team/a");
+    EXPECT_EQ(ledger.claim(registry, digest, "team/b").action, Action::mount);
+    EXPECT_EQ(ledger.claim(registry, digest, "team/b").action, Action::wait);
+}
+
+TEST(BlobLedger, MountIntoOneRepositoryDoesNotHoldUpAnother) {
+    BlobLedger ledger;
+    ledger.finished(registry, digest, "team/a");
+    ledger.claim(registry, digest, "team/b");
+    EXPECT_EQ(ledger.claim(registry, digest, "team/c").action, Action::mount);
+}
+
+TEST(BlobLedger, FinishedMountMakesTheBlobPresentInThatRepository) {
+    BlobLedger ledger;
+    ledger.finished(registry, digest, "team/a");
+    ledger.claim(registry, digest, "team/b");
+    ledger.finished(registry, digest, "team/b");
+    EXPECT_EQ(ledger.claim(registry, digest, "team/b").action, Action::present);
+}
+
+TEST(BlobLedger, AbandonedMountLetsTheNextClaimMountAgain) {
+    BlobLedger ledger;
+    ledger.finished(registry, digest, "team/a");
+    ledger.claim(registry, digest, "team/b");
+    ledger.abandoned(registry, digest, "team/b");
+    EXPECT_EQ(ledger.claim(registry, digest, "team/b").action, Action::mount);
 }
 
 TEST(BlobLedger, RefusedMountsTurnAMountIntoAnUpload) {
@@ -192,7 +222,7 @@ TEST(BlobLedger, AcquireTakesOverTheUploadWhenTheFirstCopierAbandons) {
     ledger.claim(registry, digest, "team/a");
     std::optional<BlobLedger::Decision> decision;
     spawn_acquire(io, ledger, "team/b", decision);
-    after(io, 3 * ledger_poll_interval, [&] { ledger.abandoned(registry, digest); });
+    after(io, 3 * ledger_poll_interval, [&] { ledger.abandoned(registry, digest, "team/a"); });
     io.run_for(run_limit);
     ASSERT_TRUE(decision);
     EXPECT_EQ(decision->action, Action::upload);
@@ -207,7 +237,7 @@ TEST(BlobLedger, OnlyOneOfTwoWaitersTakesOverAnAbandonedUpload) {
     spawn_acquire(io, ledger, "team/b", first);
     spawn_acquire(io, ledger, "team/c", second);
     // Whichever waiter wins the upload finishes it later, releasing the other one to mount.
-    after(io, 3 * ledger_poll_interval, [&] { ledger.abandoned(registry, digest); });
+    after(io, 3 * ledger_poll_interval, [&] { ledger.abandoned(registry, digest, "team/a"); });
     after(io, 10 * ledger_poll_interval, [&] {
         EXPECT_NE(first.has_value(), second.has_value());
         ledger.finished(registry, digest, first ? "team/b" : "team/c");

@@ -1,0 +1,276 @@
+#include "engine/sync_job.hpp"
+
+#include "engine/image_copier.hpp"
+#include "engine/image_verifier.hpp"
+#include "engine/tag_producer.hpp"
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
+#include <algorithm>
+#include <chrono>
+#include <mutex>
+#include <set>
+#include <thread>
+
+namespace regmigrate::engine {
+
+namespace asio = boost::asio;
+using registry::RegistryClient;
+
+namespace {
+
+struct RunState {
+    RunState(const SyncPlan& p, const SyncOptions& o, metrics::Metrics& m, SyncProgress& g)
+        : plan(p), options(o), metrics(m), progress(g), queue(std::max<std::size_t>(o.jobs, 1) * 4) {}
+
+    const SyncPlan& plan;
+    const SyncOptions& options;
+    metrics::Metrics& metrics;
+    SyncProgress& progress;
+    TaskQueue queue;
+    BlobLedger ledger;
+    std::atomic<bool> aborted{false};
+
+    std::mutex mutex;  // guards everything below
+    std::vector<ImageRecord> records;
+    std::optional<Error> fatal;
+    std::set<std::string> planned_blobs;  // destination host + digest, for dry runs
+    DryRunTotals planned;
+
+    void add(ImageRecord record) {
+        std::lock_guard lock(mutex);
+        records.push_back(std::move(record));
+    }
+};
+
+// The clients and copiers of one event loop: HttpClient is single-threaded by design.
+struct LoopClients {
+    std::vector<std::unique_ptr<RegistryClient>> sources;
+    std::vector<std::unique_ptr<RegistryClient>> destinations;
+    std::vector<std::unique_ptr<ImageCopier>> copiers;
+};
+
+Expected<LoopClients> connect_all(RunState& state, asio::any_io_executor executor) {
+    LoopClients clients;
+    for (const auto& pair : state.plan.pairs) {
+        auto source = connect(pair.source, executor, state.metrics);
+        if (!source) return source.error();
+        auto destination = connect(pair.destination, executor, state.metrics);
+        if (!destination) return destination.error();
+        CopyOptions copy;
+        copy.platform = pair.platform;
+        copy.same_registry = pair.source.host == pair.destination.host;
+        clients.sources.push_back(std::move(*source));
+        clients.destinations.push_back(std::move(*destination));
+        clients.copiers.push_back(std::make_unique<ImageCopier>(state.ledger, state.metrics, copy));
+    }
+    return clients;
+}
+
+std::string image_name(const std::string& host, const std::string& repository,
+                       const std::string& tag) {
+    return host + "/" + repository + ":" + tag;
+}
+
+asio::awaitable<void> sleep_for(std::chrono::milliseconds duration) {
+    asio::steady_timer timer(co_await asio::this_coro::executor, duration);
+    co_await timer.async_wait(asio::as_tuple(asio::use_awaitable));
+}
+
+// One attempt: "skipped" when the destination already serves the source's digest.
+asio::awaitable<Expected<std::string>> sync_once(RunState& state, LoopClients& clients,
+                                                 const ImageTask& task, ImageRecord& record) {
+    RegistryClient& source = *clients.sources[task.pair];
+    RegistryClient& destination = *clients.destinations[task.pair];
+    if (state.options.skip_existing) {
+        auto there = co_await destination.head_manifest(task.destination_repository, task.tag);
+        if (!there) co_return there.error();
+        if (*there) {
+            auto here = co_await source.head_manifest(task.source_repository, task.tag);
+            if (!here) co_return here.error();
+            if (*here && (*here)->digest == (*there)->digest) {
+                record.digest = (*here)->digest;
+                co_return std::string("skipped");
+            }
+        }
+    }
+    // Named, not temporaries in the co_await expression: GCC 12 double-destroys those.
+    const Endpoint from{&source, task.source_repository};
+    const Endpoint to{&destination, task.destination_repository};
+    auto digest = co_await clients.copiers[task.pair]->copy(from, task.tag, to, task.tag);
+    if (!digest) co_return digest.error();
+    record.digest = *digest;
+    co_return std::string("copied");
+}
+
+asio::awaitable<void> sync_image(RunState& state, LoopClients& clients, const ImageTask& task,
+                                 ImageRecord& record) {
+    const ErrorAction action = effective_error_action(state.options.error_action,
+                                                      static_cast<bool>(state.options.ask));
+    for (int attempt = 1;; ++attempt) {
+        auto outcome = co_await sync_once(state, clients, task, record);
+        if (outcome) {
+            record.status = *outcome;
+            record.error.clear();
+            state.metrics.image_finished(record.status);
+            state.metrics.mark_success();
+            co_return;
+        }
+        record.error = outcome.error().message;
+        ErrorAction decided = action;
+        if (action == ErrorAction::prompt) decided = state.options.ask(record);
+        if (decided == ErrorAction::retry &&
+            (action == ErrorAction::prompt || attempt < state.options.retry_attempts)) {
+            state.metrics.retry(outcome.error().retryable() ? "transient" : "image");
+            co_await sleep_for(std::chrono::milliseconds(500) * (1 << std::min(attempt - 1, 5)));
+            continue;
+        }
+        if (decided == ErrorAction::abort) state.aborted = true;
+        record.status = "failed";
+        state.metrics.image_finished("failed");
+        co_return;
+    }
+}
+
+// Dry run: what the plan would move, each blob counted once per destination registry.
+asio::awaitable<void> size_image(RunState& state, RegistryClient& source,
+                                 const std::string& destination_host, const std::string& repository,
+                                 const std::string& reference, ImageRecord& record) {
+    auto data = co_await source.get_manifest(repository, reference);
+    if (!data) {
+        record.status = "failed";
+        record.error = data.error().message;
+        co_return;
+    }
+    if (record.digest.empty()) record.digest = data->digest;
+    for (const auto& child : data->manifest.manifests) {
+        co_await size_image(state, source, destination_host, repository, child.digest, record);
+    }
+    std::lock_guard lock(state.mutex);
+    for (const auto& blob : data->manifest.blobs()) {
+        if (state.planned_blobs.insert(destination_host + " " + blob.digest).second) {
+            state.planned.bytes_after_dedupe += blob.size;
+        }
+    }
+    if (record.status.empty()) record.status = "planned";
+}
+
+asio::awaitable<void> worker(RunState& state, LoopClients& clients) {
+    while (auto task = co_await state.queue.pop()) {
+        state.metrics.set_queue_depth(static_cast<std::int64_t>(state.queue.size()));
+        if (state.aborted) continue;  // drain: tasks not started stay out of the report
+        const SyncPair& pair = state.plan.pairs[task->pair];
+        ImageRecord record;
+        record.source = image_name(pair.source.host, task->source_repository, task->tag);
+        record.destination =
+            image_name(pair.destination.host, task->destination_repository, task->tag);
+        switch (state.options.mode) {
+            case SyncMode::sync: co_await sync_image(state, clients, *task, record); break;
+            case SyncMode::verify: {
+                auto outcome = co_await verify_image(*clients.sources[task->pair],
+                                                     *clients.destinations[task->pair], *task,
+                                                     pair.platform);
+                record.status = outcome.status;
+                record.digest = outcome.digest;
+                record.error = outcome.error;
+                break;
+            }
+            case SyncMode::dry_run:
+                co_await size_image(state, *clients.sources[task->pair], pair.destination.host,
+                                    task->source_repository, task->tag, record);
+                break;
+        }
+        state.add(std::move(record));
+        ++state.progress.images_done;
+    }
+}
+
+asio::awaitable<void> producer(RunState& state, LoopClients& clients) {
+    std::vector<RegistryClient*> sources;
+    for (auto& source : clients.sources) sources.push_back(source.get());
+    ProducerHooks hooks;
+    hooks.stopped = [&] { return state.aborted.load(); };
+    hooks.after_push = [&]() -> asio::awaitable<void> {
+        const std::size_t planned = ++state.progress.images_planned;
+        state.metrics.set_queue_depth(static_cast<std::int64_t>(state.queue.size()));
+        const std::size_t batch = state.options.increment;
+        if (batch == 0 || planned % batch != 0) co_return;
+        // --increment: this batch finishes before the next one is queued.
+        while (state.progress.images_done < planned && !state.aborted) {
+            co_await sleep_for(std::chrono::milliseconds(10));
+        }
+    };
+    hooks.listing_failed = [&](const SyncPair& pair, const std::string& repository,
+                               const Error& error) {
+        state.metrics.image_finished("failed");
+        state.add(ImageRecord{pair.source.host + "/" + repository,
+                              pair.destination.host + "/" + pair.destination_repository(repository),
+                              "", "failed", error.message});
+    };
+    hooks.repository_seen = [&] {
+        std::lock_guard lock(state.mutex);
+        ++state.planned.repositories;
+    };
+    auto produced = co_await produce_tasks(state.plan, sources, state.queue, hooks);
+    if (!produced) {
+        std::lock_guard lock(state.mutex);
+        state.fatal = produced.error();
+    }
+    state.progress.enumeration_done = true;
+    state.queue.close();
+}
+
+}  // namespace
+
+Expected<SyncResult> run_sync(const SyncPlan& plan, const SyncOptions& options,
+                              metrics::Metrics& metrics, SyncProgress& progress) {
+    const auto started = std::chrono::steady_clock::now();
+    RunState state(plan, options, metrics, progress);
+    const std::size_t jobs = std::max<std::size_t>(options.jobs, 1);
+    const std::size_t threads = std::clamp<std::size_t>(options.threads, 1, jobs);
+
+    std::vector<std::unique_ptr<asio::io_context>> loops;
+    std::vector<LoopClients> clients;
+    for (std::size_t i = 0; i < threads; ++i) {
+        loops.push_back(std::make_unique<asio::io_context>(1));
+        auto connected = connect_all(state, loops.back()->get_executor());
+        if (!connected) return connected.error();
+        clients.push_back(std::move(*connected));
+    }
+    const auto rethrow = [](std::exception_ptr error) {
+        if (error) std::rethrow_exception(error);
+    };
+    asio::co_spawn(*loops[0], producer(state, clients[0]), rethrow);
+    for (std::size_t job = 0; job < jobs; ++job) {
+        const std::size_t loop = job % threads;
+        asio::co_spawn(*loops[loop], worker(state, clients[loop]), rethrow);
+    }
+    std::vector<std::thread> runners;
+    for (std::size_t i = 1; i < threads; ++i) runners.emplace_back([&, i] { loops[i]->run(); });
+    loops[0]->run();
+    for (auto& runner : runners) runner.join();
+
+    if (state.fatal && state.records.empty()) return *state.fatal;
+    if (state.fatal) {
+        state.records.push_back(ImageRecord{"", "", "", "failed", state.fatal->message});
+        metrics.image_finished("failed");
+    }
+    SyncResult result;
+    result.report.images = std::move(state.records);
+    std::sort(result.report.images.begin(), result.report.images.end(),
+              [](const ImageRecord& a, const ImageRecord& b) { return a.source < b.source; });
+    result.report.totals = metrics.snapshot();
+    result.report.duration_seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    result.plan = state.planned;
+    result.plan.images = result.report.images.size();
+    return result;
+}
+
+}  // namespace regmigrate::engine

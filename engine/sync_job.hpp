@@ -1,0 +1,55 @@
+// `regmigrate sync` and `regmigrate verify`: producers enumerate the plan into a bounded
+// queue, a fixed pool of worker coroutines over several threads copies (or checks) images.
+#pragma once
+
+#include "engine/error_action.hpp"
+#include "engine/run_report.hpp"
+#include "engine/sync_plan.hpp"
+
+#include <atomic>
+#include <functional>
+
+namespace regmigrate::engine {
+
+enum class SyncMode {
+    sync,     // copy what differs
+    verify,   // compare digests and check every referenced blob exists at the destination
+    dry_run,  // enumerate and size the plan; write nothing
+};
+
+struct SyncOptions {
+    SyncMode mode = SyncMode::sync;
+    std::size_t jobs = 32;    // worker coroutines in all
+    std::size_t threads = 1;  // event loops the workers are spread over
+    bool skip_existing = true;
+    ErrorAction error_action = ErrorAction::skip;
+    std::size_t increment = 0;  // > 0: batches of this many images, each finished first
+    int retry_attempts = 3;     // attempts per image under ErrorAction::retry
+    // Asked on ErrorAction::prompt (the CLI reads the terminal); returns retry, skip or abort.
+    std::function<ErrorAction(const ImageRecord& failed)> ask;
+};
+
+// What a run has learned so far, readable from any thread while it goes (for progress).
+struct SyncProgress {
+    std::atomic<std::size_t> images_planned{0};
+    std::atomic<std::size_t> images_done{0};
+    std::atomic<bool> enumeration_done{false};
+};
+
+struct DryRunTotals {
+    std::size_t repositories = 0;
+    std::size_t images = 0;
+    std::uint64_t bytes_after_dedupe = 0;  // unique blobs per destination registry
+};
+
+struct SyncResult {
+    RunReport report;
+    DryRunTotals plan;  // filled by dry runs
+};
+
+// Per-image outcomes are report records; the error return is for a run that could not
+// enumerate its plan at all (unreachable source, refused catalog).
+Expected<SyncResult> run_sync(const SyncPlan& plan, const SyncOptions& options,
+                              metrics::Metrics& metrics, SyncProgress& progress);
+
+}  // namespace regmigrate::engine

@@ -1,0 +1,66 @@
+#include "engine/tag_producer.hpp"
+
+#include <algorithm>
+
+namespace regmigrate::engine {
+
+namespace asio = boost::asio;
+
+namespace {
+
+asio::awaitable<Expected<std::vector<std::string>>> repositories_of(const SyncPair& pair,
+                                                                   registry::RegistryClient& source) {
+    std::vector<std::string> selected;
+    if (!pair.repositories.empty()) {
+        selected = pair.repositories;
+    } else {
+        auto listed = co_await source.list_repositories();
+        if (!listed) co_return with_context(listed.error(), "listing repositories of " + source.host());
+        for (auto& repository : *listed) {
+            if (pair.selects_repository(repository)) selected.push_back(std::move(repository));
+        }
+    }
+    std::sort(selected.begin(), selected.end());
+    selected.erase(std::unique(selected.begin(), selected.end()), selected.end());
+    co_return selected;
+}
+
+}  // namespace
+
+asio::awaitable<Expected<void>> produce_tasks(const SyncPlan& plan,
+                                              const std::vector<registry::RegistryClient*>& sources,
+                                              TaskQueue& queue, const ProducerHooks& hooks) {
+    for (std::size_t index = 0; index < plan.pairs.size(); ++index) {
+        const SyncPair& pair = plan.pairs[index];
+        auto repositories = co_await repositories_of(pair, *sources[index]);
+        if (!repositories) co_return repositories.error();
+        for (const auto& repository : *repositories) {
+            if (hooks.stopped()) co_return Expected<void>{};
+            const std::string source_repository = pair.source_repository(repository);
+            std::vector<std::string> tags;
+            if (pair.tags.explicit_only()) {
+                tags = pair.tags.exact;
+            } else {
+                auto listed = co_await sources[index]->list_tags(source_repository);
+                if (!listed) {
+                    hooks.listing_failed(pair, repository, listed.error());
+                    continue;
+                }
+                for (auto& tag : *listed) {
+                    if (pair.tags.matches(tag)) tags.push_back(std::move(tag));
+                }
+            }
+            hooks.repository_seen();
+            const std::string destination = pair.destination_repository(repository);
+            for (auto& tag : tags) {
+                if (hooks.stopped()) co_return Expected<void>{};
+                ImageTask task{index, source_repository, std::move(tag), destination};
+                co_await queue.push(std::move(task));
+                co_await hooks.after_push();
+            }
+        }
+    }
+    co_return Expected<void>{};
+}
+
+}  // namespace regmigrate::engine

@@ -1,0 +1,89 @@
+// `regmigrate sync --error-action` with one source repository that cannot be read: its
+// image has a layer whose data was deleted from the source registry's storage, so every
+// GET of that blob fails. The repository is named to be enumerated first.
+#include "tests/integration/sync_fixture.hpp"
+#include "tests/support/sample_images.hpp"
+
+#include <algorithm>
+
+namespace regmigrate::testing {
+namespace {
+
+constexpr const char* kBrokenImage = "aaa/broken:v1";
+
+class SyncErrorActionTest : public SyncFleetTest {
+  protected:
+    void SetUp() override {
+        SyncFleetTest::SetUp();
+        if (HasFatalFailure()) {
+            return;
+        }
+        push_image(source_.host(),
+                   sample_image("aaa/broken", "v1", fleet::ManifestFormat::docker, 1, 99));
+        fleet::RegistryWriter reader({source_.host()});
+        const auto blobs = referenced_blobs(reader, "aaa/broken", "v1");
+        ASSERT_TRUE(blobs) << blobs.error().message;
+        // The largest blob is a layer, never the config.
+        const auto layer =
+            std::max_element(blobs->begin(), blobs->end(),
+                             [](const auto& a, const auto& b) { return a.second < b.second; });
+        ASSERT_NE(layer, blobs->end());
+        const std::string hex = layer->first.substr(std::string("sha256:").size());
+        const auto data = source_.storage_dir() / "docker/registry/v2/blobs/sha256" /
+                          hex.substr(0, 2) / hex / "data";
+        ASSERT_TRUE(std::filesystem::remove(data)) << data;
+    }
+
+    SyncOutcome sync_with(const std::string& action, const std::vector<std::string>& more = {}) {
+        return sync(with({"--error-action", action}, more));
+    }
+
+    // The report's record of the broken image; fails the test when there is none.
+    static ReportImage broken_record(const SyncOutcome& run, const std::string& source_host) {
+        const std::string source = source_host + "/" + kBrokenImage;
+        for (const auto& image : run.report->images) {
+            if (image.source == source) {
+                return image;
+            }
+        }
+        ADD_FAILURE() << "no record of " << source << " in " << run.report->text;
+        return {};
+    }
+};
+
+TEST_F(SyncErrorActionTest, SkipFailsTheBrokenImageAndCopiesEveryOther) {
+    const auto run = sync_with("skip");
+    EXPECT_EQ(run.cli.exit_code, 1) << run.cli.describe();
+    ASSERT_TRUE(run.report) << run.report.error().message;
+    EXPECT_EQ(run.report->summary.images_failed, 1u);
+    EXPECT_EQ(run.report->summary.images_copied, fleet_.images);
+    const auto broken = broken_record(run, source_.host());
+    EXPECT_EQ(broken.status, "failed");
+    EXPECT_FALSE(broken.error.empty());
+    EXPECT_EQ(destination_images(), image_names(fleet_));
+}
+
+TEST_F(SyncErrorActionTest, AbortStopsTheRunAfterTheFirstFailure) {
+    const auto run = sync_with("abort", {"--jobs", "1"});
+    EXPECT_EQ(run.cli.exit_code, 1) << run.cli.describe();
+    ASSERT_TRUE(run.report) << run.report.error().message;
+    EXPECT_EQ(broken_record(run, source_.host()).status, "failed");
+    EXPECT_LT(run.report->summary.images_copied, fleet_.images);
+    EXPECT_LT(destination_images().size(), fleet_.images);
+}
+
+TEST_F(SyncErrorActionTest, RetryRetriesTheBrokenImageThenFailsItAndCopiesEveryOther) {
+    const auto run = sync_with("retry");
+    EXPECT_EQ(run.cli.exit_code, 1) << run.cli.describe();
+    ASSERT_TRUE(run.report) << run.report.error().message;
+    ASSERT_TRUE(run.metrics) << run.metrics.error().message;
+    EXPECT_GT(run.metrics->sum("regmigrate_retries_total"), 0.0);
+    const auto broken = broken_record(run, source_.host());
+    EXPECT_EQ(broken.status, "failed");
+    EXPECT_FALSE(broken.error.empty());
+    EXPECT_EQ(run.report->summary.images_copied, fleet_.images);
+    EXPECT_EQ(destination_images(), image_names(fleet_));
+}
+
+}  // namespace
+}  // namespace regmigrate::testing

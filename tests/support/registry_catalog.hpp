@@ -1,0 +1,20 @@
+// What a test registry holds, listed over plain HTTP with the fixtures' own client: the
+// repositories of its catalog and every REPO:TAG, for asserting exactly what a run wrote.
+#pragma once
+
+#include "transport/error.hpp"
+
+#include <set>
+#include <string>
+#include <vector>
+
+namespace regmigrate::testing {
+
+// GET /v2/_catalog (one page of 1000, the registry's maximum), in the registry's order.
+Expected<std::vector<std::string>> list_repositories(const std::string& host);
+
+// "REPO:TAG" for every tag of every repository. A repository that holds blobs but no
+// tag (a failed copy leaves those) contributes nothing.
+Expected<std::set<std::string>> list_tagged_images(const std::string& host);
+
+}  // namespace regmigrate::testing

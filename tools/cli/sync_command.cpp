@@ -1,0 +1,197 @@
+// regmigrate sync / regmigrate verify — the same plan, copied or checked.
+#include "engine/plan_yaml.hpp"
+#include "engine/sync_job.hpp"
+#include "metrics/progress.hpp"
+#include "registry/reference.hpp"
+#include "tools/cli/commands.hpp"
+#include "tools/cli/run_output.hpp"
+#include "tools/cli/side_options.hpp"
+#include "transport/log.hpp"
+
+#include <unistd.h>
+
+#include <cstdio>
+#include <iostream>
+#include <memory>
+#include <mutex>
+#include <thread>
+
+namespace regmigrate::cli {
+
+namespace {
+
+struct SyncFlags {
+    CommonFlags common;
+    std::string from;
+    std::string to;
+    std::vector<std::string> repos;
+    std::string tag;
+    std::string prefix;
+    std::string platform;
+    std::string config;
+    bool skip_existing = true;
+    bool dry_run = false;
+    std::string error_action = "skip";
+    std::size_t increment = 0;
+    std::size_t threads = std::clamp<std::size_t>(std::thread::hardware_concurrency(), 1, 8);
+};
+
+Expected<engine::SyncPlan> plan_from_flags(const SyncFlags& flags) {
+    if (!flags.config.empty()) {
+        if (!flags.from.empty() || !flags.to.empty()) {
+            return make_error(ErrorKind::invalid_argument, "--config and --from/--to exclude each other");
+        }
+        return engine::load_plan_file(flags.config);
+    }
+    if (flags.from.empty() || flags.to.empty()) {
+        return make_error(ErrorKind::invalid_argument, "give --from HOST and --to HOST, or --config PLAN.yaml");
+    }
+    engine::SyncPair pair;
+    auto source = make_side(registry::normalize_registry_host(flags.from), flags.common.source,
+                            flags.common.certs_dir, "REGMIGRATE_SRC_CREDS");
+    if (!source) return with_context(source.error(), "--from");
+    auto destination = make_side(registry::normalize_registry_host(flags.to),
+                                 flags.common.destination, flags.common.certs_dir,
+                                 "REGMIGRATE_DEST_CREDS");
+    if (!destination) return with_context(destination.error(), "--to");
+    pair.source = std::move(*source);
+    pair.destination = std::move(*destination);
+    for (const auto& repo : flags.repos) {
+        auto pattern = engine::compile_regex(repo, "--repo");
+        if (!pattern) return pattern.error();
+        pair.repository_patterns.push_back(std::move(*pattern));
+    }
+    if (!flags.tag.empty()) {
+        auto pattern = engine::compile_regex(flags.tag, "--tag");
+        if (!pattern) return pattern.error();
+        pair.tags.pattern = std::move(*pattern);
+    }
+    pair.prefix = flags.prefix;
+    if (!flags.platform.empty()) pair.platform = flags.platform;
+    engine::SyncPlan plan;
+    plan.pairs.push_back(std::move(pair));
+    if (auto valid = engine::validate_plan(plan); !valid) return valid.error();
+    return plan;
+}
+
+// --error-action prompt: one question at a time on the terminal, whichever worker asks.
+engine::ErrorAction ask_operator(const engine::ImageRecord& failed) {
+    static std::mutex terminal;
+    std::lock_guard lock(terminal);
+    for (;;) {
+        std::fprintf(stderr, "\n%s failed: %s\n[r]etry, [s]kip, [a]bort? ", failed.source.c_str(),
+                     failed.error.c_str());
+        std::fflush(stderr);
+        std::string answer;
+        if (!std::getline(std::cin, answer)) return engine::ErrorAction::skip;
+        if (answer == "r" || answer == "retry") return engine::ErrorAction::retry;
+        if (answer == "s" || answer == "skip") return engine::ErrorAction::skip;
+        if (answer == "a" || answer == "abort") return engine::ErrorAction::abort;
+    }
+}
+
+void print_dry_run(const engine::SyncResult& result) {
+    for (const auto& image : result.report.images) {
+        std::printf("%s -> %s %s%s%s\n", image.source.c_str(), image.destination.c_str(),
+                    image.digest.c_str(), image.error.empty() ? "" : "  error: ",
+                    image.error.c_str());
+    }
+    std::printf("plan: %zu repositories, %zu tags, %zu images, %llu bytes to move after dedupe\n",
+                result.plan.repositories, result.plan.images, result.plan.images,
+                static_cast<unsigned long long>(result.plan.bytes_after_dedupe));
+}
+
+int run(const SyncFlags& flags, engine::SyncMode mode) {
+    configure_logging(flags.common);
+    auto plan = plan_from_flags(flags);
+    if (!plan) return report_error(plan.error());
+    auto action = engine::parse_error_action(flags.error_action);
+    if (!action) return report_error(action.error());
+
+    engine::SyncOptions options;
+    options.mode = flags.dry_run ? engine::SyncMode::dry_run : mode;
+    options.jobs = flags.common.jobs;
+    options.threads = flags.threads;
+    options.skip_existing = flags.skip_existing;
+    options.error_action = *action;
+    options.increment = flags.increment;
+    if (*action == engine::ErrorAction::prompt) {
+        if (isatty(STDIN_FILENO) && isatty(STDERR_FILENO)) {
+            options.ask = ask_operator;
+        } else {
+            log(LogLevel::warn, "--error-action prompt needs a terminal: failed images are skipped");
+        }
+    }
+
+    metrics::Metrics metrics;
+    auto server = serve_metrics(flags.common, metrics);
+    if (!server) return report_error(server.error());
+    engine::SyncProgress progress;
+    metrics::ProgressReporter reporter(
+        [&] {
+            const std::size_t total =
+                progress.enumeration_done ? progress.images_planned.load() : 0;
+            return metrics::progress_from_snapshot(metrics.snapshot(), total, 0);
+        },
+        metrics::ProgressOptions{});
+    auto result = engine::run_sync(*plan, options, metrics, progress);
+    reporter.stop();
+    if (!result) return report_error(result.error());
+    if (options.mode == engine::SyncMode::dry_run) {
+        print_dry_run(*result);
+        return result->report.failures() == 0 ? exit_ok : exit_failed;
+    }
+    return finish_run(result->report, flags.common, metrics,
+                      mode == engine::SyncMode::verify ? "matched" : "copied");
+}
+
+CommandRunner add_plan_command(CLI::App& app, const char* name, const char* description,
+                               engine::SyncMode mode) {
+    auto flags = std::make_shared<SyncFlags>();
+    flags->common.jobs = 32;
+    auto* command = app.add_subcommand(name, description);
+    command->add_option("--from", flags->from, "source registry HOST[:PORT]");
+    command->add_option("--to", flags->to, "destination registry HOST[:PORT]");
+    command->add_option("--config", flags->config, "a YAML plan (see README: Plan files)");
+    command->add_option("--repo", flags->repos,
+                        "only repositories matching this regular expression (repeatable)");
+    command->add_option("--tag", flags->tag, "only tags matching this regular expression");
+    command->add_option("--prefix", flags->prefix,
+                        "destination namespace: NAMESPACE/<source repository>");
+    command->add_option("--platform", flags->platform, "OS/ARCH[/VARIANT] of multi-arch images");
+    command->add_flag("--skip-existing,!--no-skip-existing", flags->skip_existing,
+                      "skip tags whose destination digest already equals the source's (default on)");
+    command->add_flag("--dry-run", flags->dry_run,
+                      "print the plan (repositories, tags, images, bytes after dedupe); write nothing");
+    command->add_option("--error-action", flags->error_action,
+                        "when an image fails: retry, skip, abort, or prompt (terminal only)")
+        ->check(CLI::IsMember({"retry", "skip", "abort", "prompt"}))
+        ->capture_default_str();
+    command->add_option("--increment", flags->increment,
+                        "process the plan in batches of N images, each finished first");
+    command->add_option("--jobs", flags->common.jobs, "images in flight at once")
+        ->check(CLI::Range(1, 4096))
+        ->capture_default_str();
+    command->add_option("--threads", flags->threads, "event-loop threads the jobs run on")
+        ->check(CLI::Range(1, 256))
+        ->capture_default_str();
+    add_side_flags(*command, flags->common, true);
+    add_output_flags(*command, flags->common);
+    return [flags, mode] { return run(*flags, mode); };
+}
+
+}  // namespace
+
+CommandRunner add_sync_command(CLI::App& app) {
+    return add_plan_command(app, "sync", "Migrate every selected repository and tag of a plan",
+                            engine::SyncMode::sync);
+}
+
+CommandRunner add_verify_command(CLI::App& app) {
+    return add_plan_command(app, "verify",
+                            "Check that the destination serves every planned tag with the "
+                            "source's digest and holds everything it references",
+                            engine::SyncMode::verify);
+}
+
+}  // namespace regmigrate::cli

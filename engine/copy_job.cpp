@@ -53,7 +53,8 @@ asio::awaitable<Expected<RunReport>> copy_all(const CopyJob& job, metrics::Metri
     if (!tasks) co_return tasks.error();
 
     BlobLedger ledger;
-    ImageCopier copier(ledger, metrics, job.copy);
+    TransferLimiter limiter(job.jobs, job.max_inflight_bytes);
+    ImageCopier copier(ledger, limiter, metrics, job.copy);
     const Endpoint from{source->get(), job.source.repository};
     const Endpoint to{destination->get(), job.destination.repository};
     RunReport report;

@@ -9,12 +9,17 @@
 
 namespace regmigrate::engine {
 
+// The byte bound on transfers in flight when none is given: a registry ingests a few GiB
+// at a time comfortably; more only queues on its side.
+inline constexpr std::uint64_t default_max_inflight_bytes = 8ull << 30;
+
 struct CopyJob {
     registry::Reference source;       // no tag and no digest: every tag
     registry::Reference destination;  // no tag: the source's tag (or digest)
     RegistrySide source_side;
     RegistrySide destination_side;
-    std::size_t jobs = 8;
+    std::size_t jobs = 8;  // images at once, and blob transfers at once
+    std::uint64_t max_inflight_bytes = default_max_inflight_bytes;
     CopyOptions copy;
 };
 

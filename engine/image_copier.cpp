@@ -11,8 +11,9 @@ namespace asio = boost::asio;
 using registry::Descriptor;
 using registry::UploadSession;
 
-ImageCopier::ImageCopier(BlobLedger& ledger, metrics::Metrics& metrics, CopyOptions options)
-    : ledger_(ledger), metrics_(metrics), options_(std::move(options)) {}
+ImageCopier::ImageCopier(BlobLedger& ledger, TransferLimiter& limiter, metrics::Metrics& metrics,
+                         CopyOptions options)
+    : ledger_(ledger), limiter_(limiter), metrics_(metrics), options_(std::move(options)) {}
 
 asio::awaitable<Expected<std::string>> ImageCopier::copy(const Endpoint& source,
                                                          std::string reference,
@@ -145,6 +146,8 @@ asio::awaitable<Expected<void>> ImageCopier::transfer_blob(const Endpoint& sourc
                                                            const std::string& digest,
                                                            std::uint64_t size,
                                                            std::optional<UploadSession> session) {
+    co_await limiter_.acquire(size);
+    const TransferSlot slot(limiter_, size);
     const auto started = std::chrono::steady_clock::now();
     auto download = co_await source.client->open_blob(source.repository, digest);
     if (!download) co_return download.error();

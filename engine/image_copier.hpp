@@ -4,6 +4,7 @@
 #pragma once
 
 #include "engine/blob_ledger.hpp"
+#include "engine/transfer_limiter.hpp"
 #include "metrics/metrics.hpp"
 #include "registry/registry_client.hpp"
 
@@ -26,7 +27,8 @@ struct CopyOptions {
 
 class ImageCopier {
 public:
-    ImageCopier(BlobLedger& ledger, metrics::Metrics& metrics, CopyOptions options);
+    ImageCopier(BlobLedger& ledger, TransferLimiter& limiter, metrics::Metrics& metrics,
+                CopyOptions options);
 
     // Copies source:reference to destination:target (a tag, or the digest when empty).
     // Returns the digest pushed.
@@ -52,6 +54,7 @@ private:
                                                      std::optional<registry::UploadSession>& session);
 
     BlobLedger& ledger_;
+    TransferLimiter& limiter_;
     metrics::Metrics& metrics_;
     CopyOptions options_;
 };

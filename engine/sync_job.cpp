@@ -27,7 +27,12 @@ namespace {
 
 struct RunState {
     RunState(const SyncPlan& p, const SyncOptions& o, metrics::Metrics& m, SyncProgress& g)
-        : plan(p), options(o), metrics(m), progress(g), queue(std::max<std::size_t>(o.jobs, 1) * 4) {}
+        : plan(p),
+          options(o),
+          metrics(m),
+          progress(g),
+          queue(std::max<std::size_t>(o.jobs, 1) * 4),
+          limiter(o.max_transfers ? o.max_transfers : o.jobs, o.max_inflight_bytes) {}
 
     const SyncPlan& plan;
     const SyncOptions& options;
@@ -35,6 +40,7 @@ struct RunState {
     SyncProgress& progress;
     TaskQueue queue;
     BlobLedger ledger;
+    TransferLimiter limiter;
     std::atomic<bool> aborted{false};
 
     std::mutex mutex;  // guards everything below
@@ -68,7 +74,7 @@ Expected<LoopClients> connect_all(RunState& state, asio::any_io_executor executo
         copy.same_registry = pair.source.host == pair.destination.host;
         clients.sources.push_back(std::move(*source));
         clients.destinations.push_back(std::move(*destination));
-        clients.copiers.push_back(std::make_unique<ImageCopier>(state.ledger, state.metrics, copy));
+        clients.copiers.push_back(std::make_unique<ImageCopier>(state.ledger, state.limiter, state.metrics, copy));
     }
     return clients;
 }

@@ -2,6 +2,7 @@
 // queue, a fixed pool of worker coroutines over several threads copies (or checks) images.
 #pragma once
 
+#include "engine/copy_job.hpp"
 #include "engine/error_action.hpp"
 #include "engine/run_report.hpp"
 #include "engine/sync_plan.hpp"
@@ -21,6 +22,8 @@ struct SyncOptions {
     SyncMode mode = SyncMode::sync;
     std::size_t jobs = 32;    // worker coroutines in all
     std::size_t threads = 1;  // event loops the workers are spread over
+    std::size_t max_transfers = 0;  // blob transfers in flight at once (0: as many as jobs)
+    std::uint64_t max_inflight_bytes = default_max_inflight_bytes;
     bool skip_existing = true;
     ErrorAction error_action = ErrorAction::skip;
     std::size_t increment = 0;  // > 0: batches of this many images, each finished first

@@ -33,6 +33,8 @@ struct SyncFlags {
     bool dry_run = false;
     std::string error_action = "skip";
     std::size_t increment = 0;
+    std::size_t max_transfers = 0;
+    std::uint64_t max_inflight_bytes = engine::default_max_inflight_bytes;
     std::size_t threads = std::clamp<std::size_t>(std::thread::hardware_concurrency(), 1, 8);
 };
 
@@ -115,6 +117,8 @@ int run(const SyncFlags& flags, engine::SyncMode mode) {
     options.skip_existing = flags.skip_existing;
     options.error_action = *action;
     options.increment = flags.increment;
+    options.max_transfers = flags.max_transfers;
+    options.max_inflight_bytes = flags.max_inflight_bytes;
     if (*action == engine::ErrorAction::prompt) {
         if (isatty(STDIN_FILENO) && isatty(STDERR_FILENO)) {
             options.ask = ask_operator;
@@ -131,7 +135,9 @@ int run(const SyncFlags& flags, engine::SyncMode mode) {
         [&] {
             const std::size_t total =
                 progress.enumeration_done ? progress.images_planned.load() : 0;
-            return metrics::progress_from_snapshot(metrics.snapshot(), total, 0);
+            auto state = metrics::progress_from_snapshot(metrics.snapshot(), total, 0);
+            state.images_done = progress.images_done;  // verify and dry runs copy nothing
+            return state;
         },
         metrics::ProgressOptions{});
     auto result = engine::run_sync(*plan, options, metrics, progress);
@@ -174,6 +180,12 @@ CommandRunner add_plan_command(CLI::App& app, const char* name, const char* desc
         ->capture_default_str();
     command->add_option("--threads", flags->threads, "event-loop threads the jobs run on")
         ->check(CLI::Range(1, 256))
+        ->capture_default_str();
+    command->add_option("--max-transfers", flags->max_transfers,
+                        "blob transfers in flight at once (default: --jobs)");
+    command->add_option("--max-inflight-bytes", flags->max_inflight_bytes,
+                        "bytes of blob transfers in flight at once (a larger blob goes alone)")
+        ->check(CLI::PositiveNumber)
         ->capture_default_str();
     add_side_flags(*command, flags->common, true);
     add_output_flags(*command, flags->common);

@@ -1,0 +1,94 @@
+#include "engine/transfer_limiter.hpp"
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <gtest/gtest.h>
+
+#include <chrono>
+
+namespace regmigrate::engine {
+namespace {
+
+namespace asio = boost::asio;
+
+TEST(TransferLimiter, GrantsUpToTheTransferBound) {
+    asio::io_context io;
+    TransferLimiter limiter(2, 1000);
+    int granted = 0;
+    auto take = [&]() -> asio::awaitable<void> {
+        co_await limiter.acquire(10);
+        ++granted;
+    };
+    for (int i = 0; i < 3; ++i) asio::co_spawn(io, take, asio::detached);
+    io.run_for(std::chrono::milliseconds(100));
+    EXPECT_EQ(granted, 2);
+    EXPECT_EQ(limiter.transfers(), 2u);
+}
+
+TEST(TransferLimiter, WaiterProceedsOnceATransferIsReleased) {
+    asio::io_context io;
+    TransferLimiter limiter(1, 1000);
+    bool second = false;
+    auto first_then_release = [&]() -> asio::awaitable<void> {
+        co_await limiter.acquire(10);
+        asio::steady_timer timer(io, std::chrono::milliseconds(30));
+        co_await timer.async_wait(asio::use_awaitable);
+        limiter.release(10);
+    };
+    auto waiter = [&]() -> asio::awaitable<void> {
+        co_await limiter.acquire(10);
+        second = true;
+    };
+    asio::co_spawn(io, first_then_release, asio::detached);
+    asio::co_spawn(io, waiter, asio::detached);
+    io.run_for(std::chrono::seconds(2));
+    EXPECT_TRUE(second);
+}
+
+TEST(TransferLimiter, ByteBoundHoldsBackATransferThatWouldExceedIt) {
+    asio::io_context io;
+    TransferLimiter limiter(10, 100);
+    int granted = 0;
+    auto take = [&]() -> asio::awaitable<void> {
+        co_await limiter.acquire(60);
+        ++granted;
+    };
+    asio::co_spawn(io, take, asio::detached);
+    asio::co_spawn(io, take, asio::detached);
+    io.run_for(std::chrono::milliseconds(100));
+    EXPECT_EQ(granted, 1);
+    EXPECT_EQ(limiter.bytes(), 60u);
+}
+
+TEST(TransferLimiter, BlobLargerThanTheByteBoundStillGoesAlone) {
+    asio::io_context io;
+    TransferLimiter limiter(10, 100);
+    bool granted = false;
+    auto take = [&]() -> asio::awaitable<void> {
+        co_await limiter.acquire(5000);
+        granted = true;
+    };
+    asio::co_spawn(io, take, asio::detached);
+    io.run_for(std::chrono::milliseconds(100));
+    EXPECT_TRUE(granted);
+}
+
+TEST(TransferLimiter, SlotReleasesWhatItHolds) {
+    TransferLimiter limiter(1, 100);
+    asio::io_context io;
+    auto hold = [&]() -> asio::awaitable<void> {
+        co_await limiter.acquire(40);
+        const TransferSlot slot(limiter, 40);
+        EXPECT_EQ(limiter.bytes(), 40u);
+    };
+    asio::co_spawn(io, hold, asio::detached);
+    io.run();
+    EXPECT_EQ(limiter.transfers(), 0u);
+    EXPECT_EQ(limiter.bytes(), 0u);
+}
+
+}  // namespace
+}  // namespace regmigrate::engine

@@ -51,7 +51,8 @@ class SyncTest : public SyncFleetTest {
                 manifests.emplace_back(image.repository, manifest_blobs(top.bytes).value());
             }
             for (const auto& child : children) {
-                const auto bytes = reader.get_manifest(image.repository, child.digest).value().bytes;
+                const auto bytes =
+                    reader.get_manifest(image.repository, child.digest).value().bytes;
                 manifests.emplace_back(image.repository, manifest_blobs(bytes).value());
             }
         }

@@ -33,6 +33,8 @@ constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
 constexpr std::size_t header_limit = 64 * 1024;
 // Large enough for any accepted header block plus the body bytes read along with it.
 constexpr std::size_t read_buffer_limit = header_limit + 64 * 1024;
+// Bytes asked of the socket per read.
+constexpr std::size_t read_chunk = 64 * 1024;
 // Request bodies streamed from a BodySource are staged through one buffer of this size.
 constexpr std::size_t body_stream_buffer = 256 * 1024;
 
@@ -84,7 +86,11 @@ Connection::Connection(asio::any_io_executor executor, Origin origin, Timeouts t
     : origin_(std::move(origin)),
       timeouts_(timeouts),
       plain_(std::make_unique<beast::tcp_stream>(executor)),
-      read_buffer_(read_buffer_limit) {}
+      read_buffer_(read_buffer_limit) {
+    // Beast sizes each socket read by the buffer's free capacity (at least 512 bytes): a
+    // small buffer turns a blob into hundreds of thousands of tiny reads.
+    read_buffer_.reserve(read_chunk);
+}
 
 beast::tcp_stream& Connection::lowest_layer() {
     return tls_ ? beast::get_lowest_layer(*tls_) : *plain_;

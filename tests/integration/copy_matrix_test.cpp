@@ -43,6 +43,23 @@ class CopyMatrixTest : public ::testing::Test {
         EXPECT_EQ(copied->bytes, expected->bytes);
     }
 
+    // A linux/amd64 + linux/arm64 image of this format arrives whole: the list or index
+    // itself, each child by digest, and every blob they reference.
+    void expect_two_platform_image_copied_whole(ManifestFormat format,
+                                                std::string_view expected_media_type) {
+        const auto pushed = push_image(source_.host(), sample_image("team/app", "v1", format, 2));
+        ASSERT_EQ(pushed.media_type, expected_media_type);
+        copy_tag_v1();
+        expect_same_manifest("team/app:v1", "mirror/app:v1");
+        const auto children =
+            index_children(source_reader_.get_manifest("team/app", "v1").value().bytes).value();
+        ASSERT_EQ(children.size(), 2u);
+        for (const auto& child : children) {
+            expect_same_manifest("team/app@" + child.digest, "mirror/app@" + child.digest);
+        }
+        expect_blobs_present("team/app:v1", "mirror/app");
+    }
+
     // Every blob the source image references exists in the destination repository.
     void expect_blobs_present(const std::string& source_ref, const std::string& repository) {
         auto [source_repository, reference] = split(source_ref);
@@ -84,33 +101,11 @@ TEST_F(CopyMatrixTest, OciManifestKeepsItsDigest) {
 }
 
 TEST_F(CopyMatrixTest, DockerManifestListIsCopiedWithEveryChild) {
-    const auto pushed =
-        push_image(source_.host(), sample_image("team/app", "v1", ManifestFormat::docker, 2));
-    ASSERT_EQ(pushed.media_type, fleet::media_type::docker_list);
-    copy_tag_v1();
-    expect_same_manifest("team/app:v1", "mirror/app:v1");
-    const auto children =
-        index_children(source_reader_.get_manifest("team/app", "v1").value().bytes).value();
-    ASSERT_EQ(children.size(), 2u);
-    for (const auto& child : children) {
-        expect_same_manifest("team/app@" + child.digest, "mirror/app@" + child.digest);
-    }
-    expect_blobs_present("team/app:v1", "mirror/app");
+    expect_two_platform_image_copied_whole(ManifestFormat::docker, fleet::media_type::docker_list);
 }
 
 TEST_F(CopyMatrixTest, OciIndexIsCopiedWithEveryChild) {
-    const auto pushed =
-        push_image(source_.host(), sample_image("team/app", "v1", ManifestFormat::oci, 2));
-    ASSERT_EQ(pushed.media_type, fleet::media_type::oci_index);
-    copy_tag_v1();
-    expect_same_manifest("team/app:v1", "mirror/app:v1");
-    const auto children =
-        index_children(source_reader_.get_manifest("team/app", "v1").value().bytes).value();
-    ASSERT_EQ(children.size(), 2u);
-    for (const auto& child : children) {
-        expect_same_manifest("team/app@" + child.digest, "mirror/app@" + child.digest);
-    }
-    expect_blobs_present("team/app:v1", "mirror/app");
+    expect_two_platform_image_copied_whole(ManifestFormat::oci, fleet::media_type::oci_index);
 }
 
 TEST_F(CopyMatrixTest, SourceWithoutTagCopiesEveryTag) {

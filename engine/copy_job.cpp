@@ -2,9 +2,9 @@
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
+#include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
-#include <boost/asio/io_context.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
 #include <algorithm>
@@ -22,11 +22,6 @@ struct ImageTask {
     std::string target;            // tag or digest at the destination ("" = by digest)
 };
 
-std::string describe(const std::string& host, const std::string& repo, const std::string& ref) {
-    if (ref.empty()) return host + "/" + repo;
-    return host + "/" + repo + (ref.starts_with("sha256:") ? "@" : ":") + ref;
-}
-
 asio::awaitable<Expected<std::vector<ImageTask>>> plan_tasks(const CopyJob& job,
                                                              registry::RegistryClient& source) {
     std::vector<ImageTask> tasks;
@@ -37,20 +32,25 @@ asio::awaitable<Expected<std::vector<ImageTask>>> plan_tasks(const CopyJob& job,
         co_return tasks;
     }
     auto tags = co_await source.list_tags(job.source.repository);
-    if (!tags) co_return tags.error();
-    for (const auto& tag : *tags) tasks.push_back({tag, tag});
+    if (!tags)
+        co_return tags.error();
+    for (const auto& tag : *tags)
+        tasks.push_back({tag, tag});
     co_return tasks;
 }
 
 asio::awaitable<Expected<RunReport>> copy_all(const CopyJob& job, metrics::Metrics& metrics) {
     auto executor = co_await asio::this_coro::executor;
     auto source = connect(job.source_side, executor, metrics);
-    if (!source) co_return source.error();
+    if (!source)
+        co_return source.error();
     auto destination = connect(job.destination_side, executor, metrics);
-    if (!destination) co_return destination.error();
+    if (!destination)
+        co_return destination.error();
 
     auto tasks = co_await plan_tasks(job, **source);
-    if (!tasks) co_return tasks.error();
+    if (!tasks)
+        co_return tasks.error();
 
     BlobLedger ledger;
     TransferLimiter limiter(job.jobs, job.max_inflight_bytes);
@@ -68,10 +68,12 @@ asio::awaitable<Expected<RunReport>> copy_all(const CopyJob& job, metrics::Metri
             const std::size_t index = next++;
             const ImageTask& task = (*tasks)[index];
             ImageRecord& record = report.images[index];
-            record.source = describe(from.client->host(), from.repository, task.source_reference);
+            record.source =
+                image_reference(from.client->host(), from.repository, task.source_reference);
             auto digest = co_await copier.copy(from, task.source_reference, to, task.target);
-            record.destination = describe(to.client->host(), to.repository,
-                                          task.target.empty() && digest ? *digest : task.target);
+            record.destination =
+                image_reference(to.client->host(), to.repository,
+                                task.target.empty() && digest ? *digest : task.target);
             if (digest) {
                 record.digest = *digest;
                 record.status = "copied";
@@ -89,11 +91,14 @@ asio::awaitable<Expected<RunReport>> copy_all(const CopyJob& job, metrics::Metri
     const std::size_t workers = running;
     for (std::size_t i = 0; i < workers; ++i) {
         asio::co_spawn(executor, worker, [&](std::exception_ptr error) {
-            if (error) std::rethrow_exception(error);
-            if (running == 0) all_done.cancel();
+            if (error)
+                std::rethrow_exception(error);
+            if (running == 0)
+                all_done.cancel();
         });
     }
-    if (workers > 0) co_await all_done.async_wait(asio::as_tuple(asio::use_awaitable));
+    if (workers > 0)
+        co_await all_done.async_wait(asio::as_tuple(asio::use_awaitable));
     co_return report;
 }
 
@@ -109,16 +114,20 @@ Expected<void> validate(const CopyJob& job) {
 }
 
 Expected<RunReport> run_copy(const CopyJob& job, metrics::Metrics& metrics) {
-    if (auto valid = validate(job); !valid) return valid.error();
+    if (auto valid = validate(job); !valid)
+        return valid.error();
     asio::io_context io(1);
     const auto started = std::chrono::steady_clock::now();
     std::optional<Expected<RunReport>> outcome;
-    asio::co_spawn(io, copy_all(job, metrics), [&](std::exception_ptr error, Expected<RunReport> r) {
-        if (error) std::rethrow_exception(error);
-        outcome = std::move(r);
-    });
+    asio::co_spawn(io, copy_all(job, metrics),
+                   [&](std::exception_ptr error, Expected<RunReport> r) {
+                       if (error)
+                           std::rethrow_exception(error);
+                       outcome = std::move(r);
+                   });
     io.run();
-    if (!outcome) return make_error(ErrorKind::cancelled, "copy did not finish");
+    if (!outcome)
+        return make_error(ErrorKind::cancelled, "copy did not finish");
     if (*outcome) {
         (*outcome)->totals = metrics.snapshot();
         (*outcome)->duration_seconds =

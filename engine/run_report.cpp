@@ -15,8 +15,20 @@ std::size_t RunReport::count(std::string_view status) const {
         images.begin(), images.end(), [&](const ImageRecord& r) { return r.status == status; }));
 }
 
+bool ImageRecord::is_failure() const {
+    return status == "failed" || status == "mismatched" || status == "missing";
+}
+
+std::string image_reference(const std::string& host, const std::string& repository,
+                            const std::string& ref) {
+    if (ref.empty())
+        return host + "/" + repository;
+    return host + "/" + repository + (ref.starts_with("sha256:") ? "@" : ":") + ref;
+}
+
 std::size_t RunReport::failures() const {
-    return count("failed") + count("mismatched") + count("missing");
+    return static_cast<std::size_t>(std::count_if(
+        images.begin(), images.end(), [](const ImageRecord& r) { return r.is_failure(); }));
 }
 
 std::string RunReport::to_json() const {
@@ -37,7 +49,8 @@ std::string RunReport::to_json() const {
                                     {"status", image.status},
                                     {"error", image.error}});
     }
-    return json::serialize(json::object{{"summary", std::move(summary)}, {"images", std::move(list)}});
+    return json::serialize(
+        json::object{{"summary", std::move(summary)}, {"images", std::move(list)}});
 }
 
 Expected<void> write_report(const RunReport& report, const std::string& path) {

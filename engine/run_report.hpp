@@ -15,7 +15,14 @@ struct ImageRecord {
     std::string digest;
     std::string status;  // copied | skipped | failed (verify: matched | mismatched | missing)
     std::string error;
+
+    // Did not end well: failed, and for verify mismatched or missing.
+    bool is_failure() const;
 };
+
+// "host/repo:tag", "host/repo@sha256:…", or "host/repo" when ref is empty.
+std::string image_reference(const std::string& host, const std::string& repository,
+                            const std::string& ref);
 
 struct RunReport {
     std::vector<ImageRecord> images;
@@ -23,8 +30,7 @@ struct RunReport {
     double duration_seconds = 0;
 
     std::size_t count(std::string_view status) const;
-    // Images that did not end well: failed, and for verify mismatched or missing.
-    std::size_t failures() const;
+    std::size_t failures() const;  // images whose record is_failure()
     // {"summary": {...}, "images": [...]}, fields as DESIGN.md fixes them.
     std::string to_json() const;
 };

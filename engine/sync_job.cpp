@@ -66,22 +66,20 @@ Expected<LoopClients> connect_all(RunState& state, asio::any_io_executor executo
     LoopClients clients;
     for (const auto& pair : state.plan.pairs) {
         auto source = connect(pair.source, executor, state.metrics);
-        if (!source) return source.error();
+        if (!source)
+            return source.error();
         auto destination = connect(pair.destination, executor, state.metrics);
-        if (!destination) return destination.error();
+        if (!destination)
+            return destination.error();
         CopyOptions copy;
         copy.platform = pair.platform;
         copy.same_registry = pair.source.host == pair.destination.host;
         clients.sources.push_back(std::move(*source));
         clients.destinations.push_back(std::move(*destination));
-        clients.copiers.push_back(std::make_unique<ImageCopier>(state.ledger, state.limiter, state.metrics, copy));
+        clients.copiers.push_back(
+            std::make_unique<ImageCopier>(state.ledger, state.limiter, state.metrics, copy));
     }
     return clients;
-}
-
-std::string image_name(const std::string& host, const std::string& repository,
-                       const std::string& tag) {
-    return host + "/" + repository + ":" + tag;
 }
 
 asio::awaitable<void> sleep_for(std::chrono::milliseconds duration) {
@@ -96,10 +94,12 @@ asio::awaitable<Expected<std::string>> sync_once(RunState& state, LoopClients& c
     RegistryClient& destination = *clients.destinations[task.pair];
     if (state.options.skip_existing) {
         auto there = co_await destination.head_manifest(task.destination_repository, task.tag);
-        if (!there) co_return there.error();
+        if (!there)
+            co_return there.error();
         if (*there) {
             auto here = co_await source.head_manifest(task.source_repository, task.tag);
-            if (!here) co_return here.error();
+            if (!here)
+                co_return here.error();
             if (*here && (*here)->digest == (*there)->digest) {
                 record.digest = (*here)->digest;
                 co_return std::string("skipped");
@@ -110,15 +110,16 @@ asio::awaitable<Expected<std::string>> sync_once(RunState& state, LoopClients& c
     const Endpoint from{&source, task.source_repository};
     const Endpoint to{&destination, task.destination_repository};
     auto digest = co_await clients.copiers[task.pair]->copy(from, task.tag, to, task.tag);
-    if (!digest) co_return digest.error();
+    if (!digest)
+        co_return digest.error();
     record.digest = *digest;
     co_return std::string("copied");
 }
 
 asio::awaitable<void> sync_image(RunState& state, LoopClients& clients, const ImageTask& task,
                                  ImageRecord& record) {
-    const ErrorAction action = effective_error_action(state.options.error_action,
-                                                      static_cast<bool>(state.options.ask));
+    const ErrorAction action =
+        effective_error_action(state.options.error_action, static_cast<bool>(state.options.ask));
     for (int attempt = 1;; ++attempt) {
         auto outcome = co_await sync_once(state, clients, task, record);
         if (outcome) {
@@ -130,14 +131,16 @@ asio::awaitable<void> sync_image(RunState& state, LoopClients& clients, const Im
         }
         record.error = outcome.error().message;
         ErrorAction decided = action;
-        if (action == ErrorAction::prompt) decided = state.options.ask(record);
+        if (action == ErrorAction::prompt)
+            decided = state.options.ask(record);
         if (decided == ErrorAction::retry &&
             (action == ErrorAction::prompt || attempt < state.options.retry_attempts)) {
             state.metrics.retry(outcome.error().retryable() ? "transient" : "image");
             co_await sleep_for(std::chrono::milliseconds(500) * (1 << std::min(attempt - 1, 5)));
             continue;
         }
-        if (decided == ErrorAction::abort) state.aborted = true;
+        if (decided == ErrorAction::abort)
+            state.aborted = true;
         record.status = "failed";
         state.metrics.image_finished("failed");
         co_return;
@@ -154,7 +157,8 @@ asio::awaitable<void> size_image(RunState& state, RegistryClient& source,
         record.error = data.error().message;
         co_return;
     }
-    if (record.digest.empty()) record.digest = data->digest;
+    if (record.digest.empty())
+        record.digest = data->digest;
     for (const auto& child : data->manifest.manifests) {
         co_await size_image(state, source, destination_host, repository, child.digest, record);
     }
@@ -164,24 +168,28 @@ asio::awaitable<void> size_image(RunState& state, RegistryClient& source,
             state.planned.bytes_after_dedupe += blob.size;
         }
     }
-    if (record.status.empty()) record.status = "planned";
+    if (record.status.empty())
+        record.status = "planned";
 }
 
 asio::awaitable<void> worker(RunState& state, LoopClients& clients) {
     while (auto task = co_await state.queue.pop()) {
         state.metrics.set_queue_depth(static_cast<std::int64_t>(state.queue.size()));
-        if (state.aborted) continue;  // drain: tasks not started stay out of the report
+        if (state.aborted)
+            continue;  // drain: tasks not started stay out of the report
         const SyncPair& pair = state.plan.pairs[task->pair];
         ImageRecord record;
-        record.source = image_name(pair.source.host, task->source_repository, task->tag);
+        record.source = image_reference(pair.source.host, task->source_repository, task->tag);
         record.destination =
-            image_name(pair.destination.host, task->destination_repository, task->tag);
+            image_reference(pair.destination.host, task->destination_repository, task->tag);
         switch (state.options.mode) {
-            case SyncMode::sync: co_await sync_image(state, clients, *task, record); break;
+            case SyncMode::sync:
+                co_await sync_image(state, clients, *task, record);
+                break;
             case SyncMode::verify: {
-                auto outcome = co_await verify_image(*clients.sources[task->pair],
-                                                     *clients.destinations[task->pair], *task,
-                                                     pair.platform);
+                auto outcome =
+                    co_await verify_image(*clients.sources[task->pair],
+                                          *clients.destinations[task->pair], *task, pair.platform);
                 record.status = outcome.status;
                 record.digest = outcome.digest;
                 record.error = outcome.error;
@@ -199,14 +207,16 @@ asio::awaitable<void> worker(RunState& state, LoopClients& clients) {
 
 asio::awaitable<void> producer(RunState& state, LoopClients& clients) {
     std::vector<RegistryClient*> sources;
-    for (auto& source : clients.sources) sources.push_back(source.get());
+    for (auto& source : clients.sources)
+        sources.push_back(source.get());
     ProducerHooks hooks;
     hooks.stopped = [&] { return state.aborted.load(); };
     hooks.after_push = [&]() -> asio::awaitable<void> {
         const std::size_t planned = ++state.progress.images_planned;
         state.metrics.set_queue_depth(static_cast<std::int64_t>(state.queue.size()));
         const std::size_t batch = state.options.increment;
-        if (batch == 0 || planned % batch != 0) co_return;
+        if (batch == 0 || planned % batch != 0)
+            co_return;
         // --increment: this batch finishes before the next one is queued.
         while (state.progress.images_done < planned && !state.aborted) {
             co_await sleep_for(std::chrono::milliseconds(10));
@@ -246,11 +256,13 @@ Expected<SyncResult> run_sync(const SyncPlan& plan, const SyncOptions& options,
     for (std::size_t i = 0; i < threads; ++i) {
         loops.push_back(std::make_unique<asio::io_context>(1));
         auto connected = connect_all(state, loops.back()->get_executor());
-        if (!connected) return connected.error();
+        if (!connected)
+            return connected.error();
         clients.push_back(std::move(*connected));
     }
     const auto rethrow = [](std::exception_ptr error) {
-        if (error) std::rethrow_exception(error);
+        if (error)
+            std::rethrow_exception(error);
     };
     asio::co_spawn(*loops[0], producer(state, clients[0]), rethrow);
     for (std::size_t job = 0; job < jobs; ++job) {
@@ -258,11 +270,14 @@ Expected<SyncResult> run_sync(const SyncPlan& plan, const SyncOptions& options,
         asio::co_spawn(*loops[loop], worker(state, clients[loop]), rethrow);
     }
     std::vector<std::thread> runners;
-    for (std::size_t i = 1; i < threads; ++i) runners.emplace_back([&, i] { loops[i]->run(); });
+    for (std::size_t i = 1; i < threads; ++i)
+        runners.emplace_back([&, i] { loops[i]->run(); });
     loops[0]->run();
-    for (auto& runner : runners) runner.join();
+    for (auto& runner : runners)
+        runner.join();
 
-    if (state.fatal && state.records.empty()) return *state.fatal;
+    if (state.fatal && state.records.empty())
+        return *state.fatal;
     if (state.fatal) {
         state.records.push_back(ImageRecord{"", "", "", "failed", state.fatal->message});
         metrics.image_finished("failed");

@@ -20,33 +20,35 @@ void configure_logging(const CommonFlags& flags) {
 
 Expected<std::unique_ptr<metrics::MetricsServer>> serve_metrics(const CommonFlags& flags,
                                                                 const metrics::Metrics& metrics) {
-    if (flags.metrics_addr.empty()) return std::unique_ptr<metrics::MetricsServer>();
+    if (flags.metrics_addr.empty())
+        return std::unique_ptr<metrics::MetricsServer>();
     auto server = metrics::MetricsServer::start(flags.metrics_addr, metrics);
-    if (!server) return with_context(server.error(), "--metrics-addr");
-    log(LogLevel::info, "serving metrics",
-        {{"url", "http://" + flags.metrics_addr + "/metrics"}});
+    if (!server)
+        return with_context(server.error(), "--metrics-addr");
+    log(LogLevel::info, "serving metrics", {{"url", "http://" + flags.metrics_addr + "/metrics"}});
     return server;
 }
 
 int finish_run(const engine::RunReport& report, const CommonFlags& flags,
                const metrics::Metrics& metrics, std::string_view verb) {
     for (const auto& image : report.images) {
-        if (image.status == "failed" || image.status == "mismatched" || image.status == "missing") {
+        if (image.is_failure()) {
             log(LogLevel::error, "image failed",
-                {{"source", image.source}, {"destination", image.destination},
+                {{"source", image.source},
+                 {"destination", image.destination},
                  {"error", image.error}});
         }
     }
     const auto& t = report.totals;
-    std::printf("%.*s %zu images, %zu skipped, %zu failed; blobs: %llu uploaded, %llu mounted, "
-                "%llu existing; %s in %s\n",
-                static_cast<int>(verb.size()), verb.data(), report.count(verb),
-                report.count("skipped"), report.failures(),
-                static_cast<unsigned long long>(t.blobs_uploaded),
-                static_cast<unsigned long long>(t.blobs_mounted),
-                static_cast<unsigned long long>(t.blobs_existing + t.blobs_deduped),
-                metrics::format_bytes(t.bytes_transferred).c_str(),
-                metrics::format_duration(report.duration_seconds).c_str());
+    std::printf(
+        "%.*s %zu images, %zu skipped, %zu failed; blobs: %llu uploaded, %llu mounted, "
+        "%llu existing; %s in %s\n",
+        static_cast<int>(verb.size()), verb.data(), report.count(verb), report.count("skipped"),
+        report.failures(), static_cast<unsigned long long>(t.blobs_uploaded),
+        static_cast<unsigned long long>(t.blobs_mounted),
+        static_cast<unsigned long long>(t.blobs_existing + t.blobs_deduped),
+        metrics::format_bytes(t.bytes_transferred).c_str(),
+        metrics::format_duration(report.duration_seconds).c_str());
     std::fflush(stdout);
     if (!flags.report.empty()) {
         if (auto written = engine::write_report(report, flags.report); !written) {

@@ -1,5 +1,7 @@
 #include "engine/copy_job.hpp"
 
+#include "engine/run_to_completion.hpp"
+
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
@@ -116,24 +118,15 @@ Expected<void> validate(const CopyJob& job) {
 Expected<RunReport> run_copy(const CopyJob& job, metrics::Metrics& metrics) {
     if (auto valid = validate(job); !valid)
         return valid.error();
-    asio::io_context io(1);
     const auto started = std::chrono::steady_clock::now();
-    std::optional<Expected<RunReport>> outcome;
-    asio::co_spawn(io, copy_all(job, metrics),
-                   [&](std::exception_ptr error, Expected<RunReport> r) {
-                       if (error)
-                           std::rethrow_exception(error);
-                       outcome = std::move(r);
-                   });
-    io.run();
-    if (!outcome)
-        return make_error(ErrorKind::cancelled, "copy did not finish");
-    if (*outcome) {
-        (*outcome)->totals = metrics.snapshot();
-        (*outcome)->duration_seconds =
+    auto outcome = run_to_completion<RunReport>(
+        [&](asio::any_io_executor) { return copy_all(job, metrics); }, "copy");
+    if (outcome) {
+        outcome->totals = metrics.snapshot();
+        outcome->duration_seconds =
             std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     }
-    return std::move(*outcome);
+    return outcome;
 }
 
 }  // namespace regmigrate::engine

@@ -31,16 +31,19 @@ BlobLedger::Decision BlobLedger::claim(const std::string& registry, const std::s
                                        const std::string& repo) {
     std::lock_guard lock(mutex_);
     Entry& entry = entries_[key(registry, digest)];
-    if (contains(entry.repos, repo)) return {Action::present, {}};
+    if (contains(entry.repos, repo))
+        return {Action::present, {}};
     // Mounts are single flight per repository too: two tags of one repository must not
     // both mount the same layer.
-    if (contains(entry.mounting, repo)) return {Action::wait, {}};
+    if (contains(entry.mounting, repo))
+        return {Action::wait, {}};
     const bool can_mount = !no_mount_registries_.contains(registry);
     if (!entry.repos.empty() && can_mount) {
         entry.mounting.push_back(repo);
         return {Action::mount, entry.repos.front()};
     }
-    if (entry.uploading) return {Action::wait, {}};
+    if (entry.uploading)
+        return {Action::wait, {}};
     entry.uploading = true;
     return {Action::upload, {}};
 }
@@ -53,19 +56,37 @@ asio::awaitable<BlobLedger::Decision> BlobLedger::acquire(const std::string& reg
     asio::steady_timer timer(co_await asio::this_coro::executor);
     for (;;) {
         auto decision = claim(registry, digest, repo);
-        if (decision.action != Action::wait) co_return decision;
+        if (decision.action != Action::wait)
+            co_return decision;
         timer.expires_after(ledger_poll_interval);
         co_await timer.async_wait(asio::as_tuple(asio::use_awaitable));
     }
 }
 
-void BlobLedger::finished(const std::string& registry, const std::string& digest,
-                          const std::string& repo) {
+void BlobLedger::set_listener(FinishedListener listener) {
+    listener_ = std::move(listener);
+}
+
+void BlobLedger::seed(const std::string& registry, const std::string& digest,
+                      const std::string& repo) {
     std::lock_guard lock(mutex_);
     Entry& entry = entries_[key(registry, digest)];
-    entry.uploading = false;
-    erase(entry.mounting, repo);
-    if (!contains(entry.repos, repo)) entry.repos.push_back(repo);
+    if (!contains(entry.repos, repo))
+        entry.repos.push_back(repo);
+}
+
+void BlobLedger::finished(const std::string& registry, const std::string& digest,
+                          const std::string& repo) {
+    {
+        std::lock_guard lock(mutex_);
+        Entry& entry = entries_[key(registry, digest)];
+        entry.uploading = false;
+        erase(entry.mounting, repo);
+        if (!contains(entry.repos, repo))
+            entry.repos.push_back(repo);
+    }
+    if (listener_)
+        listener_(registry, digest, repo);
 }
 
 void BlobLedger::abandoned(const std::string& registry, const std::string& digest,

@@ -6,6 +6,7 @@
 #include <boost/asio/awaitable.hpp>
 
 #include <chrono>
+#include <functional>
 #include <mutex>
 #include <set>
 #include <string>
@@ -15,7 +16,7 @@
 namespace regmigrate::engine {
 
 class BlobLedger {
-public:
+  public:
     enum class Action {
         upload,   // nobody has it: this caller copies it (and must report finished/abandoned)
         mount,    // another repository of the registry has it: mount from `from_repo`
@@ -34,6 +35,15 @@ public:
     boost::asio::awaitable<Decision> acquire(const std::string& registry, const std::string& digest,
                                              const std::string& repo);
 
+    // Told of every blob finished() records (the resume journal listens). Set before use;
+    // called outside the lock, from whichever thread finished the blob.
+    using FinishedListener = std::function<void(
+        const std::string& registry, const std::string& digest, const std::string& repo)>;
+    void set_listener(FinishedListener listener);
+    // Known to exist in repo from an earlier run: claim() answers present (or mount, for
+    // another repository) without asking the registry. The listener is not told.
+    void seed(const std::string& registry, const std::string& digest, const std::string& repo);
+
     // The blob now exists in repo (uploaded, mounted, or found there).
     void finished(const std::string& registry, const std::string& digest, const std::string& repo);
     // The upload or mount this caller claimed for repo failed; the next claim decides anew.
@@ -45,7 +55,7 @@ public:
 
     std::size_t known_blobs() const;
 
-private:
+  private:
     struct Entry {
         bool uploading = false;
         std::vector<std::string> repos;     // where the blob is known to exist
@@ -56,6 +66,7 @@ private:
     mutable std::mutex mutex_;
     std::unordered_map<std::string, Entry> entries_;
     std::set<std::string> no_mount_registries_;
+    FinishedListener listener_;
 };
 
 // How often a waiter looks again at a blob another caller is copying.

@@ -2,8 +2,12 @@
 
 #include "engine/verifying_blob_source.hpp"
 #include "registry/media_types.hpp"
+#include "transport/log.hpp"
+#include "transport/retry_wait.hpp"
 
+#include <array>
 #include <chrono>
+#include <utility>
 
 namespace regmigrate::engine {
 
@@ -27,7 +31,8 @@ asio::awaitable<Expected<std::string>> ImageCopier::copy_manifest(const Endpoint
                                                                   const Endpoint& destination,
                                                                   const std::string& target) {
     auto data = co_await source.client->get_manifest(source.repository, reference);
-    if (!data) co_return data.error();
+    if (!data)
+        co_return data.error();
     const auto& manifest = data->manifest;
 
     if (manifest.is_index()) {
@@ -45,19 +50,22 @@ asio::awaitable<Expected<std::string>> ImageCopier::copy_manifest(const Endpoint
         // Children first: a registry may refuse an index whose manifests it lacks.
         for (const auto& child : manifest.manifests) {
             auto pushed = co_await copy_manifest(source, child.digest, destination, child.digest);
-            if (!pushed) co_return pushed.error();
+            if (!pushed)
+                co_return pushed.error();
         }
     } else {
         for (const auto& blob : manifest.blobs()) {
             auto copied = co_await copy_blob(source, destination, blob);
-            if (!copied) co_return copied.error();
+            if (!copied)
+                co_return copied.error();
         }
     }
 
-    auto pushed = co_await destination.client->put_manifest(
-        destination.repository, target.empty() ? data->digest : target, data->media_type,
-        data->bytes);
-    if (!pushed) co_return pushed.error();
+    auto pushed = co_await destination.client->put_manifest(destination.repository,
+                                                            target.empty() ? data->digest : target,
+                                                            data->media_type, data->bytes);
+    if (!pushed)
+        co_return pushed.error();
     metrics_.manifest_pushed();
     co_return data->digest;
 }
@@ -66,7 +74,8 @@ asio::awaitable<Expected<void>> ImageCopier::copy_blob(const Endpoint& source,
                                                        const Endpoint& destination,
                                                        const Descriptor& blob) {
     // Non-distributable layers live outside registries: docker never pushes them either.
-    if (registry::is_foreign_layer_media_type(blob.media_type)) co_return Expected<void>{};
+    if (registry::is_foreign_layer_media_type(blob.media_type))
+        co_return Expected<void>{};
     if (!blob.digest.starts_with("sha256:")) {
         co_return make_error(ErrorKind::unsupported,
                              "blob " + blob.digest + ": only sha256 digests can be verified");
@@ -80,9 +89,11 @@ asio::awaitable<Expected<void>> ImageCopier::copy_blob(const Endpoint& source,
     std::optional<UploadSession> session;
     if (decision.action == BlobLedger::Action::mount) {
         auto mounted = co_await try_mount(destination, blob.digest, decision.from_repo, session);
-        if (mounted && *mounted) co_return Expected<void>{};
+        if (mounted && *mounted)
+            co_return Expected<void>{};
         ledger_.abandoned(registry, blob.digest, destination.repository);
-        if (!mounted) co_return mounted.error();
+        if (!mounted)
+            co_return mounted.error();
         // Refused: upload it like a blob never seen (another caller may hold it meanwhile).
         decision = co_await ledger_.acquire(registry, blob.digest, destination.repository);
         if (decision.action == BlobLedger::Action::present) {
@@ -101,36 +112,43 @@ asio::awaitable<Expected<void>> ImageCopier::copy_blob(const Endpoint& source,
         return result;
     };
     auto existing = co_await destination.client->blob_size(destination.repository, blob.digest);
-    if (!existing) co_return settle(existing.error());
+    if (!existing)
+        co_return settle(existing.error());
     if (*existing) {
         metrics_.blob_finished("existing");
         co_return settle({});
     }
     if (options_.same_registry && !session) {
         auto mounted = co_await try_mount(destination, blob.digest, source.repository, session);
-        if (!mounted) co_return settle(mounted.error());
-        if (*mounted) co_return settle({});
+        if (!mounted)
+            co_return settle(mounted.error());
+        if (*mounted)
+            co_return settle({});
     }
     std::uint64_t size = blob.size;
     if (size == 0 && blob.media_type.empty()) {
         // schema1 layers carry no size: ask the source.
         auto source_size = co_await source.client->blob_size(source.repository, blob.digest);
-        if (!source_size) co_return settle(source_size.error());
+        if (!source_size)
+            co_return settle(source_size.error());
         if (!*source_size) {
-            co_return settle(make_error(ErrorKind::not_found,
-                                        "blob " + blob.digest + " missing from source"));
+            co_return settle(
+                make_error(ErrorKind::not_found, "blob " + blob.digest + " missing from source"));
         }
         size = **source_size;
     }
-    co_return settle(co_await transfer_blob(source, destination, blob.digest, size, std::move(session)));
+    co_return settle(
+        co_await transfer_blob(source, destination, blob.digest, size, std::move(session)));
 }
 
 asio::awaitable<Expected<bool>> ImageCopier::try_mount(const Endpoint& destination,
                                                        const std::string& digest,
                                                        const std::string& from_repo,
                                                        std::optional<UploadSession>& session) {
-    auto result = co_await destination.client->mount_blob(destination.repository, digest, from_repo);
-    if (!result) co_return result.error();
+    auto result =
+        co_await destination.client->mount_blob(destination.repository, digest, from_repo);
+    if (!result)
+        co_return result.error();
     if (result->mounted) {
         ledger_.finished(destination.client->host(), digest, destination.repository);
         metrics_.blob_finished("mounted");
@@ -141,6 +159,24 @@ asio::awaitable<Expected<bool>> ImageCopier::try_mount(const Endpoint& destinati
     co_return false;
 }
 
+namespace {
+
+// Reads (and so hashes) the first `count` bytes of the blob without sending them: the part
+// a resumed chunked upload already holds.
+asio::awaitable<Expected<void>> skip_prefix(VerifyingBlobSource& body, std::uint64_t count) {
+    std::array<char, 64 * 1024> scratch;
+    while (body.bytes_read() < count) {
+        const auto want = static_cast<std::size_t>(
+            std::min<std::uint64_t>(scratch.size(), count - body.bytes_read()));
+        auto got = co_await body.read(asio::buffer(scratch.data(), want));
+        if (!got)
+            co_return got.error();
+    }
+    co_return Expected<void>{};
+}
+
+}  // namespace
+
 asio::awaitable<Expected<void>> ImageCopier::transfer_blob(const Endpoint& source,
                                                            const Endpoint& destination,
                                                            const std::string& digest,
@@ -149,25 +185,77 @@ asio::awaitable<Expected<void>> ImageCopier::transfer_blob(const Endpoint& sourc
     co_await limiter_.acquire(size);
     const TransferSlot slot(limiter_, size);
     const auto started = std::chrono::steady_clock::now();
+    std::uint64_t offset = 0;
+    std::optional<Error> failure;
+    auto attempt = [&](transport::RetryAttempts*) -> asio::awaitable<Expected<void>> {
+        if (failure)
+            offset = co_await resume_offset(destination, size, session, *failure);
+        auto sent = co_await stream_blob(source, destination, digest, size, session, offset);
+        if (!sent)
+            failure = sent.error();
+        co_return sent;
+    };
+    const std::string what =
+        "blob " + digest + " to " + destination.client->host() + "/" + destination.repository;
+    metrics_.transfer_started();
+    auto transferred = co_await transport::retry_operation<void>(destination.client->retry_policy(),
+                                                                 what, attempt);
+    metrics_.transfer_finished();
+    if (!transferred)
+        co_return transferred.error();
+    metrics_.blob_finished("uploaded");
+    metrics_.add_bytes_transferred(size);
+    metrics_.observe_blob_transfer(
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+    co_return Expected<void>{};
+}
+
+asio::awaitable<Expected<void>> ImageCopier::stream_blob(
+    const Endpoint& source, const Endpoint& destination, const std::string& digest,
+    std::uint64_t size, std::optional<UploadSession>& session, std::uint64_t offset) {
+    if (!session) {
+        auto started = co_await destination.client->start_upload(destination.repository);
+        if (!started)
+            co_return started.error();
+        session = std::move(*started);
+        offset = 0;
+    }
     auto download = co_await source.client->open_blob(source.repository, digest);
-    if (!download) co_return download.error();
+    if (!download)
+        co_return download.error();
     const auto announced = download->content_length();
     if (announced && *announced != size) {
         co_return make_error(ErrorKind::digest_mismatch,
                              "blob " + digest + ": source sends " + std::to_string(*announced) +
                                  " bytes, manifest says " + std::to_string(size));
     }
-    metrics_.transfer_started();
     VerifyingBlobSource body(*download, digest, size);
-    auto uploaded = co_await destination.client->upload_blob(destination.repository, digest, size,
-                                                             body, std::move(session));
-    metrics_.transfer_finished();
-    if (!uploaded) co_return uploaded.error();
-    metrics_.blob_finished("uploaded");
-    metrics_.add_bytes_transferred(size);
-    metrics_.observe_blob_transfer(
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
-    co_return Expected<void>{};
+    if (offset > 0) {
+        auto skipped = co_await skip_prefix(body, offset);
+        if (!skipped)
+            co_return skipped.error();
+    }
+    co_return co_await destination.client->upload_from(destination.repository, digest, size, body,
+                                                       *session, offset);
+}
+
+asio::awaitable<std::uint64_t> ImageCopier::resume_offset(const Endpoint& destination,
+                                                          std::uint64_t size,
+                                                          std::optional<UploadSession>& session,
+                                                          const Error& failure) {
+    // Damaged content poisons what was sent: that upload is abandoned, never committed.
+    if (session && failure.kind != ErrorKind::digest_mismatch &&
+        destination.client->uploads_in_chunks(size)) {
+        auto held = co_await destination.client->upload_offset(destination.repository, *session);
+        if (held && *held <= size)
+            co_return *held;
+        // distribution refuses the status of an upload whose last chunk broke off midway.
+        log(LogLevel::info, "upload cannot be resumed: starting it again",
+            {{"repository", destination.repository},
+             {"error", held ? "registry holds more than the blob" : held.error().message}});
+    }
+    session.reset();
+    co_return 0;
 }
 
 }  // namespace regmigrate::engine

@@ -26,7 +26,7 @@ struct CopyOptions {
 };
 
 class ImageCopier {
-public:
+  public:
     ImageCopier(BlobLedger& ledger, TransferLimiter& limiter, metrics::Metrics& metrics,
                 CopyOptions options);
 
@@ -37,7 +37,7 @@ public:
                                                        const Endpoint& destination,
                                                        std::string target);
 
-private:
+  private:
     boost::asio::awaitable<Expected<std::string>> copy_manifest(const Endpoint& source,
                                                                 const std::string& reference,
                                                                 const Endpoint& destination,
@@ -45,13 +45,25 @@ private:
     boost::asio::awaitable<Expected<void>> copy_blob(const Endpoint& source,
                                                      const Endpoint& destination,
                                                      const registry::Descriptor& blob);
+    // Streams the blob GET→PUT; a broken attempt is retried under the destination client's
+    // retry policy: a chunked upload continues from the registry's Range, anything else
+    // (a monolithic upload, content that does not hash) starts again in a fresh upload.
     boost::asio::awaitable<Expected<void>> transfer_blob(
         const Endpoint& source, const Endpoint& destination, const std::string& digest,
         std::uint64_t size, std::optional<registry::UploadSession> session);
-    boost::asio::awaitable<Expected<bool>> try_mount(const Endpoint& destination,
-                                                     const std::string& digest,
-                                                     const std::string& from_repo,
-                                                     std::optional<registry::UploadSession>& session);
+    // One attempt: a fresh GET, the first `offset` bytes hashed but not sent, the rest
+    // uploaded into `session` (opened first when empty).
+    boost::asio::awaitable<Expected<void>> stream_blob(
+        const Endpoint& source, const Endpoint& destination, const std::string& digest,
+        std::uint64_t size, std::optional<registry::UploadSession>& session, std::uint64_t offset);
+    // Where the next attempt starts after `failure`: the registry's Range of a chunked
+    // upload, or 0 with the session dropped.
+    boost::asio::awaitable<std::uint64_t> resume_offset(
+        const Endpoint& destination, std::uint64_t size,
+        std::optional<registry::UploadSession>& session, const Error& failure);
+    boost::asio::awaitable<Expected<bool>> try_mount(
+        const Endpoint& destination, const std::string& digest, const std::string& from_repo,
+        std::optional<registry::UploadSession>& session);
 
     BlobLedger& ledger_;
     TransferLimiter& limiter_;

@@ -1,6 +1,8 @@
 #include "engine/plan_yaml.hpp"
 
 #include "engine/certs_dir.hpp"
+#include "registry/credential_resolution.hpp"
+#include "registry/hub_listing.hpp"
 #include "registry/reference.hpp"
 
 #include <yaml-cpp/yaml.h>
@@ -236,6 +238,7 @@ Expected<void> read_credentials(const Section& s, registry::Credentials& credent
 
 Expected<void> read_tls(const Section& s, const std::string& host, transport::TlsOptions& tls) {
     PLAN_TRY(mode, s.text("tls"));
+    tls.mode = transport::TlsMode::automatic;  // docker's default, resolved when connecting
     if (mode) {
         const auto parsed = transport::parse_tls_mode(*mode);
         if (!parsed)
@@ -281,6 +284,8 @@ Expected<RegistrySide> read_registry(const Locator& at, const std::string& name,
         return r.error();
     if (auto r = read_credentials(s, side.credentials); !r)
         return r.error();
+    PLAN_TRY(credentials, registry::resolve_credentials(side.credentials, "", side.host));
+    side.credentials = std::move(credentials);
     PLAN_TRY(chunk_size, s.number("chunk_size"));
     if (chunk_size)
         side.registry.chunk_size = *chunk_size;
@@ -321,6 +326,9 @@ Expected<RegistrySide> read_side(const Section& s, std::string_view key,
     }
     RegistrySide side;
     side.host = *host;
+    side.tls.mode = transport::TlsMode::automatic;
+    PLAN_TRY(credentials, registry::resolve_credentials({}, "", side.host));
+    side.credentials = std::move(credentials);
     return side;
 }
 
@@ -398,18 +406,52 @@ Expected<void> read_mapping(const Section& s, SyncPair& pair) {
     return {};
 }
 
+// hub: {organization: ORG, api: URL}: list the source's repositories through Docker Hub's
+// API. `api` (default https://hub.docker.com) serves a Hub stand-in, which it marks as
+// Docker Hub whatever the source host; a source that is not Docker Hub needs it.
+Expected<void> read_hub(const Section& s, SyncPair& pair) {
+    const auto* entry = s.find("hub");
+    if (!entry)
+        return {};
+    PLAN_TRY(hub, Section::read(s.locator(), entry->value, s.key_path("hub"),
+                                {"organization", "api"}));
+    PLAN_TRY(organization, hub.text("organization"));
+    if (!organization)
+        return hub.missing("organization", entry->mark);
+    const auto checked = [&](std::string_view api) {
+        return registry::hub_listing_url(api, *organization, registry::HubEndpoint::namespaces,
+                                         registry::hub_max_page_size);
+    };
+    if (auto url = checked(registry::docker_hub_api); !url)
+        return hub.fail("organization", url.error().message);
+    PLAN_TRY(api, hub.text("api"));
+    if (api) {
+        if (auto url = checked(*api); !url)
+            return hub.fail("api", url.error().message);
+        pair.hub_api = *api;
+    } else if (!registry::is_docker_hub(pair.source.host)) {
+        return s.fail(*entry, "needs \"api\" when the source is not Docker Hub");
+    }
+    pair.hub_organization = std::move(*organization);
+    return {};
+}
+
 Expected<SyncPair> read_sync_entry(const Locator& at, const YAML::Node& node, std::size_t index,
                                    const Registries& registries) {
     const auto path = "sync[" + std::to_string(index) + "]";
     PLAN_TRY(s,
              Section::read(at, node, path,
                            {"from", "to", "repositories", "repository_regex", "tags", "tag_regex",
-                            "semver", "prefix", "rewrite", "library_namespace", "platform"}));
+                            "semver", "prefix", "rewrite", "library_namespace", "platform",
+                            "hub"}));
     SyncPair pair;
     PLAN_TRY(source, read_side(s, "from", registries, node.Mark()));
     pair.source = std::move(source);
     PLAN_TRY(destination, read_side(s, "to", registries, node.Mark()));
     pair.destination = std::move(destination);
+    // Before the repositories: a Hub stand-in names them like Docker Hub.
+    if (auto r = read_hub(s, pair); !r)
+        return r.error();
     if (auto r = read_repositories(s, pair); !r)
         return r.error();
     if (auto r = read_mapping(s, pair); !r)

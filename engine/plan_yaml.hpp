@@ -12,7 +12,8 @@
 namespace regmigrate::engine {
 
 // origin names the document in messages (usually the file name). Passwords named by
-// password_env are read from the environment here; certs_dir is applied here.
+// password_env are read from the environment here; certs_dir is applied here; a registry
+// without credentials gets docker's (config.json, credential helpers) here.
 Expected<SyncPlan> parse_plan_yaml(std::string_view text, std::string_view origin);
 
 // parse_plan_yaml on the file's content; an unreadable file is an error naming the path.

@@ -1,12 +1,104 @@
 #include "engine/registry_side.hpp"
 
+#include "transport/log.hpp"
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/address.hpp>
+#include <boost/url/grammar/ci_string.hpp>
+#include <boost/url/parse.hpp>
+
+#include <map>
+#include <mutex>
+
 namespace regmigrate::engine {
+
+namespace asio = boost::asio;
+using transport::TlsMode;
+
+namespace {
+
+constexpr std::size_t max_probe_body = 64 * 1024;
+
+// Whether GET /v2/ gets any HTTP answer (401 included) in this mode. Runs its own loop:
+// it is called once, before the side's real traffic starts.
+bool answers_v2(const RegistrySide& side, TlsMode mode) {
+    asio::io_context ioc;
+    transport::ClientOptions options;
+    options.tls = side.tls;
+    options.tls.mode = mode;
+    options.timeouts = side.timeouts;
+    options.max_connections_per_origin = 1;
+    options.max_redirects = 0;
+    auto http = transport::HttpClient::create(ioc.get_executor(), std::move(options));
+    if (!http) return false;
+    bool answered = false;
+    auto probe = [&]() -> asio::awaitable<void> {
+        transport::HttpRequest request;
+        request.url.set_scheme((*http)->scheme());
+        request.url.set_encoded_authority(side.host);
+        request.url.set_encoded_path("/v2/");
+        request.follow_redirects = false;
+        answered = (co_await (*http)->fetch(std::move(request), max_probe_body)).has_value();
+    };
+    asio::co_spawn(ioc, probe, asio::detached);
+    ioc.run();
+    return answered;
+}
+
+TlsMode probe_loopback(const RegistrySide& side) {
+    const bool over_tls = answers_v2(side, TlsMode::insecure);
+    const bool over_http = !over_tls && answers_v2(side, TlsMode::disabled);
+    const TlsMode mode = loopback_tls_mode(over_tls, over_http);
+    log(LogLevel::info, "loopback registry without a TLS setting: insecure by default",
+        {{"registry", side.host}, {"tls", std::string(transport::to_string(mode))}});
+    return mode;
+}
+
+}  // namespace
+
+bool is_loopback_registry(std::string_view host) {
+    const auto authority = boost::urls::parse_authority(host);
+    if (!authority || authority->has_userinfo()) return false;
+    switch (authority->host_type()) {
+        case boost::urls::host_type::name:
+            return boost::urls::grammar::ci_is_equal(authority->encoded_host(), "localhost");
+        case boost::urls::host_type::ipv4:
+        case boost::urls::host_type::ipv6: {
+            boost::system::error_code ec;
+            const auto address = asio::ip::make_address(std::string(authority->host_address()), ec);
+            return !ec && address.is_loopback();
+        }
+        default: return false;
+    }
+}
+
+TlsMode loopback_tls_mode(bool answered_over_tls, bool answered_over_http) {
+    return !answered_over_tls && answered_over_http ? TlsMode::disabled : TlsMode::insecure;
+}
+
+TlsMode resolve_tls_mode(const RegistrySide& side) {
+    if (side.tls.mode != TlsMode::automatic) return side.tls.mode;
+    if (!is_loopback_registry(side.host)) return TlsMode::enabled;
+    // Held across the probe so concurrent loops wait for the one answer.
+    static std::mutex mutex;
+    static std::map<std::string, TlsMode, std::less<>> resolved;
+    std::lock_guard lock(mutex);
+    if (const auto known = resolved.find(side.host); known != resolved.end()) {
+        return known->second;
+    }
+    const TlsMode mode = probe_loopback(side);
+    resolved.emplace(side.host, mode);
+    return mode;
+}
 
 Expected<std::unique_ptr<registry::RegistryClient>> connect(const RegistrySide& side,
                                                             boost::asio::any_io_executor executor,
                                                             metrics::Metrics& metrics) {
     transport::ClientOptions options;
     options.tls = side.tls;
+    options.tls.mode = resolve_tls_mode(side);
     options.timeouts = side.timeouts;
     options.max_connections_per_origin = side.max_connections;
     options.on_response = [&metrics](transport::http::verb method, int status) {

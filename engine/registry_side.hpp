@@ -7,11 +7,13 @@
 
 #include <memory>
 #include <string>
+#include <string_view>
 
 namespace regmigrate::engine {
 
 struct RegistrySide {
     std::string host;  // host[:port]
+    // TlsMode::automatic when the user chose nothing: resolved by connect().
     transport::TlsOptions tls;
     registry::Credentials credentials;
     registry::RegistryOptions registry;
@@ -23,5 +25,17 @@ struct RegistrySide {
 Expected<std::unique_ptr<registry::RegistryClient>> connect(const RegistrySide& side,
                                                             boost::asio::any_io_executor executor,
                                                             metrics::Metrics& metrics);
+
+// Whether host[:port] is on loopback: 127.0.0.0/8, ::1 or "localhost".
+bool is_loopback_registry(std::string_view host);
+
+// docker's default for a loopback registry, from what a GET /v2/ probe saw: TLS without
+// verification when it answered over TLS, else plain HTTP when that answered; when
+// neither did, TLS without verification, whose error then explains the failure.
+transport::TlsMode loopback_tls_mode(bool answered_over_tls, bool answered_over_http);
+
+// side.tls.mode with automatic resolved: enabled off loopback; on loopback probed once per
+// host for the whole process (every worker loop connects, one probe answers them all).
+transport::TlsMode resolve_tls_mode(const RegistrySide& side);
 
 }  // namespace regmigrate::engine

@@ -2,7 +2,11 @@
 
 #include "engine/image_copier.hpp"
 #include "engine/image_verifier.hpp"
+#include "engine/journal.hpp"
+#include "engine/run_retry_policy.hpp"
+#include "engine/signal_stop.hpp"
 #include "engine/tag_producer.hpp"
+#include "transport/log.hpp"
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
@@ -17,6 +21,7 @@
 #include <mutex>
 #include <set>
 #include <thread>
+#include <unordered_map>
 
 namespace regmigrate::engine {
 
@@ -25,6 +30,15 @@ using registry::RegistryClient;
 
 namespace {
 
+TransferLimiter transfer_limiter(const SyncOptions& options) {
+    const std::size_t bound =
+        std::max<std::size_t>(options.max_transfers ? options.max_transfers : options.jobs, 1);
+    if (!options.adaptive_transfers)
+        return TransferLimiter(bound, options.max_inflight_bytes);
+    return TransferLimiter(AdaptiveLimitOptions{.min = 1, .max = bound, .initial = bound / 4},
+                           options.max_inflight_bytes);
+}
+
 struct RunState {
     RunState(const SyncPlan& p, const SyncOptions& o, metrics::Metrics& m, SyncProgress& g)
         : plan(p),
@@ -32,7 +46,7 @@ struct RunState {
           metrics(m),
           progress(g),
           queue(std::max<std::size_t>(o.jobs, 1) * 4),
-          limiter(o.max_transfers ? o.max_transfers : o.jobs, o.max_inflight_bytes) {}
+          limiter(transfer_limiter(o)) {}
 
     const SyncPlan& plan;
     const SyncOptions& options;
@@ -41,7 +55,53 @@ struct RunState {
     TaskQueue queue;
     BlobLedger ledger;
     TransferLimiter limiter;
+    std::shared_ptr<transport::RetryPolicy> retry = run_retry_policy(options.error_action, metrics);
     std::atomic<bool> aborted{false};
+    std::atomic<bool> interrupted{false};  // a signal: start nothing new
+    Journal* journal = nullptr;
+    // Tags earlier runs completed (journal), by tag_key: the digest each was given.
+    std::unordered_map<std::string, std::string> journaled_tags;
+
+    bool halted() const { return aborted || interrupted; }
+
+    static std::string tag_key(const std::string& registry, const std::string& repository,
+                               const std::string& tag) {
+        return registry + '\n' + repository + '\n' + tag;
+    }
+    const std::string* journaled_tag(const std::string& registry, const std::string& repository,
+                                     const std::string& tag) const {
+        const auto found = journaled_tags.find(tag_key(registry, repository, tag));
+        return found == journaled_tags.end() ? nullptr : &found->second;
+    }
+    void record_tag(const std::string& registry, const std::string& repository,
+                    const std::string& tag, const std::string& digest) {
+        if (journal)
+            journal->record({JournalRecord::Kind::tag, registry, repository, tag, digest});
+    }
+    // Completed blobs are known present (neither uploaded nor HEADed again); from now on
+    // every blob the ledger sees finished is recorded.
+    void resume_from(Journal& opened) {
+        journal = &opened;
+        std::size_t blobs = 0;
+        for (const auto& done : opened.loaded().records) {
+            if (done.kind == JournalRecord::Kind::blob) {
+                ledger.seed(done.registry, done.digest, done.repository);
+                ++blobs;
+            } else {
+                journaled_tags[tag_key(done.registry, done.repository, done.tag)] = done.digest;
+            }
+        }
+        if (!opened.loaded().records.empty()) {
+            log(LogLevel::info, "resuming from journal",
+                {{"journal", opened.path().string()},
+                 {"blobs", std::to_string(blobs)},
+                 {"tags", std::to_string(opened.loaded().records.size() - blobs)}});
+        }
+        ledger.set_listener([this](const std::string& registry, const std::string& digest,
+                                   const std::string& repository) {
+            journal->record({JournalRecord::Kind::blob, registry, repository, {}, digest});
+        });
+    }
 
     std::mutex mutex;  // guards everything below
     std::vector<ImageRecord> records;
@@ -65,10 +125,11 @@ struct LoopClients {
 Expected<LoopClients> connect_all(RunState& state, asio::any_io_executor executor) {
     LoopClients clients;
     for (const auto& pair : state.plan.pairs) {
-        auto source = connect(pair.source, executor, state.metrics);
+        auto source = connect(with_retry_policy(pair.source, state.retry), executor, state.metrics);
         if (!source)
             return source.error();
-        auto destination = connect(pair.destination, executor, state.metrics);
+        auto destination =
+            connect(with_retry_policy(pair.destination, state.retry), executor, state.metrics);
         if (!destination)
             return destination.error();
         CopyOptions copy;
@@ -92,6 +153,17 @@ asio::awaitable<Expected<std::string>> sync_once(RunState& state, LoopClients& c
                                                  const ImageTask& task, ImageRecord& record) {
     RegistryClient& source = *clients.sources[task.pair];
     RegistryClient& destination = *clients.destinations[task.pair];
+    // Completed by an earlier run: one HEAD on the source tells whether it still is.
+    if (const std::string* done =
+            state.journaled_tag(destination.host(), task.destination_repository, task.tag)) {
+        auto here = co_await source.head_manifest(task.source_repository, task.tag);
+        if (!here)
+            co_return here.error();
+        if (*here && (*here)->digest == *done) {
+            record.digest = *done;
+            co_return std::string("skipped");
+        }
+    }
     if (state.options.skip_existing) {
         auto there = co_await destination.head_manifest(task.destination_repository, task.tag);
         if (!there)
@@ -102,6 +174,8 @@ asio::awaitable<Expected<std::string>> sync_once(RunState& state, LoopClients& c
                 co_return here.error();
             if (*here && (*here)->digest == (*there)->digest) {
                 record.digest = (*here)->digest;
+                state.record_tag(destination.host(), task.destination_repository, task.tag,
+                                 record.digest);
                 co_return std::string("skipped");
             }
         }
@@ -113,6 +187,7 @@ asio::awaitable<Expected<std::string>> sync_once(RunState& state, LoopClients& c
     if (!digest)
         co_return digest.error();
     record.digest = *digest;
+    state.record_tag(destination.host(), task.destination_repository, task.tag, record.digest);
     co_return std::string("copied");
 }
 
@@ -133,7 +208,7 @@ asio::awaitable<void> sync_image(RunState& state, LoopClients& clients, const Im
         ErrorAction decided = action;
         if (action == ErrorAction::prompt)
             decided = state.options.ask(record);
-        if (decided == ErrorAction::retry &&
+        if (decided == ErrorAction::retry && !state.halted() &&
             (action == ErrorAction::prompt || attempt < state.options.retry_attempts)) {
             state.metrics.retry(outcome.error().retryable() ? "transient" : "image");
             co_await sleep_for(std::chrono::milliseconds(500) * (1 << std::min(attempt - 1, 5)));
@@ -175,7 +250,7 @@ asio::awaitable<void> size_image(RunState& state, RegistryClient& source,
 asio::awaitable<void> worker(RunState& state, LoopClients& clients) {
     while (auto task = co_await state.queue.pop()) {
         state.metrics.set_queue_depth(static_cast<std::int64_t>(state.queue.size()));
-        if (state.aborted)
+        if (state.halted())
             continue;  // drain: tasks not started stay out of the report
         const SyncPair& pair = state.plan.pairs[task->pair];
         ImageRecord record;
@@ -210,7 +285,7 @@ asio::awaitable<void> producer(RunState& state, LoopClients& clients) {
     for (auto& source : clients.sources)
         sources.push_back(source.get());
     ProducerHooks hooks;
-    hooks.stopped = [&] { return state.aborted.load(); };
+    hooks.stopped = [&] { return state.halted(); };
     hooks.after_push = [&]() -> asio::awaitable<void> {
         const std::size_t planned = ++state.progress.images_planned;
         state.metrics.set_queue_depth(static_cast<std::int64_t>(state.queue.size()));
@@ -218,7 +293,7 @@ asio::awaitable<void> producer(RunState& state, LoopClients& clients) {
         if (batch == 0 || planned % batch != 0)
             co_return;
         // --increment: this batch finishes before the next one is queued.
-        while (state.progress.images_done < planned && !state.aborted) {
+        while (state.progress.images_done < planned && !state.halted()) {
             co_await sleep_for(std::chrono::milliseconds(10));
         }
     };
@@ -242,6 +317,35 @@ asio::awaitable<void> producer(RunState& state, LoopClients& clients) {
     state.queue.close();
 }
 
+// The journal of a sync run, or null. A default journal that cannot be opened costs only
+// resumability: the run goes on without it.
+Expected<std::unique_ptr<Journal>> open_journal(const SyncPlan& plan, const SyncOptions& options) {
+    if (!options.journal || options.mode != SyncMode::sync)
+        return std::unique_ptr<Journal>();
+    auto opened = Journal::open(options.journal->path, journal_plan(plan));
+    if (opened || !options.journal->is_default)
+        return opened;
+    log(LogLevel::warn, "running without a journal: " + opened.error().message);
+    return std::unique_ptr<Journal>();
+}
+
+// Flushes the journal; a default one is removed once the run left nothing to resume.
+void close_journal(Journal& journal, const SyncOptions& options, bool complete) {
+    if (auto closed = journal.close(); !closed)
+        log(LogLevel::warn, closed.error().message);
+    if (complete && options.journal->is_default) {
+        std::error_code ignored;
+        std::filesystem::remove(journal.path(), ignored);
+    }
+}
+
+// The event loops and the clients living on them, in one allocation so that a run whose
+// loops were stopped with work pending can leave them be (see run_sync).
+struct Runtime {
+    std::vector<std::unique_ptr<asio::io_context>> loops;
+    std::vector<LoopClients> clients;
+};
+
 }  // namespace
 
 Expected<SyncResult> run_sync(const SyncPlan& plan, const SyncOptions& options,
@@ -250,9 +354,15 @@ Expected<SyncResult> run_sync(const SyncPlan& plan, const SyncOptions& options,
     RunState state(plan, options, metrics, progress);
     const std::size_t jobs = std::max<std::size_t>(options.jobs, 1);
     const std::size_t threads = std::clamp<std::size_t>(options.threads, 1, jobs);
+    auto journal = open_journal(plan, options);
+    if (!journal)
+        return journal.error();
+    if (*journal)
+        state.resume_from(**journal);
 
-    std::vector<std::unique_ptr<asio::io_context>> loops;
-    std::vector<LoopClients> clients;
+    auto runtime = std::make_unique<Runtime>();
+    auto& loops = runtime->loops;
+    auto& clients = runtime->clients;
     for (std::size_t i = 0; i < threads; ++i) {
         loops.push_back(std::make_unique<asio::io_context>(1));
         auto connected = connect_all(state, loops.back()->get_executor());
@@ -260,14 +370,25 @@ Expected<SyncResult> run_sync(const SyncPlan& plan, const SyncOptions& options,
             return connected.error();
         clients.push_back(std::move(*connected));
     }
-    const auto rethrow = [](std::exception_ptr error) {
+    std::optional<SignalStop> stop;
+    if (options.stop_on_signals) {
+        std::vector<asio::io_context*> stoppable;
+        for (auto& loop : loops)
+            stoppable.push_back(loop.get());
+        stop.emplace(std::move(stoppable), options.stop_grace,
+                     [&state](int) { state.interrupted = true; });
+    }
+    std::atomic<std::size_t> running{jobs + 1};
+    const auto ended = [&](std::exception_ptr error) {
+        if (--running == 0 && stop)
+            stop->release();
         if (error)
             std::rethrow_exception(error);
     };
-    asio::co_spawn(*loops[0], producer(state, clients[0]), rethrow);
+    asio::co_spawn(*loops[0], producer(state, clients[0]), ended);
     for (std::size_t job = 0; job < jobs; ++job) {
         const std::size_t loop = job % threads;
-        asio::co_spawn(*loops[loop], worker(state, clients[loop]), rethrow);
+        asio::co_spawn(*loops[loop], worker(state, clients[loop]), ended);
     }
     std::vector<std::thread> runners;
     for (std::size_t i = 1; i < threads; ++i)
@@ -275,6 +396,13 @@ Expected<SyncResult> run_sync(const SyncPlan& plan, const SyncOptions& options,
     loops[0]->run();
     for (auto& runner : runners)
         runner.join();
+    const int stop_signal = stop ? stop->signal() : 0;
+    if (stop && stop->stopped_loops()) {
+        // The coroutines stopped mid-flight hold these clients' sockets and pointers into
+        // them; no order of destroying both is safe, and the process exits next: leave them.
+        stop.reset();
+        (void)runtime.release();
+    }
 
     if (state.fatal && state.records.empty())
         return *state.fatal;
@@ -291,6 +419,11 @@ Expected<SyncResult> run_sync(const SyncPlan& plan, const SyncOptions& options,
         std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     result.plan = state.planned;
     result.plan.images = result.report.images.size();
+    result.stop_signal = stop_signal;
+    if (*journal) {
+        close_journal(**journal, options,
+                      stop_signal == 0 && !state.aborted && result.report.failures() == 0);
+    }
     return result;
 }
 

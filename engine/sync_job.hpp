@@ -8,7 +8,10 @@
 #include "engine/sync_plan.hpp"
 
 #include <atomic>
+#include <chrono>
+#include <filesystem>
 #include <functional>
+#include <optional>
 
 namespace regmigrate::engine {
 
@@ -18,11 +21,22 @@ enum class SyncMode {
     dry_run,  // enumerate and size the plan; write nothing
 };
 
+struct JournalSettings {
+    std::filesystem::path path;
+    // The state-directory default rather than a --journal the user named: removed after a
+    // complete run (nothing is left to resume), and a run goes on without it when it cannot
+    // be opened.
+    bool is_default = false;
+};
+
 struct SyncOptions {
     SyncMode mode = SyncMode::sync;
-    std::size_t jobs = 32;    // worker coroutines in all
-    std::size_t threads = 1;  // event loops the workers are spread over
+    std::size_t jobs = 32;          // worker coroutines in all
+    std::size_t threads = 1;        // event loops the workers are spread over
     std::size_t max_transfers = 0;  // blob transfers in flight at once (0: as many as jobs)
+    // Tune the transfers in flight by AIMD (engine/adaptive_limit.hpp) below that bound,
+    // starting at a quarter of it; off: always the bound.
+    bool adaptive_transfers = true;
     std::uint64_t max_inflight_bytes = default_max_inflight_bytes;
     bool skip_existing = true;
     ErrorAction error_action = ErrorAction::skip;
@@ -30,6 +44,14 @@ struct SyncOptions {
     int retry_attempts = 3;     // attempts per image under ErrorAction::retry
     // Asked on ErrorAction::prompt (the CLI reads the terminal); returns retry, skip or abort.
     std::function<ErrorAction(const ImageRecord& failed)> ask;
+    // Sync mode: resume from this journal (completed blobs and tags are not redone) and
+    // record into it. See engine/journal.hpp.
+    std::optional<JournalSettings> journal;
+    // SIGINT/SIGTERM: producers stop, images in flight get stop_grace to finish, then the run
+    // returns what it did (SyncResult::stop_signal). A second signal, or the end of the grace
+    // period, stops the event loops at once.
+    bool stop_on_signals = false;
+    std::chrono::milliseconds stop_grace{std::chrono::seconds(10)};
 };
 
 // What a run has learned so far, readable from any thread while it goes (for progress).
@@ -47,7 +69,8 @@ struct DryRunTotals {
 
 struct SyncResult {
     RunReport report;
-    DryRunTotals plan;  // filled by dry runs
+    DryRunTotals plan;    // filled by dry runs
+    int stop_signal = 0;  // SIGINT or SIGTERM when a signal stopped the run
 };
 
 // Per-image outcomes are report records; the error return is for a run that could not

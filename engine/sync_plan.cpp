@@ -24,15 +24,15 @@ Error invalid(std::string message) {
     return make_error(ErrorKind::invalid_argument, std::move(message));
 }
 
-bool same_host(std::string_view a, std::string_view b) {
-    return boost::algorithm::iequals(registry::normalize_registry_host(a),
-                                     registry::normalize_registry_host(b));
-}
-
 }  // namespace
 
+bool SyncPair::source_is_docker_hub() const {
+    return !hub_api.empty() || registry::is_docker_hub(source.host);
+}
+
 std::string SyncPair::source_repository(std::string_view repo) const {
-    return registry::normalize_repository(source.host, repo);
+    return registry::normalize_repository(
+        source_is_docker_hub() ? registry::docker_hub_host : source.host, repo);
 }
 
 bool SyncPair::selects_repository(std::string_view source_repo) const {
@@ -42,17 +42,29 @@ bool SyncPair::selects_repository(std::string_view source_repo) const {
                      [&](const std::string& r) { return source_repository(r) == canonical; })) {
         return false;
     }
-    if (repository_patterns.empty())
-        return true;
+    const bool hub = source_is_docker_hub();
+    if (hub && !hub_organization.empty() && !canonical.starts_with(hub_organization + "/")) {
+        return false;
+    }
     std::string short_name;
-    if (registry::is_docker_hub(source.host) && canonical.starts_with(library_prefix)) {
+    if (hub && canonical.starts_with(library_prefix)) {
         short_name = canonical.substr(library_prefix.size());
     }
-    return std::any_of(repository_patterns.begin(), repository_patterns.end(),
-                       [&](const boost::regex& pattern) {
-                           return boost::regex_match(canonical, pattern) ||
-                                  (!short_name.empty() && boost::regex_match(short_name, pattern));
-                       });
+    // Any of `regexes` accepts the canonical or the short name; none given accepts all.
+    const auto any_accepts = [&](const std::vector<boost::regex>& regexes, auto accepts) {
+        return regexes.empty() ||
+               std::any_of(regexes.begin(), regexes.end(), [&](const boost::regex& regex) {
+                   return accepts(canonical, regex) ||
+                          (!short_name.empty() && accepts(short_name, regex));
+               });
+    };
+    return any_accepts(repository_patterns,
+                       [](const std::string& name, const boost::regex& regex) {
+                           return boost::regex_match(name, regex);
+                       }) &&
+           any_accepts(repository_searches, [](const std::string& name, const boost::regex& regex) {
+               return boost::regex_search(name, regex);
+           });
 }
 
 std::string SyncPair::destination_repository(std::string_view source_repo) const {
@@ -62,11 +74,15 @@ std::string SyncPair::destination_repository(std::string_view source_repo) const
     });
     if (rewrite != rewrites.end()) {
         name = rewrite->second + name.substr(rewrite->first.size());
-    } else if (!library_namespace && registry::is_docker_hub(source.host) &&
-               name.starts_with(library_prefix)) {
+    } else if (!library_namespace && source_is_docker_hub() && name.starts_with(library_prefix)) {
         name.erase(0, library_prefix.size());
     }
     return prefix.empty() ? name : prefix + "/" + name;
+}
+
+bool same_registry(std::string_view host_a, std::string_view host_b) {
+    return boost::algorithm::iequals(registry::normalize_registry_host(host_a),
+                                     registry::normalize_registry_host(host_b));
 }
 
 bool is_valid_platform(std::string_view platform) {
@@ -80,6 +96,10 @@ Expected<void> validate_pair(const SyncPair& pair) {
         return invalid("the source host is empty");
     if (pair.destination.host.empty())
         return invalid("the destination host is empty");
+    if (!pair.hub_organization.empty() && !registry::is_valid_repository(pair.hub_organization)) {
+        return invalid("Docker Hub organization \"" + pair.hub_organization +
+                       "\" is not a valid namespace");
+    }
     if (!pair.prefix.empty() && !registry::is_valid_repository(pair.prefix)) {
         return invalid("prefix \"" + pair.prefix + "\" is not a valid repository namespace");
     }
@@ -104,7 +124,7 @@ Expected<void> validate_pair(const SyncPair& pair) {
     if (pair.platform && !is_valid_platform(*pair.platform)) {
         return invalid("platform \"" + *pair.platform + "\" is not OS/ARCH[/VARIANT]");
     }
-    if (same_host(pair.source.host, pair.destination.host) && pair.prefix.empty() &&
+    if (same_registry(pair.source.host, pair.destination.host) && pair.prefix.empty() &&
         pair.rewrites.empty()) {
         return invalid("source and destination are both " + pair.source.host +
                        " with no prefix or rewrite: every image would be copied onto itself");

@@ -3,6 +3,7 @@
 #pragma once
 
 #include "engine/registry_side.hpp"
+#include "engine/shard.hpp"
 #include "engine/tag_selector.hpp"
 #include "transport/error.hpp"
 
@@ -21,6 +22,14 @@ struct SyncPair {
     RegistrySide destination;
     std::vector<std::string> repositories;          // explicit list: no catalog listing needed
     std::vector<boost::regex> repository_patterns;  // full match; several = any; none = all
+    // Unanchored (regex_search, like grep); several = any; none = all. Both kinds given:
+    // a repository must satisfy each.
+    std::vector<boost::regex> repository_searches;
+    // Docker Hub source: only this organization's repositories ("org/..."); empty = any.
+    std::string hub_organization;
+    // Hub's listing API base URL (empty: https://hub.docker.com). Set, it also marks the
+    // source as Docker Hub whatever its host: a mirror or test stand-in of Hub.
+    std::string hub_api;
     TagSelector tags;
     std::string prefix;  // destination namespace: "mirror" → mirror/<source repo>
     // Source repository prefix → destination prefix; first match wins, applied before prefix.
@@ -28,11 +37,14 @@ struct SyncPair {
     bool library_namespace = true;        // Docker Hub source: keep "library/" in destination names
     std::optional<std::string> platform;  // OS/ARCH[/VARIANT]
 
+    // Docker Hub by its host or by hub_api: names official images as library/NAME.
+    bool source_is_docker_hub() const;
     // The name the source registry serves repo under: on Docker Hub "nginx" is
     // "library/nginx"; elsewhere repo unchanged.
     std::string source_repository(std::string_view repo) const;
-    // In the explicit list (if any) and matching a pattern (if any). On Docker Hub a pattern
-    // may match either "nginx" or "library/nginx".
+    // In the explicit list (if any), matching a pattern and a search (if any), and in the Hub
+    // organization (if any). On Docker Hub a pattern or search may match either "nginx" or
+    // "library/nginx".
     bool selects_repository(std::string_view source_repo) const;
     // source_repository, then the first matching rewrite; without one, a Docker Hub
     // "library/x" becomes "x" unless library_namespace; then "prefix/" in front.
@@ -41,7 +53,12 @@ struct SyncPair {
 
 struct SyncPlan {
     std::vector<SyncPair> pairs;
+    // --shard I/N: only the destination repositories this shard owns (default: all).
+    Shard shard;
 };
+
+// The same registry under either spelling: docker.io and registry-1.docker.io, any case.
+bool same_registry(std::string_view host_a, std::string_view host_b);
 
 // "os/arch" or "os/arch/variant", each part non-empty.
 bool is_valid_platform(std::string_view platform);

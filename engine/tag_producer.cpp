@@ -1,5 +1,7 @@
 #include "engine/tag_producer.hpp"
 
+#include "registry/hub_listing_client.hpp"
+
 #include <algorithm>
 
 namespace regmigrate::engine {
@@ -8,13 +10,27 @@ namespace asio = boost::asio;
 
 namespace {
 
+// Docker Hub has no catalog: an organization's repositories come from Hub's own API.
+asio::awaitable<Expected<std::vector<std::string>>> list_source(const SyncPair& pair,
+                                                               registry::RegistryClient& source) {
+    if (!pair.source_is_docker_hub()) co_return co_await source.list_repositories();
+    if (pair.hub_organization.empty()) {
+        co_return make_error(ErrorKind::invalid_argument,
+                             "Docker Hub has no catalog: name an organization (plan key "
+                             "hub.organization, DOCKER_HUB_ORG) or the repositories");
+    }
+    registry::HubSource hub{pair.hub_organization};
+    if (!pair.hub_api.empty()) hub.api = pair.hub_api;
+    co_return co_await registry::list_hub_repositories(source.http(), hub);
+}
+
 asio::awaitable<Expected<std::vector<std::string>>> repositories_of(const SyncPair& pair,
                                                                    registry::RegistryClient& source) {
     std::vector<std::string> selected;
     if (!pair.repositories.empty()) {
         selected = pair.repositories;
     } else {
-        auto listed = co_await source.list_repositories();
+        auto listed = co_await list_source(pair, source);
         if (!listed) co_return with_context(listed.error(), "listing repositories of " + source.host());
         for (auto& repository : *listed) {
             if (pair.selects_repository(repository)) selected.push_back(std::move(repository));
@@ -36,6 +52,9 @@ asio::awaitable<Expected<void>> produce_tasks(const SyncPlan& plan,
         if (!repositories) co_return repositories.error();
         for (const auto& repository : *repositories) {
             if (hooks.stopped()) co_return Expected<void>{};
+            const std::string destination = pair.destination_repository(repository);
+            // Before listing tags, so each shard lists only its own repositories.
+            if (!plan.shard.owns(destination)) continue;
             const std::string source_repository = pair.source_repository(repository);
             std::vector<std::string> tags;
             if (pair.tags.explicit_only()) {
@@ -51,7 +70,6 @@ asio::awaitable<Expected<void>> produce_tasks(const SyncPlan& plan,
                 }
             }
             hooks.repository_seen();
-            const std::string destination = pair.destination_repository(repository);
             for (auto& tag : tags) {
                 if (hooks.stopped()) co_return Expected<void>{};
                 ImageTask task{index, source_repository, std::move(tag), destination};

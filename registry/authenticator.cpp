@@ -4,7 +4,9 @@
 #include "registry/token_response.hpp"
 
 #include <boost/asio/ip/address.hpp>
+#include <boost/url/encode.hpp>
 #include <boost/url/grammar/ci_string.hpp>
+#include <boost/url/rfc/unreserved_chars.hpp>
 
 namespace regmigrate::registry {
 
@@ -17,13 +19,49 @@ constexpr std::size_t max_token_body = 1024 * 1024;
 // Renew a little early so a token does not expire between check and use.
 constexpr std::chrono::seconds expiry_margin{10};
 
+// The client_id the OAuth2 grant names us by (docker sends "docker").
+constexpr std::string_view oauth_client_id = "regmigrate";
+
 std::string scope_key(const Scopes& scopes) {
     std::string key;
     for (const auto& scope : scopes) key += scope + ' ';
     return key;
 }
 
+// application/x-www-form-urlencoded: everything but unreserved characters escaped, so a
+// '+' in a token is never read back as a space.
+void append_form_field(std::string& body, std::string_view name, std::string_view value) {
+    if (!body.empty()) body += '&';
+    body += name;
+    body += '=';
+    body += boost::urls::encode(value, boost::urls::unreserved_chars);
+}
+
 }  // namespace
+
+Expected<transport::HttpRequest> refresh_token_request(std::string_view realm,
+                                                       std::string_view service,
+                                                       const Scopes& scopes,
+                                                       std::string_view refresh_token) {
+    auto url = token_request_url(realm, {}, {});
+    if (!url) return url.error();
+    std::string scope;
+    for (const auto& each : scopes) {
+        if (each.empty()) continue;
+        if (!scope.empty()) scope += ' ';
+        scope += each;
+    }
+    transport::HttpRequest request;
+    request.method = http::verb::post;
+    request.url = *url;
+    request.headers.set(http::field::content_type, "application/x-www-form-urlencoded");
+    append_form_field(request.body, "grant_type", "refresh_token");
+    append_form_field(request.body, "refresh_token", refresh_token);
+    if (!service.empty()) append_form_field(request.body, "service", service);
+    if (!scope.empty()) append_form_field(request.body, "scope", scope);
+    append_form_field(request.body, "client_id", oauth_client_id);
+    return request;
+}
 
 bool may_send_credentials(boost::urls::url_view realm) {
     if (realm.scheme_id() == boost::urls::scheme::https) return true;
@@ -42,6 +80,19 @@ Authenticator::Authenticator(std::shared_ptr<transport::HttpClient> http, std::s
       registry_host_(std::move(registry_host)),
       credentials_(std::move(credentials)) {}
 
+Expected<transport::HttpRequest> Authenticator::basic_token_request(const Scopes& scopes) const {
+    auto url = token_request_url(challenge_->param("realm"), challenge_->param("service"), scopes);
+    if (!url) return url.error();
+    transport::HttpRequest request;
+    request.method = http::verb::get;
+    request.url = *url;
+    if (!credentials_.empty()) {
+        request.url.params().append({"account", credentials_.username});
+        request.headers.set(http::field::authorization, credentials_.basic_authorization());
+    }
+    return request;
+}
+
 Expected<void> Authenticator::on_challenge(std::string_view www_authenticate, const Scopes& scopes) {
     tokens_.erase(scope_key(scopes));
     auto challenges = parse_www_authenticate(www_authenticate);
@@ -54,7 +105,7 @@ Expected<void> Authenticator::on_challenge(std::string_view www_authenticate, co
     }
     for (const auto& challenge : *challenges) {
         if (challenge.scheme == "basic") {
-            if (credentials_.empty()) {
+            if (credentials_.username.empty() && credentials_.password.empty()) {
                 return make_error(ErrorKind::unauthorized,
                                   registry_host_ + " requires a user and password (basic auth)");
             }
@@ -84,20 +135,18 @@ asio::awaitable<Expected<std::optional<std::string>>> Authenticator::authorizati
 
 asio::awaitable<Expected<Authenticator::CachedToken>> Authenticator::fetch_token(
     const Scopes& scopes) {
-    auto url = token_request_url(challenge_->param("realm"), challenge_->param("service"), scopes);
-    if (!url) co_return with_context(url.error(), registry_host_ + " token realm");
-    transport::HttpRequest request;
-    request.method = http::verb::get;
-    request.url = *url;
-    if (!credentials_.empty()) {
-        if (!may_send_credentials(*url)) {
-            co_return make_error(ErrorKind::unauthorized,
-                                 "refusing to send credentials for " + registry_host_ +
-                                     " to token realm " + std::string(url->encoded_host()) +
-                                     " over plain HTTP");
-        }
-        request.url.params().append({"account", credentials_.username});
-        request.headers.set(http::field::authorization, credentials_.basic_authorization());
+    auto built = credentials_.identity_token.empty()
+                     ? basic_token_request(scopes)
+                     : refresh_token_request(challenge_->param("realm"),
+                                             challenge_->param("service"), scopes,
+                                             credentials_.identity_token);
+    if (!built) co_return with_context(built.error(), registry_host_ + " token realm");
+    transport::HttpRequest request = std::move(*built);
+    if (!credentials_.empty() && !may_send_credentials(request.url)) {
+        co_return make_error(ErrorKind::unauthorized,
+                             "refusing to send credentials for " + registry_host_ +
+                                 " to token realm " + std::string(request.url.encoded_host()) +
+                                 " over plain HTTP");
     }
     auto response = co_await http_->fetch(std::move(request), max_token_body);
     if (!response) co_return with_context(response.error(), "token for " + registry_host_);

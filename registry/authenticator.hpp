@@ -1,5 +1,7 @@
 // Decides the Authorization header for a registry: nothing, Basic, or a Bearer token
 // obtained from the challenge's realm for a set of scopes and cached until it expires.
+// Bearer tokens are asked for with Basic credentials (GET), or, for an identity token,
+// with an OAuth2 refresh-token grant (POST) as docker does.
 #pragma once
 
 #include "registry/auth_challenge.hpp"
@@ -40,6 +42,8 @@ private:
         std::chrono::steady_clock::time_point expires;
     };
     boost::asio::awaitable<Expected<CachedToken>> fetch_token(const Scopes& scopes);
+    // GET REALM?service=..&scope=..[&account=USER] with Basic credentials when we have them.
+    Expected<transport::HttpRequest> basic_token_request(const Scopes& scopes) const;
 
     std::shared_ptr<transport::HttpClient> http_;
     std::string registry_host_;
@@ -48,6 +52,14 @@ private:
     std::map<std::string, CachedToken> tokens_;  // key: scopes joined by ' '
     std::size_t tokens_fetched_ = 0;
 };
+
+// The OAuth2 refresh-token grant that trades an identity token for an access token
+// (distribution's token authentication, OAuth2 flavour): a form POST to the realm with
+// grant_type, refresh_token, service, scope (space separated) and client_id.
+Expected<transport::HttpRequest> refresh_token_request(std::string_view realm,
+                                                       std::string_view service,
+                                                       const Scopes& scopes,
+                                                       std::string_view refresh_token);
 
 // Whether the token realm may receive the user's password: only over TLS or to loopback.
 bool may_send_credentials(boost::urls::url_view realm);

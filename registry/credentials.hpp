@@ -1,4 +1,4 @@
-// Registry credentials: a user and password (or token) that must never be printed.
+// Registry credentials: a user and password, or an identity token, that must never be printed.
 #pragma once
 
 #include "transport/error.hpp"
@@ -11,8 +11,12 @@ namespace regmigrate::registry {
 struct Credentials {
     std::string username;
     std::string password;
+    // docker's "identitytoken": an OAuth2 refresh token exchanged at the token realm for
+    // bearer tokens (it replaces the password).
+    std::string identity_token;
 
-    bool empty() const { return username.empty() && password.empty(); }
+    bool empty() const { return username.empty() && password.empty() && identity_token.empty(); }
+    bool operator==(const Credentials&) const = default;
     // "Basic base64(user:pass)".
     std::string basic_authorization() const;
 };

@@ -6,9 +6,11 @@
 #include "registry/media_types.hpp"
 #include "registry/registry_error.hpp"
 #include "registry/sha256.hpp"
+#include "transport/retry_wait.hpp"
 
 #include <boost/url/parse.hpp>
 
+#include <chrono>
 #include <set>
 
 namespace regmigrate::registry {
@@ -17,13 +19,14 @@ namespace asio = boost::asio;
 namespace http = boost::beast::http;
 using transport::HttpRequest;
 using transport::ResponseStream;
+using transport::retry_operation;
+using transport::RetryAttempts;
 
 namespace {
 
 // Error bodies are only read this far: enough for {"errors": [...]}, not a flood.
 constexpr std::size_t max_error_body = 64 * 1024;
 constexpr std::size_t max_listing_body = 16 * 1024 * 1024;
-
 
 }  // namespace
 
@@ -32,7 +35,8 @@ RegistryClient::RegistryClient(std::shared_ptr<transport::HttpClient> http, std:
     : http_(http),
       host_(std::move(host)),
       options_(options),
-      auth_(std::move(http), host_, std::move(credentials)) {}
+      auth_(std::move(http), host_, std::move(credentials)),
+      rate_limit_(host_) {}
 
 boost::urls::url RegistryClient::url_for(std::string_view path) const {
     boost::urls::url url;
@@ -43,22 +47,33 @@ boost::urls::url RegistryClient::url_for(std::string_view path) const {
 }
 
 asio::awaitable<Expected<ResponseStream>> RegistryClient::send(HttpRequest request,
-                                                              const Scopes& scopes) {
+                                                               const Scopes& scopes,
+                                                               RetryAttempts* attempts) {
     for (int attempt = 0;; ++attempt) {
         auto authorization = co_await auth_.authorization(scopes);
-        if (!authorization) co_return authorization.error();
+        if (!authorization)
+            co_return authorization.error();
         HttpRequest attempt_request = request;
         if (*authorization) {
             attempt_request.headers.set(http::field::authorization, **authorization);
         }
-        auto response = co_await http_->send(std::move(attempt_request));
-        if (!response || response->status() != 401 || request.body_source) co_return response;
+        auto response = co_await send_paced(std::move(attempt_request));
+        if (response && attempts) {
+            const std::string retry_after = response->header("Retry-After");
+            if (!retry_after.empty()) {
+                attempts->note_retry_after(retry_after, std::chrono::system_clock::now());
+            }
+        }
+        if (!response || response->status() != 401 || request.body_source)
+            co_return response;
         const std::string challenge = response->header("WWW-Authenticate");
         if (attempt == 1) {
             // Authenticated and still refused: say whether the grant was too narrow.
-            if (challenge.find("insufficient_scope") == std::string::npos) co_return response;
+            if (challenge.find("insufficient_scope") == std::string::npos)
+                co_return response;
             std::string wanted;
-            for (const auto& scope : scopes) wanted += (wanted.empty() ? "" : ", ") + scope;
+            for (const auto& scope : scopes)
+                wanted += (wanted.empty() ? "" : ", ") + scope;
             co_return make_error(ErrorKind::denied,
                                  host_ + ": access denied: the credentials lack " + wanted, 401);
         }
@@ -68,7 +83,19 @@ asio::awaitable<Expected<ResponseStream>> RegistryClient::send(HttpRequest reque
                                  host_ + " answered 401 without a WWW-Authenticate challenge", 401);
         }
         auto learned = auth_.on_challenge(challenge, scopes);
-        if (!learned) co_return learned.error();
+        if (!learned)
+            co_return learned.error();
+    }
+}
+
+asio::awaitable<Expected<ResponseStream>> RegistryClient::send_paced(HttpRequest request) {
+    for (;;) {
+        co_await rate_limit_.wait_turn(request.method, request.url);
+        auto response = co_await http_->send(request);
+        // A streamed body cannot be sent twice: its 429 goes back to the caller.
+        if (!response || !rate_limit_.observe(*response) || request.body_source)
+            co_return response;
+        co_await response->discard();
     }
 }
 
@@ -78,13 +105,19 @@ asio::awaitable<Error> explain_response(ResponseStream& response, std::string co
 }
 
 asio::awaitable<Expected<void>> RegistryClient::ping() {
-    HttpRequest request;
-    request.url = url_for("/v2/");
-    auto response = co_await send(std::move(request), Scopes{});
-    if (!response) co_return response.error();
-    if (response->status() != 200) co_return co_await explain_response(*response, host_ + " /v2/");
-    co_await response->discard();
-    co_return Expected<void>{};
+    const std::string context = host_ + " /v2/";
+    auto attempt = [&](RetryAttempts* attempts) -> asio::awaitable<Expected<void>> {
+        HttpRequest request;
+        request.url = url_for("/v2/");
+        auto response = co_await send(std::move(request), Scopes{}, attempts);
+        if (!response)
+            co_return response.error();
+        if (response->status() != 200)
+            co_return co_await explain_response(*response, context);
+        co_await response->discard();
+        co_return Expected<void>{};
+    };
+    co_return co_await retry_operation<void>(options_.retry.get(), context, attempt);
 }
 
 asio::awaitable<Expected<std::vector<std::string>>> RegistryClient::list_paged(
@@ -93,29 +126,54 @@ asio::awaitable<Expected<std::vector<std::string>>> RegistryClient::list_paged(
     std::set<std::string> seen;
     for (std::size_t page = 0;; ++page) {
         if (page >= options_.max_pages || !seen.insert(std::string(url.buffer())).second) {
-            co_return make_error(ErrorKind::protocol,
-                                 host_ + ": pagination does not end (page " +
-                                     std::to_string(page + 1) + " repeats or exceeds the limit)");
+            co_return make_error(ErrorKind::protocol, host_ + ": pagination does not end (page " +
+                                                          std::to_string(page + 1) +
+                                                          " repeats or exceeds the limit)");
         }
-        HttpRequest request;
-        request.url = url;
-        auto response = co_await send(std::move(request), scopes);
-        if (!response) co_return response.error();
         const std::string context = host_ + " " + std::string(url.encoded_path());
-        if (response->status() != 200) co_return co_await explain_response(*response, context);
-        auto body = co_await response->read_all(max_listing_body);
-        if (!body) co_return body.error();
-        auto names = parse_string_list(*body, key);
-        if (!names) co_return with_context(names.error(), context);
+        std::optional<boost::urls::url> next;
+        // One page at a time is retried: a fault late in a long listing costs one page.
+        auto attempt = [&](RetryAttempts* attempts) {
+            return list_page(url, key, scopes, next, attempts);
+        };
+        auto names = co_await retry_operation<std::vector<std::string>>(options_.retry.get(),
+                                                                        context, attempt);
+        if (!names)
+            co_return names.error();
         all.insert(all.end(), names->begin(), names->end());
-        const std::string link = response->header("Link");
-        if (link.empty()) break;
-        auto next = next_page_url(link, url);
-        if (!next) co_return with_context(next.error(), context);
-        if (!*next) break;
-        url = std::move(**next);
+        if (!next)
+            break;
+        url = std::move(*next);
     }
     co_return all;
+}
+
+asio::awaitable<Expected<std::vector<std::string>>> RegistryClient::list_page(
+    const boost::urls::url& url, std::string_view key, const Scopes& scopes,
+    std::optional<boost::urls::url>& next, RetryAttempts* attempts) {
+    HttpRequest request;
+    request.url = url;
+    auto response = co_await send(std::move(request), scopes, attempts);
+    if (!response)
+        co_return response.error();
+    const std::string context = host_ + " " + std::string(url.encoded_path());
+    if (response->status() != 200)
+        co_return co_await explain_response(*response, context);
+    auto body = co_await response->read_all(max_listing_body);
+    if (!body)
+        co_return body.error();
+    auto names = parse_string_list(*body, key);
+    if (!names)
+        co_return with_context(names.error(), context);
+    next.reset();
+    const std::string link = response->header("Link");
+    if (!link.empty()) {
+        auto following = next_page_url(link, url);
+        if (!following)
+            co_return with_context(following.error(), context);
+        next = std::move(*following);
+    }
+    co_return names;
 }
 
 asio::awaitable<Expected<std::vector<std::string>>> RegistryClient::list_repositories() {
@@ -125,98 +183,126 @@ asio::awaitable<Expected<std::vector<std::string>>> RegistryClient::list_reposit
     co_return co_await list_paged(std::move(url), "repositories", catalog);
 }
 
-asio::awaitable<Expected<std::vector<std::string>>> RegistryClient::list_tags(std::string_view repo) {
+asio::awaitable<Expected<std::vector<std::string>>> RegistryClient::list_tags(
+    std::string_view repo) {
     auto url = url_for("/v2/" + std::string(repo) + "/tags/list");
     url.params().append({"n", std::to_string(options_.page_size)});
     co_return co_await list_paged(std::move(url), "tags", pull_scope(repo));
 }
 
 asio::awaitable<Expected<ManifestData>> RegistryClient::get_manifest(std::string_view repo,
-                                                                    std::string_view reference) {
-    const std::string context = "manifest " + host_ + "/" + std::string(repo) + ":" +
-                                std::string(reference);
-    HttpRequest request;
-    request.url = url_for("/v2/" + std::string(repo) + "/manifests/" + std::string(reference));
-    request.headers.set(http::field::accept, manifest_accept_header());
-    auto response = co_await send(std::move(request), pull_scope(repo));
-    if (!response) co_return response.error();
-    if (response->status() != 200) co_return co_await explain_response(*response, context);
-    auto bytes = co_await response->read_all(max_manifest_bytes);
-    if (!bytes) co_return with_context(bytes.error(), context);
+                                                                     std::string_view reference) {
+    const std::string context =
+        "manifest " + host_ + "/" + std::string(repo) + ":" + std::string(reference);
+    auto attempt = [&](RetryAttempts* attempts) -> asio::awaitable<Expected<ManifestData>> {
+        HttpRequest request;
+        request.url = url_for("/v2/" + std::string(repo) + "/manifests/" + std::string(reference));
+        request.headers.set(http::field::accept, manifest_accept_header());
+        auto response = co_await send(std::move(request), pull_scope(repo), attempts);
+        if (!response)
+            co_return response.error();
+        if (response->status() != 200)
+            co_return co_await explain_response(*response, context);
+        auto bytes = co_await response->read_all(max_manifest_bytes);
+        if (!bytes)
+            co_return with_context(bytes.error(), context);
 
-    ManifestData data;
-    data.bytes = std::move(*bytes);
-    data.digest = sha256_digest(data.bytes);
-    const bool by_digest = reference.find(':') != std::string_view::npos;
-    if (by_digest && reference != data.digest) {
-        co_return make_error(ErrorKind::digest_mismatch,
-                             context + ": content hashes to " + data.digest);
-    }
-    const std::string announced = response->header("Docker-Content-Digest");
-    if (!announced.empty() && announced.starts_with("sha256:") && announced != data.digest) {
-        co_return make_error(ErrorKind::digest_mismatch,
-                             context + ": Docker-Content-Digest " + quote_for_message(announced) +
-                                 " but content hashes to " + data.digest);
-    }
-    auto manifest = parse_manifest(data.bytes, response->header("Content-Type"));
-    if (!manifest) co_return with_context(manifest.error(), context);
-    data.media_type = manifest->media_type;
-    data.manifest = std::move(*manifest);
-    co_return data;
+        ManifestData data;
+        data.bytes = std::move(*bytes);
+        data.digest = sha256_digest(data.bytes);
+        const bool by_digest = reference.find(':') != std::string_view::npos;
+        if (by_digest && reference != data.digest) {
+            co_return make_error(ErrorKind::digest_mismatch,
+                                 context + ": content hashes to " + data.digest);
+        }
+        const std::string announced = response->header("Docker-Content-Digest");
+        if (!announced.empty() && announced.starts_with("sha256:") && announced != data.digest) {
+            co_return make_error(ErrorKind::digest_mismatch, context + ": Docker-Content-Digest " +
+                                                                 quote_for_message(announced) +
+                                                                 " but content hashes to " +
+                                                                 data.digest);
+        }
+        auto manifest = parse_manifest(data.bytes, response->header("Content-Type"));
+        if (!manifest)
+            co_return with_context(manifest.error(), context);
+        data.media_type = manifest->media_type;
+        data.manifest = std::move(*manifest);
+        co_return data;
+    };
+    // A damaged body (digest mismatch) is fetched again like a dropped one.
+    co_return co_await retry_operation<ManifestData>(options_.retry.get(), context, attempt);
 }
 
 asio::awaitable<Expected<std::optional<ManifestHead>>> RegistryClient::head_manifest(
     std::string_view repo, std::string_view reference) {
-    const std::string context = "manifest " + host_ + "/" + std::string(repo) + ":" +
-                                std::string(reference);
-    HttpRequest request;
-    request.method = http::verb::head;
-    request.url = url_for("/v2/" + std::string(repo) + "/manifests/" + std::string(reference));
-    request.headers.set(http::field::accept, manifest_accept_header());
-    auto response = co_await send(std::move(request), pull_scope(repo));
-    if (!response) co_return response.error();
-    if (response->status() == 404) co_return std::optional<ManifestHead>{};
-    if (response->status() != 200) {
-        co_return error_from_response(response->status(), "", context);
-    }
-    ManifestHead head{response->header("Docker-Content-Digest"),
-                      std::string(strip_media_type_params(response->header("Content-Type")))};
+    const std::string context =
+        "manifest " + host_ + "/" + std::string(repo) + ":" + std::string(reference);
+    auto attempt =
+        [&](RetryAttempts* attempts) -> asio::awaitable<Expected<std::optional<ManifestHead>>> {
+        HttpRequest request;
+        request.method = http::verb::head;
+        request.url = url_for("/v2/" + std::string(repo) + "/manifests/" + std::string(reference));
+        request.headers.set(http::field::accept, manifest_accept_header());
+        auto response = co_await send(std::move(request), pull_scope(repo), attempts);
+        if (!response)
+            co_return response.error();
+        if (response->status() == 404)
+            co_return std::optional<ManifestHead>{};
+        if (response->status() != 200) {
+            co_return error_from_response(response->status(), "", context);
+        }
+        co_return ManifestHead{
+            response->header("Docker-Content-Digest"),
+            std::string(strip_media_type_params(response->header("Content-Type")))};
+    };
+    auto found = co_await retry_operation<std::optional<ManifestHead>>(options_.retry.get(),
+                                                                       context, attempt);
+    if (!found || !*found)
+        co_return found;
+    ManifestHead head = std::move(**found);
     if (head.digest.empty()) {
         // Not every registry announces the digest on HEAD: fall back to hashing the body.
         auto full = co_await get_manifest(repo, reference);
-        if (!full) co_return full.error();
+        if (!full)
+            co_return full.error();
         head = {full->digest, full->media_type};
     } else if (!is_valid_digest(head.digest)) {
-        co_return make_error(ErrorKind::protocol,
-                             context + ": invalid Docker-Content-Digest " +
-                                 quote_for_message(head.digest));
+        co_return make_error(ErrorKind::protocol, context + ": invalid Docker-Content-Digest " +
+                                                      quote_for_message(head.digest));
     }
     co_return head;
 }
 
 asio::awaitable<Expected<std::string>> RegistryClient::put_manifest(std::string_view repo,
-                                                                   std::string_view reference,
-                                                                   std::string_view media_type,
-                                                                   const std::string& bytes) {
-    const std::string context = "pushing manifest " + host_ + "/" + std::string(repo) + ":" +
-                                std::string(reference);
-    HttpRequest request;
-    request.method = http::verb::put;
-    request.url = url_for("/v2/" + std::string(repo) + "/manifests/" + std::string(reference));
-    request.headers.set(http::field::content_type, media_type);
-    request.body = bytes;
-    auto response = co_await send(std::move(request), push_scope(repo));
-    if (!response) co_return response.error();
-    if (response->status() != 201 && response->status() != 200) {
-        co_return co_await explain_response(*response, context);
-    }
-    co_await response->discard();
+                                                                    std::string_view reference,
+                                                                    std::string_view media_type,
+                                                                    const std::string& bytes) {
+    const std::string context =
+        "pushing manifest " + host_ + "/" + std::string(repo) + ":" + std::string(reference);
+    // The manifest is a small replayable body: PUT is idempotent, so it is retried whole.
+    auto attempt = [&](RetryAttempts* attempts) -> asio::awaitable<Expected<std::string>> {
+        HttpRequest request;
+        request.method = http::verb::put;
+        request.url = url_for("/v2/" + std::string(repo) + "/manifests/" + std::string(reference));
+        request.headers.set(http::field::content_type, media_type);
+        request.body = bytes;
+        auto response = co_await send(std::move(request), push_scope(repo), attempts);
+        if (!response)
+            co_return response.error();
+        if (response->status() != 201 && response->status() != 200) {
+            co_return co_await explain_response(*response, context);
+        }
+        co_await response->discard();
+        co_return response->header("Docker-Content-Digest");
+    };
+    auto stored = co_await retry_operation<std::string>(options_.retry.get(), context, attempt);
+    if (!stored)
+        co_return stored.error();
     const std::string digest = sha256_digest(bytes);
-    const std::string stored = response->header("Docker-Content-Digest");
-    if (!stored.empty() && stored.starts_with("sha256:") && stored != digest) {
-        co_return make_error(ErrorKind::digest_mismatch,
-                             context + ": registry stored " + quote_for_message(stored) +
-                                 " instead of " + digest);
+    if (!stored->empty() && stored->starts_with("sha256:") && *stored != digest) {
+        co_return make_error(
+            ErrorKind::digest_mismatch,
+            context + ": registry stored " + quote_for_message(*stored) + " instead of " + digest);
     }
     co_return digest;
 }
@@ -226,8 +312,8 @@ Expected<UploadSession> upload_session_from(const ResponseStream& response,
     const std::string location = response.header("Location");
     auto reference = boost::urls::parse_uri_reference(location);
     if (location.empty() || !reference) {
-        return make_error(ErrorKind::protocol,
-                          "upload answer without a usable Location: " + quote_for_message(location));
+        return make_error(ErrorKind::protocol, "upload answer without a usable Location: " +
+                                                   quote_for_message(location));
     }
     UploadSession session;
     if (!boost::urls::resolve(request_url, *reference, session.location)) {

@@ -4,7 +4,9 @@
 
 #include "registry/authenticator.hpp"
 #include "registry/manifest.hpp"
+#include "registry/rate_limit.hpp"
 #include "transport/http_client.hpp"
+#include "transport/retry_policy.hpp"
 
 #include <optional>
 #include <string>
@@ -17,6 +19,9 @@ struct RegistryOptions {
     std::uint64_t chunk_size = 0;
     std::size_t max_pages = 100'000;  // listing pages followed before giving up
     std::size_t page_size = 1000;
+    // Transient failures of requests that can be replayed (everything but blob bodies) are
+    // retried under this policy; null: each request is tried once.
+    std::shared_ptr<transport::RetryPolicy> retry;
 };
 
 struct ManifestData {
@@ -42,7 +47,7 @@ struct MountResult {
 };
 
 class RegistryClient {
-public:
+  public:
     RegistryClient(std::shared_ptr<transport::HttpClient> http, std::string host,
                    Credentials credentials, RegistryOptions options = {});
 
@@ -55,50 +60,76 @@ public:
 
     // reference: a tag or a digest. A digest reference must match the bytes served.
     boost::asio::awaitable<Expected<ManifestData>> get_manifest(std::string_view repo,
-                                                               std::string_view reference);
+                                                                std::string_view reference);
     // nullopt when the manifest does not exist.
     boost::asio::awaitable<Expected<std::optional<ManifestHead>>> head_manifest(
         std::string_view repo, std::string_view reference);
     // Returns the digest the registry stored.
     boost::asio::awaitable<Expected<std::string>> put_manifest(std::string_view repo,
-                                                              std::string_view reference,
-                                                              std::string_view media_type,
-                                                              const std::string& bytes);
+                                                               std::string_view reference,
+                                                               std::string_view media_type,
+                                                               const std::string& bytes);
 
     // The blob's size, or nullopt when it is absent from repo.
-    boost::asio::awaitable<Expected<std::optional<std::uint64_t>>> blob_size(std::string_view repo,
-                                                                             std::string_view digest);
+    boost::asio::awaitable<Expected<std::optional<std::uint64_t>>> blob_size(
+        std::string_view repo, std::string_view digest);
     // GET the blob (following redirects to storage); the body is read by the caller.
     boost::asio::awaitable<Expected<transport::ResponseStream>> open_blob(std::string_view repo,
-                                                                         std::string_view digest);
+                                                                          std::string_view digest);
     boost::asio::awaitable<Expected<MountResult>> mount_blob(std::string_view repo,
-                                                            std::string_view digest,
-                                                            std::string_view from_repo);
+                                                             std::string_view digest,
+                                                             std::string_view from_repo);
     // Streams size bytes from body into repo and commits them as digest. Uses `session`
     // when a mount attempt already opened one.
     boost::asio::awaitable<Expected<void>> upload_blob(std::string_view repo,
-                                                      std::string_view digest, std::uint64_t size,
-                                                      transport::BodySource& body,
-                                                      std::optional<UploadSession> session = {});
+                                                       std::string_view digest, std::uint64_t size,
+                                                       transport::BodySource& body,
+                                                       std::optional<UploadSession> session = {});
 
-private:
+    // The steps of upload_blob, for callers that resume a broken upload themselves.
+    boost::asio::awaitable<Expected<UploadSession>> start_upload(std::string_view repo);
+    // Sends body (the blob from byte `offset` on) into session and commits it. `session`
+    // follows each acknowledged chunk, so after a failure it names the live upload.
+    boost::asio::awaitable<Expected<void>> upload_from(std::string_view repo,
+                                                       std::string_view digest, std::uint64_t size,
+                                                       transport::BodySource& body,
+                                                       UploadSession& session,
+                                                       std::uint64_t offset);
+    // Whether a blob of this size goes up in PATCH chunks (resumable) or in one PUT.
+    bool uploads_in_chunks(std::uint64_t size) const;
+    // How many bytes the registry holds of an unfinished upload (its Range header).
+    boost::asio::awaitable<Expected<std::uint64_t>> upload_offset(std::string_view repo,
+                                                                  const UploadSession& session);
+    // Retries of streamed transfers are the caller's: they share the requests' policy.
+    transport::RetryPolicy* retry_policy() const { return options_.retry.get(); }
+
+  private:
     boost::urls::url url_for(std::string_view path) const;
     // Sends with authorization for scopes; on 401 learns the challenge and retries once.
-    boost::asio::awaitable<Expected<transport::ResponseStream>> send(transport::HttpRequest request,
-                                                                    const Scopes& scopes);
+    // A Retry-After in the answer is noted in `attempts` for the caller's retry loop.
+    boost::asio::awaitable<Expected<transport::ResponseStream>> send(
+        transport::HttpRequest request, const Scopes& scopes,
+        transport::RetryAttempts* attempts = nullptr);
+    // One request as the rate-limit gate allows: paused while the budget is low or a 429's
+    // Retry-After runs, and sent again after a 429.
+    boost::asio::awaitable<Expected<transport::ResponseStream>> send_paced(
+        transport::HttpRequest request);
+    boost::asio::awaitable<Expected<std::vector<std::string>>> list_page(
+        const boost::urls::url& url, std::string_view key, const Scopes& scopes,
+        std::optional<boost::urls::url>& next, transport::RetryAttempts* attempts);
     boost::asio::awaitable<Expected<std::vector<std::string>>> list_paged(boost::urls::url first,
-                                                                         std::string_view key,
-                                                                         const Scopes& scopes);
-    boost::asio::awaitable<Expected<UploadSession>> start_upload(std::string_view repo);
-    boost::asio::awaitable<Expected<UploadSession>> upload_chunks(std::string_view repo,
-                                                                 UploadSession session,
-                                                                 std::uint64_t size,
-                                                                 transport::BodySource& body);
+                                                                          std::string_view key,
+                                                                          const Scopes& scopes);
+    boost::asio::awaitable<Expected<void>> upload_chunks(std::string_view repo,
+                                                         UploadSession& session, std::uint64_t size,
+                                                         transport::BodySource& body,
+                                                         std::uint64_t offset);
 
     std::shared_ptr<transport::HttpClient> http_;
     std::string host_;
     RegistryOptions options_;
     Authenticator auth_;
+    RateLimitGate rate_limit_;
 };
 
 // The error for an unexpected answer, decoding what little of its body explains it.

@@ -21,6 +21,7 @@ std::string_view to_string(TlsMode mode) {
         case TlsMode::enabled: return "enabled";
         case TlsMode::insecure: return "insecure";
         case TlsMode::disabled: return "disabled";
+        case TlsMode::automatic: return "auto";
     }
     return "enabled";
 }

@@ -15,6 +15,10 @@ enum class TlsMode {
     enabled,   // TLS with certificate and host name verification
     insecure,  // TLS without verification
     disabled,  // plain HTTP
+    // No explicit choice: docker's default. The engine resolves it before connecting
+    // (loopback registries: unverified TLS, else plain HTTP; others: enabled); the
+    // transport treats an unresolved automatic like enabled.
+    automatic,
 };
 
 struct TlsOptions {
@@ -25,8 +29,10 @@ struct TlsOptions {
     std::string client_key;   // PEM key of client_cert
 };
 
+// The three explicit modes; automatic is never spelled by users, only left unset.
 Expected<TlsMode> parse_tls_mode(std::string_view text);
-std::string_view to_string(TlsMode mode);
+std::string_view to_string(TlsMode mode);  // automatic → "auto"
+
 
 // Builds the OpenSSL context for these options; errors name the file at fault.
 // A context is built even for TlsMode::disabled: redirects may still lead to https.

@@ -1,88 +1,9 @@
 #!/usr/bin/env bash
-# Workload W1: a fleet of W1_REPOS repositories × W1_TAGS tags (3 shared 2 MiB base
-# layers, one 256 KiB layer per image and platform, 20 % multi-arch) synced from one
-# local registry into a fresh one with `regmigrate sync` and into another with
-# `skopeo sync`, then both rerun unchanged (warm). Prints a Markdown table of wall time,
-# its ratio to regmigrate's in the same run, peak RSS, HTTP requests and bytes moved.
+# Workload W1: W1_REPOS repositories × W1_TAGS tags (3 shared 2 MiB base layers, one
+# 256 KiB layer per image and platform, 20 % multi-arch), regmigrate sync vs skopeo sync,
+# cold and warm (see fleet_sync.sh for the table).
 # Usage: bench/e2e/w1_sync.sh     (build first: tools/setup/build.sh regmigrate fleetgen)
 #        W1_REPOS=10 bench/e2e/w1_sync.sh     (a quick smoke run)
 set -euo pipefail
-root=$(cd "$(dirname "$0")/../.." && pwd)
-build=${REGMIGRATE_BUILD_DIR:-$root/build}
-repos=${W1_REPOS:-100}
-tags=${W1_TAGS:-10}
-source "$root/tools/setup/registries.sh"
-
-source_registry=$(start_registry source)
-"$build/tools/fleetgen" --registry "$source_registry" --repos "$repos" --tags "$tags" \
-  --base-layers 3 --base-size 2097152 --unique-size 262144 --multiarch-share 0.2 \
-  --prefix w1 --list >"$work/fleet.txt"
-images=$(grep -c '^w1/' "$work/fleet.txt")
-unique_bytes=$(awk '$1 == "unique_blob_bytes" { print $2 }' "$work/fleet.txt")
-
-# skopeo's YAML source: every repository with its tags listed ("REPO:TAG DIGEST" lines).
-{
-  echo "$source_registry:"
-  echo "  tls-verify: false"
-  echo "  images:"
-  awk -F'[: ]' '/^w1\// { tags[$1] = tags[$1] (tags[$1] == "" ? "" : ", ") "\"" $2 "\"" }
-    END { for (repo in tags) print "    " repo ": [" tags[repo] "]" }' "$work/fleet.txt" | sort
-} >"$work/w1.yaml"
-
-ours=$(start_registry ours)
-theirs=$(start_registry skopeo)
-declare -A wall
-
-timed() {  # run command... -> sets $seconds and $mib
-  /usr/bin/time -f '%e %M' -o "$work/time" "$@" >"$work/out" 2>&1 ||
-    { echo "failed: $*" >&2; cat "$work/out" >&2; exit 1; }
-  read -r seconds kib <"$work/time"
-  mib=$((kib / 1024))
-}
-
-row() {  # run tool seconds mib requests bytes
-  local ratio
-  ratio=$(awk -v a="$3" -v b="${wall[$1]}" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }')
-  printf '| %s | %s | %s | %s | %s | %s | %s |\n' "$1" "$2" "$3" "$ratio" "$4" "$5" "$6"
-}
-
-regmigrate_sync() {  # run
-  timed "$build/tools/regmigrate" sync --from "$source_registry" --to "$ours" \
-    --src-tls disabled --dest-tls disabled --error-action abort \
-    --report "$work/$1.json" --metrics-file "$work/$1.prom"
-  wall[$1]=$seconds
-  local requests bytes
-  requests=$(awk '/^regmigrate_http_requests_total/ { n += $NF } END { printf "%d", n }' \
-    "$work/$1.prom")
-  bytes=$(python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["summary"]["bytes_transferred"])' \
-    "$work/$1.json")
-  row "$1" regmigrate "$seconds" "$mib" "$requests" "$bytes"
-}
-
-skopeo_sync() {  # run
-  timed skopeo sync --all --preserve-digests --src yaml --dest docker \
-    --src-tls-verify=false --dest-tls-verify=false "$work/w1.yaml" "$theirs/w1"
-  # skopeo reports neither requests nor bytes; the registries log at level warn only.
-  row "$1" "skopeo sync" "$seconds" "$mib" n/a n/a
-}
-
-stored_bytes() {  # registry-name -> bytes of blob data in its storage
-  find "$work/$1/docker/registry/v2/blobs" -name data -printf '%s\n' 2>/dev/null |
-    awk '{ n += $1 } END { printf "%d", n }'
-}
-
-echo "W1: $repos repositories × $tags tags = $images images, $unique_bytes unique blob bytes"
-echo
-echo "| run | tool | wall s | ratio | peak RSS MiB | requests | bytes |"
-echo "|---|---|---|---|---|---|---|"
-for run in cold warm; do
-  regmigrate_sync "$run"
-  skopeo_sync "$run"
-done
-echo
-echo "destination blob bytes stored: regmigrate $(stored_bytes ours), skopeo $(stored_bytes skopeo)"
-
-"$build/tools/regmigrate" verify --from "$source_registry" --to "$ours" \
-  --src-tls disabled --dest-tls disabled >"$work/verify.out" 2>&1 ||
-  { echo "VERIFY FAILED"; cat "$work/verify.out"; exit 1; }
-echo "regmigrate verify: every tag matches the source"
+exec "$(dirname "$0")/fleet_sync.sh" w1 --repos "${W1_REPOS:-100}" --tags "${W1_TAGS:-10}" \
+  --base-layers 3 --base-size 2097152 --unique-size 262144 --multiarch-share 0.2

@@ -17,6 +17,9 @@
 #include <boost/json/serialize.hpp>
 #include <boost/url/parse.hpp>
 
+#include <boost/url/params_view.hpp>
+#include <boost/url/parse_query.hpp>
+
 #include <ctime>
 #include <functional>
 
@@ -67,7 +70,48 @@ std::optional<std::string> authenticate(const TokenServerOptions& options,
     return user;
 }
 
-using Handler = std::function<TokenReply(std::string_view target, std::string_view authorization)>;
+// Scopes as requested: several parameters, or several scopes joined by spaces in one.
+void add_scopes(std::string_view value, std::vector<ResourceScope>& requested) {
+    while (!value.empty()) {
+        const auto space = value.find(' ');
+        if (auto scope = parse_scope(value.substr(0, space))) {
+            requested.push_back(std::move(*scope));
+        }
+        value = space == std::string_view::npos ? std::string_view() : value.substr(space + 1);
+    }
+}
+
+// A signed token for subject ("" = anonymous) with what its rules grant of `requested`.
+TokenReply issue_token(const TokenServerOptions& options, const JwtSigner& signer,
+                       const std::string& subject, const std::string& service,
+                       const std::vector<ResourceScope>& requested,
+                       std::chrono::system_clock::time_point now) {
+    if (service != options.service) {
+        return error_reply(400, "INVALID_REQUEST", "unknown service '" + service + "'");
+    }
+    const auto& rules = subject.empty() ? options.anonymous_rules : options.users.at(subject).rules;
+    const TokenClaims claims{
+        options.issuer,   subject,          options.service, grant_access(rules, requested), now,
+        options.lifetime, random_token_id()};
+    const std::string token = signer.sign(claims);
+    return TokenReply{200, json::serialize(json::object{{"token", token},
+                                                        {"access_token", token},
+                                                        {"expires_in", options.lifetime.count()},
+                                                        {"issued_at", rfc3339(now)}})};
+}
+
+// OAuth2 errors (RFC 6749 section 5.2) are {"error": CODE}.
+TokenReply oauth_error(int status, const std::string& code) {
+    return TokenReply{status, json::serialize(json::object{{"error", code}})};
+}
+
+struct Request {
+    http::verb method;
+    std::string_view target;
+    std::string_view authorization;
+    std::string_view body;
+};
+using Handler = std::function<TokenReply(const Request& request)>;
 
 asio::awaitable<void> serve_connection(tcp::socket socket, const Handler& handler,
                                        std::atomic<std::size_t>& served) {
@@ -78,7 +122,9 @@ asio::awaitable<void> serve_connection(tcp::socket socket, const Handler& handle
             http::request<http::string_body> request;
             stream.expires_after(std::chrono::seconds(30));
             co_await http::async_read(stream, buffer, request, asio::use_awaitable);
-            const TokenReply reply = handler(request.target(), request[http::field::authorization]);
+            const TokenReply reply = handler(Request{request.method(), request.target(),
+                                                     request[http::field::authorization],
+                                                     request.body()});
             ++served;
             http::response<http::string_body> response{static_cast<http::status>(reply.status),
                                                        request.version()};
@@ -130,31 +176,53 @@ TokenReply answer_token_request(const TokenServerOptions& options, const JwtSign
         if (param.key == "service") {
             service = param.value;
         } else if (param.key == "scope") {
-            // Some clients join several scopes with spaces in one parameter.
-            std::string_view rest = param.value;
-            while (!rest.empty()) {
-                const auto space = rest.find(' ');
-                if (auto scope = parse_scope(rest.substr(0, space))) {
-                    requested.push_back(std::move(*scope));
-                }
-                rest =
-                    space == std::string_view::npos ? std::string_view() : rest.substr(space + 1);
-            }
+            add_scopes(param.value, requested);
         }
     }
-    if (service != options.service) {
-        return error_reply(400, "INVALID_REQUEST", "unknown service '" + service + "'");
+    return issue_token(options, signer, *subject, service, requested, now);
+}
+
+TokenReply answer_token_post(const TokenServerOptions& options, const JwtSigner& signer,
+                             std::string_view target, std::string_view form,
+                             std::chrono::system_clock::time_point now) {
+    auto url = boost::urls::parse_origin_form(target);
+    if (!url || url->path() != "/token") {
+        return error_reply(404, "NOT_FOUND", "no such endpoint");
     }
-    const auto& rules =
-        subject->empty() ? options.anonymous_rules : options.users.at(*subject).rules;
-    const TokenClaims claims{
-        options.issuer,   *subject,         options.service, grant_access(rules, requested), now,
-        options.lifetime, random_token_id()};
-    const std::string token = signer.sign(claims);
-    return TokenReply{200, json::serialize(json::object{{"token", token},
-                                                        {"access_token", token},
-                                                        {"expires_in", options.lifetime.count()},
-                                                        {"issued_at", rfc3339(now)}})};
+    // A form body reads like a query string, except that '+' stands for a space.
+    std::string query;
+    for (const char c : form) {
+        query += c == '+' ? std::string("%20") : std::string(1, c);
+    }
+    if (!boost::urls::parse_query(query)) {
+        return oauth_error(400, "invalid_request");
+    }
+    std::string grant_type, refresh_token, service, client_id;
+    std::vector<ResourceScope> requested;
+    for (const auto& param : boost::urls::params_view(query)) {
+        if (param.key == "grant_type") {
+            grant_type = param.value;
+        } else if (param.key == "refresh_token") {
+            refresh_token = param.value;
+        } else if (param.key == "service") {
+            service = param.value;
+        } else if (param.key == "client_id") {
+            client_id = param.value;
+        } else if (param.key == "scope") {
+            add_scopes(param.value, requested);
+        }
+    }
+    if (grant_type != "refresh_token") {
+        return oauth_error(400, "unsupported_grant_type");
+    }
+    if (client_id.empty()) {
+        return oauth_error(400, "invalid_request");  // client_id is REQUIRED by the spec
+    }
+    const auto user = options.refresh_tokens.find(refresh_token);
+    if (user == options.refresh_tokens.end() || !options.users.contains(user->second)) {
+        return oauth_error(400, "invalid_grant");
+    }
+    return issue_token(options, signer, user->second, service, requested, now);
 }
 
 struct TokenServer::Loop {
@@ -166,9 +234,13 @@ struct TokenServer::Loop {
 TokenServer::TokenServer(TokenServerOptions options)
     : options_(std::move(options)), signer_(options_.signer), loop_(std::make_unique<Loop>()) {
     port_ = loop_->acceptor.local_endpoint().port();
-    loop_->handler = [this](std::string_view target, std::string_view authorization) {
-        return answer_token_request(options_, signer_, target, authorization,
-                                    std::chrono::system_clock::now());
+    loop_->handler = [this](const Request& request) {
+        const auto now = std::chrono::system_clock::now();
+        if (request.method == http::verb::post) {
+            return answer_token_post(options_, signer_, request.target, request.body, now);
+        }
+        return answer_token_request(options_, signer_, request.target, request.authorization,
+                                    now);
     };
     asio::co_spawn(loop_->ioc, accept_connections(loop_->acceptor, loop_->handler, served_),
                    asio::detached);

@@ -2,9 +2,11 @@
 // `auth: token:`, built from distribution's public token auth spec
 // (https://distribution.github.io/distribution/spec/auth/token/) and the JWT spec
 // (RFC 7519), since no real one can run here. GET /token?service=S&scope=...&account=A
-// with HTTP Basic credentials; grants per ACL; answers
-// {"token", "access_token", "expires_in", "issued_at"}. Serves 127.0.0.1 on a free port
-// from one background thread.
+// with HTTP Basic credentials, or the OAuth2 flavour docker uses for identity tokens
+// (https://distribution.github.io/distribution/spec/auth/oauth/): POST /token with the
+// form grant_type=refresh_token&refresh_token=T&service=S&scope=S1 S2&client_id=C.
+// Grants per ACL; answers {"token", "access_token", "expires_in", "issued_at"}. Serves
+// 127.0.0.1 on a free port from one background thread.
 #pragma once
 
 #include "tests/support/registry_config.hpp"
@@ -31,6 +33,8 @@ struct TokenServerOptions {
     std::string issuer = "regmigrate-test-issuer";
     std::string service = "regmigrate-test-registry";
     std::map<std::string, TokenUser> users;
+    // Identity (refresh) tokens accepted by the POST grant → the user each stands for.
+    std::map<std::string, std::string> refresh_tokens;
     // Requests without credentials get these grants (like public repositories on a hub).
     std::vector<AccessRule> anonymous_rules;
     std::chrono::seconds lifetime{300};
@@ -46,6 +50,11 @@ struct TokenReply {
 TokenReply answer_token_request(const TokenServerOptions& options, const JwtSigner& signer,
                                 std::string_view target, std::string_view authorization,
                                 std::chrono::system_clock::time_point now);
+// A POST to `target` with an application/x-www-form-urlencoded `form`: the refresh-token
+// grant (other grant types are refused with 400 unsupported_grant_type).
+TokenReply answer_token_post(const TokenServerOptions& options, const JwtSigner& signer,
+                             std::string_view target, std::string_view form,
+                             std::chrono::system_clock::time_point now);
 
 class TokenServer {
   public:

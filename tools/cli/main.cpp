@@ -13,6 +13,7 @@ int main(int argc, char** argv) {
     runners["ls"] = add_ls_command(app);
     runners["sync"] = add_sync_command(app);
     runners["verify"] = add_verify_command(app);
+    runners["migrate"] = add_migrate_command(app);
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& error) {

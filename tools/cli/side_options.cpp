@@ -1,8 +1,7 @@
 #include "tools/cli/side_options.hpp"
 
 #include "engine/certs_dir.hpp"
-
-#include <cstdlib>
+#include "registry/credential_resolution.hpp"
 
 namespace regmigrate::cli {
 
@@ -10,17 +9,20 @@ void add_side_flags(CLI::App& command, CommonFlags& flags, bool with_destination
     const auto tls_modes = CLI::IsMember({"enabled", "insecure", "disabled"});
     command.add_option("--src-tls", flags.source.tls,
                        "TLS towards the source: enabled, insecure (no verification) or "
-                       "disabled (plain HTTP)")
-        ->check(tls_modes)
-        ->capture_default_str();
+                       "disabled (plain HTTP). Default: enabled, except for registries on "
+                       "127.0.0.0/8, ::1 or localhost, which get TLS without verification "
+                       "and plain HTTP when TLS fails (as docker does)")
+        ->check(tls_modes);
     command.add_option("--src-creds", flags.source.creds,
-                       "USER:PASSWORD for the source (or REGMIGRATE_SRC_CREDS)");
+                       "USER:PASSWORD for the source; else REGMIGRATE_SRC_CREDS, else docker's "
+                       "config.json ($DOCKER_CONFIG or ~/.docker) and its credential helpers");
     if (with_destination) {
-        command.add_option("--dest-tls", flags.destination.tls, "TLS towards the destination")
-            ->check(tls_modes)
-            ->capture_default_str();
+        command.add_option("--dest-tls", flags.destination.tls,
+                           "TLS towards the destination (same values and default)")
+            ->check(tls_modes);
         command.add_option("--dest-creds", flags.destination.creds,
-                           "USER:PASSWORD for the destination (or REGMIGRATE_DEST_CREDS)");
+                           "USER:PASSWORD for the destination; else REGMIGRATE_DEST_CREDS, "
+                           "else docker's config.json");
     }
     command.add_option("--certs-dir", flags.certs_dir,
                        "per-registry certificates: DIR/HOST[:PORT]/{*.crt,*.cert,*.key}")
@@ -45,25 +47,24 @@ Expected<engine::RegistrySide> make_side(const std::string& host, const SideFlag
                                          const char* creds_variable) {
     engine::RegistrySide side;
     side.host = host;
-    auto mode = transport::parse_tls_mode(flags.tls);
-    if (!mode) return mode.error();
-    side.tls.mode = *mode;
+    side.tls.mode = transport::TlsMode::automatic;
+    if (!flags.tls.empty()) {
+        auto mode = transport::parse_tls_mode(flags.tls);
+        if (!mode) return mode.error();
+        side.tls.mode = *mode;
+    }
     auto tls = engine::apply_certs_dir(side.tls, certs_dir, host);
     if (!tls) return tls.error();
     side.tls = std::move(*tls);
-    std::string creds = flags.creds;
-    std::string origin = "credentials flag";
-    if (creds.empty()) {
-        if (const char* value = std::getenv(creds_variable)) {
-            creds = value;
-            origin = creds_variable;
-        }
-    }
-    if (!creds.empty()) {
-        auto parsed = registry::parse_credentials(creds, origin);
+    registry::Credentials given;
+    if (!flags.creds.empty()) {
+        auto parsed = registry::parse_credentials(flags.creds, "credentials flag");
         if (!parsed) return parsed.error();
-        side.credentials = std::move(*parsed);
+        given = std::move(*parsed);
     }
+    auto credentials = registry::resolve_credentials(given, creds_variable, host);
+    if (!credentials) return credentials.error();
+    side.credentials = std::move(*credentials);
     return side;
 }
 

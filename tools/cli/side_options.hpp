@@ -6,12 +6,13 @@
 
 #include <CLI/CLI.hpp>
 
+#include <map>
 #include <string>
 
 namespace regmigrate::cli {
 
 struct SideFlags {
-    std::string tls = "enabled";
+    std::string tls;    // "" (not given): docker's default, see add_side_flags
     std::string creds;  // USER:PASS; never echoed
 };
 
@@ -24,6 +25,8 @@ struct CommonFlags {
     std::string metrics_addr;
     std::string metrics_file;
     std::string pushgateway;
+    // Pushgateway grouping labels besides job="regmigrate" (sync/verify --shard: shard="I").
+    std::map<std::string, std::string> pushgateway_grouping;
     std::size_t jobs = 8;
 };
 
@@ -31,8 +34,9 @@ struct CommonFlags {
 void add_side_flags(CLI::App& command, CommonFlags& flags, bool with_destination);
 void add_output_flags(CLI::App& command, CommonFlags& flags);
 
-// The side for host, from its flags, the environment variable for its credentials
-// (REGMIGRATE_SRC_CREDS / REGMIGRATE_DEST_CREDS) and the certificate directory.
+// The side for host, from its flags and the certificate directory. Credentials: the flag,
+// else creds_variable (REGMIGRATE_SRC_CREDS / REGMIGRATE_DEST_CREDS), else docker's
+// config.json and credential helpers, else anonymous (registry::resolve_credentials).
 Expected<engine::RegistrySide> make_side(const std::string& host, const SideFlags& flags,
                                          const std::string& certs_dir,
                                          const char* creds_variable);

@@ -1,19 +1,16 @@
 // regmigrate sync / regmigrate verify — the same plan, copied or checked.
+#include "engine/journal.hpp"
 #include "engine/plan_yaml.hpp"
 #include "engine/sync_job.hpp"
-#include "metrics/progress.hpp"
 #include "registry/reference.hpp"
 #include "tools/cli/commands.hpp"
+#include "tools/cli/plan_run.hpp"
 #include "tools/cli/run_output.hpp"
 #include "tools/cli/side_options.hpp"
+#include "tools/cli/terminal.hpp"
 #include "transport/log.hpp"
 
-#include <unistd.h>
-
-#include <cstdio>
-#include <iostream>
 #include <memory>
-#include <mutex>
 #include <thread>
 
 namespace regmigrate::cli {
@@ -29,8 +26,12 @@ struct SyncFlags {
     std::string prefix;
     std::string platform;
     std::string config;
+    std::string shard;
+    const CLI::Option* jobs_option = nullptr;  // given: it fixes the transfers in flight
     bool skip_existing = true;
     bool dry_run = false;
+    std::string journal;  // empty: the default in the state directory
+    bool no_journal = false;
     std::string error_action = "skip";
     std::size_t increment = 0;
     std::size_t max_transfers = 0;
@@ -76,39 +77,20 @@ Expected<engine::SyncPlan> plan_from_flags(const SyncFlags& flags) {
     return plan;
 }
 
-// --error-action prompt: one question at a time on the terminal, whichever worker asks.
-engine::ErrorAction ask_operator(const engine::ImageRecord& failed) {
-    static std::mutex terminal;
-    std::lock_guard lock(terminal);
-    for (;;) {
-        std::fprintf(stderr, "\n%s failed: %s\n[r]etry, [s]kip, [a]bort? ", failed.source.c_str(),
-                     failed.error.c_str());
-        std::fflush(stderr);
-        std::string answer;
-        if (!std::getline(std::cin, answer)) return engine::ErrorAction::skip;
-        if (answer == "r" || answer == "retry") return engine::ErrorAction::retry;
-        if (answer == "s" || answer == "skip") return engine::ErrorAction::skip;
-        if (answer == "a" || answer == "abort") return engine::ErrorAction::abort;
-    }
-}
-
-void print_dry_run(const engine::SyncResult& result) {
-    for (const auto& image : result.report.images) {
-        std::printf("%s -> %s %s%s%s\n", image.source.c_str(), image.destination.c_str(),
-                    image.digest.c_str(), image.error.empty() ? "" : "  error: ",
-                    image.error.c_str());
-    }
-    std::printf("plan: %zu repositories, %zu tags, %zu images, %llu bytes to move after dedupe\n",
-                result.plan.repositories, result.plan.images, result.plan.images,
-                static_cast<unsigned long long>(result.plan.bytes_after_dedupe));
-}
-
 int run(const SyncFlags& flags, engine::SyncMode mode) {
     configure_logging(flags.common);
     auto plan = plan_from_flags(flags);
     if (!plan) return report_error(plan.error());
     auto action = engine::parse_error_action(flags.error_action);
     if (!action) return report_error(action.error());
+    CommonFlags common = flags.common;
+    if (!flags.shard.empty()) {
+        auto shard = engine::parse_shard(flags.shard);
+        if (!shard) return report_error(shard.error());
+        plan->shard = *shard;
+        // One Pushgateway group per shard, so the pods' pushes do not replace each other.
+        common.pushgateway_grouping["shard"] = std::to_string(shard->index);
+    }
 
     engine::SyncOptions options;
     options.mode = flags.dry_run ? engine::SyncMode::dry_run : mode;
@@ -119,9 +101,18 @@ int run(const SyncFlags& flags, engine::SyncMode mode) {
     options.increment = flags.increment;
     options.max_transfers = flags.max_transfers;
     options.max_inflight_bytes = flags.max_inflight_bytes;
+    options.stop_on_signals = true;
+    if (mode == engine::SyncMode::sync && !flags.no_journal) {
+        options.journal = flags.journal.empty()
+                              ? engine::JournalSettings{engine::default_journal_path(
+                                                            engine::journal_plan(*plan)),
+                                                        true}
+                              : engine::JournalSettings{flags.journal, false};
+    }
+    options.adaptive_transfers = flags.jobs_option->count() == 0;
     if (*action == engine::ErrorAction::prompt) {
-        if (isatty(STDIN_FILENO) && isatty(STDERR_FILENO)) {
-            options.ask = ask_operator;
+        if (has_terminal()) {
+            options.ask = ask_error_action;
         } else {
             log(LogLevel::warn, "--error-action prompt needs a terminal: failed images are skipped");
         }
@@ -130,25 +121,15 @@ int run(const SyncFlags& flags, engine::SyncMode mode) {
     metrics::Metrics metrics;
     auto server = serve_metrics(flags.common, metrics);
     if (!server) return report_error(server.error());
-    engine::SyncProgress progress;
-    metrics::ProgressReporter reporter(
-        [&] {
-            const std::size_t total =
-                progress.enumeration_done ? progress.images_planned.load() : 0;
-            auto state = metrics::progress_from_snapshot(metrics.snapshot(), total, 0);
-            state.images_done = progress.images_done;  // verify and dry runs copy nothing
-            return state;
-        },
-        metrics::ProgressOptions{});
-    auto result = engine::run_sync(*plan, options, metrics, progress);
-    reporter.stop();
+    auto result = run_with_progress(*plan, options, metrics);
     if (!result) return report_error(result.error());
     if (options.mode == engine::SyncMode::dry_run) {
         print_dry_run(*result);
         return result->report.failures() == 0 ? exit_ok : exit_failed;
     }
-    return finish_run(result->report, flags.common, metrics,
-                      mode == engine::SyncMode::verify ? "matched" : "copied");
+    const int code = finish_run(result->report, common, metrics,
+                                mode == engine::SyncMode::verify ? "matched" : "copied");
+    return result->stop_signal ? exit_signal_base + result->stop_signal : code;
 }
 
 CommandRunner add_plan_command(CLI::App& app, const char* name, const char* description,
@@ -175,18 +156,29 @@ CommandRunner add_plan_command(CLI::App& app, const char* name, const char* desc
         ->capture_default_str();
     command->add_option("--increment", flags->increment,
                         "process the plan in batches of N images, each finished first");
-    command->add_option("--jobs", flags->common.jobs, "images in flight at once")
-        ->check(CLI::Range(1, 4096))
-        ->capture_default_str();
+    flags->jobs_option =
+        command
+            ->add_option("--jobs", flags->common.jobs,
+                         "images in flight at once; given, it also fixes the blob transfers in "
+                         "flight (otherwise tuned from throughput, latency and 429/503 answers)")
+            ->check(CLI::Range(1, 4096))
+            ->capture_default_str();
     command->add_option("--threads", flags->threads, "event-loop threads the jobs run on")
         ->check(CLI::Range(1, 256))
         ->capture_default_str();
+    command->add_option("--shard", flags->shard,
+                        "I/N: only the destination repositories whose stable hash mod N is I");
     command->add_option("--max-transfers", flags->max_transfers,
                         "blob transfers in flight at once (default: --jobs)");
     command->add_option("--max-inflight-bytes", flags->max_inflight_bytes,
                         "bytes of blob transfers in flight at once (a larger blob goes alone)")
         ->check(CLI::PositiveNumber)
         ->capture_default_str();
+    command->add_option("--journal", flags->journal,
+                        "resume journal (sync): what is recorded done there is not redone "
+                        "(default: $XDG_STATE_HOME/regmigrate/<plan>.journal, removed after a "
+                        "complete run)");
+    command->add_flag("--no-journal", flags->no_journal, "neither resume nor record progress");
     add_side_flags(*command, flags->common, true);
     add_output_flags(*command, flags->common);
     return [flags, mode] { return run(*flags, mode); };

@@ -10,7 +10,13 @@ namespace {
 
 // Independent seed streams for the different decisions, so changing one share does not
 // reshuffle the others.
-enum Stream : std::uint64_t { kBase = 1, kUnique = 2, kMultiarch = 3, kFormat = 4 };
+enum Stream : std::uint64_t {
+    kBase = 1,
+    kUnique = 2,
+    kMultiarch = 3,
+    kFormat = 4,
+    kExtraUnique = 5,  // own layers after the first: the first keeps its historical seeds
+};
 
 std::uint64_t stream_seed(std::uint64_t seed, Stream stream, std::uint64_t index) {
     return derive_seed(derive_seed(seed, stream), index);
@@ -56,8 +62,13 @@ std::vector<ImagePlan> plan_fleet(const FleetSpec& spec) {
                 chosen(spec.seed, kMultiarch, index, spec.multiarch_share) ? 2 : 1;
             for (std::size_t p = 0; p < platform_count; ++p) {
                 PlatformPlan platform{platforms[p], base};
-                platform.layers.push_back(LayerPlan{stream_seed(spec.seed, kUnique, index * 2 + p),
-                                                    spec.unique_layer_size, false});
+                for (std::size_t u = 0; u < spec.unique_layers; ++u) {
+                    const std::uint64_t own = index * 2 + p;
+                    const std::uint64_t seed =
+                        u == 0 ? stream_seed(spec.seed, kUnique, own)
+                               : stream_seed(derive_seed(spec.seed, u), kExtraUnique, own);
+                    platform.layers.push_back(LayerPlan{seed, spec.unique_layer_size, false});
+                }
                 image.platforms.push_back(std::move(platform));
             }
             images.push_back(std::move(image));

@@ -17,7 +17,8 @@ struct FleetSpec {
     std::size_t tags = 10;        // per repository
     std::size_t base_layers = 2;  // shared by every image
     std::uint64_t base_layer_size = 1024 * 1024;
-    std::uint64_t unique_layer_size = 64 * 1024;  // one per image and platform
+    std::uint64_t unique_layer_size = 64 * 1024;  // bytes of each own layer
+    std::size_t unique_layers = 1;                // own layers per image and platform
     double multiarch_share = 0.2;                 // images pushed as linux/amd64 + linux/arm64
     double oci_share = 0.5;                       // images with OCI rather than Docker media types
     std::uint64_t seed = 1;

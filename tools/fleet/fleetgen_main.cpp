@@ -21,7 +21,10 @@ int main(int argc, char** argv) {
         ->capture_default_str();
     app.add_option("--base-size", spec.base_layer_size, "Bytes per base layer")
         ->capture_default_str();
-    app.add_option("--unique-size", spec.unique_layer_size, "Bytes of each image's own layer")
+    app.add_option("--unique-size", spec.unique_layer_size,
+                   "Bytes of each of an image's own layers")
+        ->capture_default_str();
+    app.add_option("--unique-layers", spec.unique_layers, "Own layers per image and platform")
         ->capture_default_str();
     app.add_option("--multiarch-share", spec.multiarch_share,
                    "Share of images pushed as a linux/amd64+arm64 index")

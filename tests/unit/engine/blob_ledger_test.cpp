@@ -11,6 +11,8 @@
 
 #include <chrono>
 #include <optional>
+#include <string>
+#include <vector>
 
 namespace regmigrate::engine {
 namespace {
@@ -186,6 +188,42 @@ TEST(BlobLedger, KnownBlobsCountsEachRegistryAndDigestOnce) {
     ledger.finished(registry, other_digest, "team/a");
     ledger.finished(other_registry, digest, "team/a");
     EXPECT_EQ(ledger.known_blobs(), 3u);
+}
+
+TEST(BlobLedger, SeededBlobIsPresentInItsRepository) {
+    BlobLedger ledger;
+    ledger.seed(registry, digest, "app");
+    EXPECT_EQ(ledger.claim(registry, digest, "app").action, Action::present);
+}
+
+TEST(BlobLedger, SeededBlobIsMountedIntoAnotherRepository) {
+    BlobLedger ledger;
+    ledger.seed(registry, digest, "app");
+    const auto decision = ledger.claim(registry, digest, "web");
+    EXPECT_EQ(decision.action, Action::mount);
+    EXPECT_EQ(decision.from_repo, "app");
+}
+
+TEST(BlobLedger, ListenerIsToldOfFinishedBlobs) {
+    BlobLedger ledger;
+    std::vector<std::string> told;
+    ledger.set_listener([&](const std::string& r, const std::string& d, const std::string& repo) {
+        told.push_back(r + " " + repo + " " + d);
+    });
+    ledger.claim(registry, digest, "app");
+    ledger.finished(registry, digest, "app");
+    EXPECT_EQ(told, std::vector<std::string>{std::string(registry) + " app " + digest});
+}
+
+TEST(BlobLedger, ListenerIsNotToldOfSeededOrAbandonedBlobs) {
+    BlobLedger ledger;
+    std::size_t told = 0;
+    ledger.set_listener(
+        [&](const std::string&, const std::string&, const std::string&) { ++told; });
+    ledger.seed(registry, digest, "app");
+    ledger.claim(registry, other_digest, "app");
+    ledger.abandoned(registry, other_digest, "app");
+    EXPECT_EQ(told, 0u);
 }
 
 TEST(BlobLedger, AcquireReturnsAtOnceWhenNothingIsInFlight) {

@@ -125,7 +125,7 @@ TEST_F(PlanYaml, DirectHostsGetDefaultSettings) {
     const auto pair = parsed(full_plan).pairs.at(1);
     EXPECT_EQ(pair.source.host, "registry-1.docker.io");
     EXPECT_EQ(pair.destination.host, "localhost:5001");
-    EXPECT_EQ(pair.destination.tls.mode, transport::TlsMode::enabled);
+    EXPECT_EQ(pair.destination.tls.mode, transport::TlsMode::automatic);
     EXPECT_TRUE(pair.destination.credentials.empty());
 }
 

@@ -255,6 +255,56 @@ TEST(ValidatePair, AcceptsSameRegistryUnderAPrefix) {
     EXPECT_TRUE(validate_pair(pair));
 }
 
+TEST(SelectsRepository, SearchMatchesAnywhereInTheName) {
+    auto pair = plain_pair();
+    pair.repository_searches = {compile_basic_regex("app", "test").value()};
+    EXPECT_TRUE(pair.selects_repository("team/app-1"));
+    EXPECT_TRUE(pair.selects_repository("webapp"));
+    EXPECT_FALSE(pair.selects_repository("team/db"));
+}
+
+TEST(SelectsRepository, SearchAnchorsOnlyWhereTheRegexSays) {
+    auto pair = plain_pair();
+    pair.repository_searches = {compile_basic_regex("^lib.*", "test").value()};
+    EXPECT_TRUE(pair.selects_repository("libs/ssl"));
+    EXPECT_FALSE(pair.selects_repository("team/libs"));
+}
+
+TEST(SelectsRepository, SearchOnDockerHubMayMatchTheShortName) {
+    auto pair = hub_pair();
+    pair.repository_searches = {compile_basic_regex("^nginx$", "test").value()};
+    EXPECT_TRUE(pair.selects_repository("library/nginx"));
+}
+
+TEST(SelectsRepository, PatternAndSearchMustBothHold) {
+    auto pair = plain_pair();
+    pair.repository_patterns = {regex("team/.*")};
+    pair.repository_searches = {compile_basic_regex("db", "test").value()};
+    EXPECT_TRUE(pair.selects_repository("team/db"));
+    EXPECT_FALSE(pair.selects_repository("team/app"));
+    EXPECT_FALSE(pair.selects_repository("other/db"));
+}
+
+TEST(SelectsRepository, HubOrganizationSelectsOnlyItsRepositories) {
+    auto pair = hub_pair();
+    pair.hub_organization = "acme";
+    EXPECT_TRUE(pair.selects_repository("acme/app"));
+    EXPECT_FALSE(pair.selects_repository("acmeco/app"));
+    EXPECT_FALSE(pair.selects_repository("nginx"));
+}
+
+TEST(SelectsRepository, HubOrganizationIgnoredForOtherRegistries) {
+    auto pair = plain_pair();
+    pair.hub_organization = "acme";
+    EXPECT_TRUE(pair.selects_repository("team/app"));
+}
+
+TEST(ValidatePair, RejectsAnInvalidHubOrganization) {
+    auto pair = hub_pair();
+    pair.hub_organization = "Acme Corp";
+    EXPECT_NE(validation_error(pair).find("\"Acme Corp\""), std::string::npos);
+}
+
 TEST(ValidatePlan, RejectsAPlanWithoutPairs) {
     const auto valid = validate_plan({});
     ASSERT_FALSE(valid);

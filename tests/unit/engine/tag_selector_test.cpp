@@ -77,5 +77,66 @@ TEST(CompileRegex, ErrorNamesOriginAndRegex) {
     EXPECT_NE(compiled.error().message.find("\"v[0-9\""), std::string::npos);
 }
 
+TEST(TagSelector, ContainsSelectsTagsHoldingTheTextAnywhere) {
+    const TagSelector selector{.contains = "1.2"};
+    EXPECT_TRUE(selector.matches("1.2"));
+    EXPECT_TRUE(selector.matches("v1.2.3-alpine"));
+    EXPECT_FALSE(selector.matches("1.3"));
+}
+
+TEST(TagSelector, ContainsIsPlainTextNotARegex) {
+    const TagSelector selector{.contains = "1.2"};
+    EXPECT_FALSE(selector.matches("1x2"));
+}
+
+TEST(TagSelector, ContainsWithAnExactListIsNotExplicitOnly) {
+    const TagSelector selector{.exact = {"v1"}, .contains = "v"};
+    EXPECT_FALSE(selector.explicit_only());
+}
+
+boost::regex basic(std::string_view text) {
+    return compile_basic_regex(text, "test").value();
+}
+bool searches(const boost::regex& regex, const std::string& text) {
+    return boost::regex_search(text, regex);
+}
+
+TEST(CompileBasicRegex, BracketsAndStarsWorkAsInGrep) {
+    const auto compiled = basic("app-[0-9]*$");
+    EXPECT_TRUE(searches(compiled, "team/app-12"));
+    EXPECT_FALSE(searches(compiled, "team/app-12x"));
+}
+
+TEST(CompileBasicRegex, PlusQuestionMarkBarAndParenthesesAreLiteral) {
+    EXPECT_TRUE(searches(basic("c+"), "lang/c++"));
+    EXPECT_FALSE(searches(basic("c+"), "lang/ccc"));
+    EXPECT_TRUE(searches(basic("a|b"), "x/a|b"));
+    EXPECT_FALSE(searches(basic("a|b"), "x/a"));
+    EXPECT_TRUE(searches(basic("(x)"), "y/(x)"));
+    EXPECT_FALSE(searches(basic("(x)"), "y/x"));
+}
+
+TEST(CompileBasicRegex, BackslashedGroupsAlternationAndRepeatsAsInGnuGrep) {
+    const auto compiled = basic(R"(^\(web\|db\)-\?[0-9]\+$)");
+    EXPECT_TRUE(searches(compiled, "web1"));
+    EXPECT_TRUE(searches(compiled, "db-42"));
+    EXPECT_FALSE(searches(compiled, "cache-1"));
+    EXPECT_FALSE(searches(compiled, "db-"));
+}
+
+TEST(CompileBasicRegex, IntervalsUseBackslashedBraces) {
+    const auto compiled = basic(R"(^v[0-9]\{2\}$)");
+    EXPECT_TRUE(searches(compiled, "v12"));
+    EXPECT_FALSE(searches(compiled, "v1"));
+}
+
+TEST(CompileBasicRegex, ErrorNamesOriginAndRegex) {
+    const auto compiled = compile_basic_regex(R"(\(open)", "V1_REPO_FILTER");
+    ASSERT_FALSE(compiled);
+    EXPECT_EQ(compiled.error().kind, ErrorKind::invalid_argument);
+    EXPECT_EQ(compiled.error().message.rfind("V1_REPO_FILTER: ", 0), 0u)
+        << compiled.error().message;
+}
+
 }  // namespace
 }  // namespace regmigrate::engine

@@ -1,11 +1,11 @@
 #include "engine/transfer_limiter.hpp"
 
+#include <gtest/gtest.h>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
-#include <gtest/gtest.h>
 
 #include <chrono>
 
@@ -22,7 +22,8 @@ TEST(TransferLimiter, GrantsUpToTheTransferBound) {
         co_await limiter.acquire(10);
         ++granted;
     };
-    for (int i = 0; i < 3; ++i) asio::co_spawn(io, take, asio::detached);
+    for (int i = 0; i < 3; ++i)
+        asio::co_spawn(io, take, asio::detached);
     io.run_for(std::chrono::milliseconds(100));
     EXPECT_EQ(granted, 2);
     EXPECT_EQ(limiter.transfers(), 2u);
@@ -88,6 +89,84 @@ TEST(TransferLimiter, SlotReleasesWhatItHolds) {
     io.run();
     EXPECT_EQ(limiter.transfers(), 0u);
     EXPECT_EQ(limiter.bytes(), 0u);
+}
+
+TEST(TransferLimiter, FixedBoundIgnoresSamples) {
+    TransferLimiter limiter(8, 1000);
+    limiter.record(TransferSample{0, 0.1, true});
+    EXPECT_EQ(limiter.max_transfers(), 8u);
+}
+
+TEST(TransferLimiter, AdaptiveBoundStartsAtTheInitialLimit) {
+    const TransferLimiter limiter(AdaptiveLimitOptions{.min = 1, .max = 32, .initial = 8}, 1000);
+    EXPECT_EQ(limiter.max_transfers(), 8u);
+}
+
+TEST(TransferLimiter, AdaptiveBoundFollowsTheSamples) {
+    TransferLimiter limiter(AdaptiveLimitOptions{.min = 1, .max = 32, .initial = 8}, 1000);
+    limiter.record(TransferSample{0, 0.1, true});
+    EXPECT_EQ(limiter.max_transfers(), 4u);
+}
+
+TEST(TransferLimiter, AShrunkBoundHoldsBackNewTransfers) {
+    asio::io_context io;
+    TransferLimiter limiter(AdaptiveLimitOptions{.min = 1, .max = 32, .initial = 2}, 1000);
+    limiter.record(TransferSample{0, 0.1, true});
+    int granted = 0;
+    auto take = [&]() -> asio::awaitable<void> {
+        co_await limiter.acquire(10);
+        ++granted;
+    };
+    asio::co_spawn(io, take, asio::detached);
+    asio::co_spawn(io, take, asio::detached);
+    io.run_for(std::chrono::milliseconds(100));
+    EXPECT_EQ(granted, 1);
+}
+
+// Acquires a slot, fails it with `status` and lets it go.
+void fail_a_transfer(TransferLimiter& limiter, int status) {
+    asio::io_context io;
+    auto transfer = [&]() -> asio::awaitable<void> {
+        co_await limiter.acquire(10);
+        TransferSlot slot(limiter, 10);
+        const Error error = slot.failed(make_error(ErrorKind::http, "refused", status));
+        EXPECT_EQ(error.http_status, status);
+    };
+    asio::co_spawn(io, transfer, asio::detached);
+    io.run();
+}
+
+TEST(TransferSlot, A429ShrinksTheAdaptiveBound) {
+    TransferLimiter limiter(AdaptiveLimitOptions{.min = 1, .max = 32, .initial = 8}, 1000);
+    fail_a_transfer(limiter, 429);
+    EXPECT_EQ(limiter.max_transfers(), 4u);
+    EXPECT_EQ(limiter.transfers(), 0u);
+}
+
+TEST(TransferSlot, A503ShrinksTheAdaptiveBound) {
+    TransferLimiter limiter(AdaptiveLimitOptions{.min = 1, .max = 32, .initial = 8}, 1000);
+    fail_a_transfer(limiter, 503);
+    EXPECT_EQ(limiter.max_transfers(), 4u);
+}
+
+TEST(TransferSlot, OtherFailuresSayNothingAboutLoad) {
+    TransferLimiter limiter(AdaptiveLimitOptions{.min = 1, .max = 32, .initial = 8}, 1000);
+    fail_a_transfer(limiter, 404);
+    EXPECT_EQ(limiter.max_transfers(), 8u);
+}
+
+TEST(TransferSlot, SuccessesCompleteARoundAndGrowTheBound) {
+    TransferLimiter limiter(AdaptiveLimitOptions{.min = 1, .max = 32, .initial = 2}, 1000);
+    asio::io_context io;
+    auto transfer = [&]() -> asio::awaitable<void> {
+        co_await limiter.acquire(10);
+        TransferSlot slot(limiter, 10);
+        slot.succeeded();
+    };
+    asio::co_spawn(io, transfer, asio::detached);
+    asio::co_spawn(io, transfer, asio::detached);
+    io.run();
+    EXPECT_EQ(limiter.max_transfers(), 3u);
 }
 
 }  // namespace

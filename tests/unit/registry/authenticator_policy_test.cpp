@@ -58,5 +58,43 @@ TEST(MaySendCredentials, PlainHttpToLocalhostInAnyCaseMayReceiveThem) {
     EXPECT_TRUE(may_send_to("http://LocalHost:5001/token"));
 }
 
+// ---- identity tokens: the OAuth2 refresh-token grant ----
+
+transport::HttpRequest refresh_request(std::string_view token) {
+    auto request = refresh_token_request("https://auth.example.com/token", "registry.example",
+                                         {"repository:a/b:pull", "repository:c:pull,push"}, token);
+    EXPECT_TRUE(request) << (request ? "" : request.error().message);
+    return request ? *request : transport::HttpRequest{};
+}
+
+TEST(RefreshTokenRequest, IsAFormPostToTheRealm) {
+    const auto request = refresh_request("tok");
+    EXPECT_EQ(request.method, transport::http::verb::post);
+    EXPECT_EQ(request.url.buffer(), "https://auth.example.com/token");
+    EXPECT_EQ(transport::header_value(request.headers, "Content-Type"),
+              "application/x-www-form-urlencoded");
+}
+
+TEST(RefreshTokenRequest, CarriesGrantTokenServiceScopesAndClientId) {
+    EXPECT_EQ(refresh_request("tok").body,
+              "grant_type=refresh_token&refresh_token=tok&service=registry.example"
+              "&scope=repository%3Aa%2Fb%3Apull%20repository%3Ac%3Apull%2Cpush"
+              "&client_id=regmigrate");
+}
+
+TEST(RefreshTokenRequest, TokenCharactersAreEscapedSoAPlusStaysAPlus) {
+    const auto body = refresh_request("a+b/c=").body;
+    EXPECT_NE(body.find("refresh_token=a%2Bb%2Fc%3D&"), std::string::npos) << body;
+}
+
+TEST(RefreshTokenRequest, NeverPutsTheTokenInTheUrl) {
+    EXPECT_EQ(refresh_request("secret-token").url.buffer().find("secret-token"),
+              std::string::npos);
+}
+
+TEST(RefreshTokenRequest, RealmThatIsNotAnHttpUrlIsRefused) {
+    EXPECT_FALSE(refresh_token_request("ftp://auth.example.com/token", "s", {}, "tok"));
+}
+
 }  // namespace
 }  // namespace regmigrate::registry

@@ -1,0 +1,90 @@
+#!/usr/bin/env bash
+# One fleet workload synced side by side: fills a local registry with fleetgen, syncs it
+# into a fresh registry with `regmigrate sync` and into another with `skopeo sync`, then
+# reruns both unchanged (warm), and ends with `regmigrate verify`. Prints a Markdown table
+# of wall time, its ratio to regmigrate's in the same run, peak RSS, HTTP requests and
+# bytes moved.
+# Usage: bench/e2e/fleet_sync.sh NAME FLEETGEN-OPTION...   (NAME is the repository prefix)
+#        REGMIGRATE_OPTIONS="--jobs 8" ...                  (extra sync options)
+# Called by w1_sync.sh and w2_sync.sh; build first: tools/setup/build.sh regmigrate fleetgen
+set -euo pipefail
+root=$(cd "$(dirname "$0")/../.." && pwd)
+build=${REGMIGRATE_BUILD_DIR:-$root/build}
+name=$1
+shift
+read -r -a extra_options <<<"${REGMIGRATE_OPTIONS:-}"
+source "$root/tools/setup/registries.sh"
+
+source_registry=$(start_registry source)
+"$build/tools/fleetgen" --registry "$source_registry" --prefix "$name" --list "$@" \
+  >"$work/fleet.txt"
+images=$(grep -c "^$name/" "$work/fleet.txt")
+unique_bytes=$(awk '$1 == "unique_blob_bytes" { print $2 }' "$work/fleet.txt")
+
+# skopeo's YAML source: every repository with its tags listed ("REPO:TAG DIGEST" lines).
+{
+  echo "$source_registry:"
+  echo "  tls-verify: false"
+  echo "  images:"
+  awk -F'[: ]' -v prefix="^$name/" '$0 ~ prefix {
+      tags[$1] = tags[$1] (tags[$1] == "" ? "" : ", ") "\"" $2 "\"" }
+    END { for (repo in tags) print "    " repo ": [" tags[repo] "]" }' "$work/fleet.txt" | sort
+} >"$work/skopeo.yaml"
+
+ours=$(start_registry ours)
+theirs=$(start_registry skopeo)
+declare -A wall
+
+timed() {  # command... -> sets $seconds and $mib
+  /usr/bin/time -f '%e %M' -o "$work/time" "$@" >"$work/out" 2>&1 ||
+    { echo "failed: $*" >&2; cat "$work/out" >&2; exit 1; }
+  read -r seconds kib <"$work/time"
+  mib=$((kib / 1024))
+}
+
+row() {  # run tool seconds mib requests bytes
+  local ratio
+  ratio=$(awk -v a="$3" -v b="${wall[$1]}" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }')
+  printf '| %s | %s | %s | %s | %s | %s | %s |\n' "$1" "$2" "$3" "$ratio" "$4" "$5" "$6"
+}
+
+regmigrate_sync() {  # run
+  timed "$build/tools/regmigrate" sync --from "$source_registry" --to "$ours" \
+    --src-tls disabled --dest-tls disabled --error-action abort \
+    --report "$work/$1.json" --metrics-file "$work/$1.prom" "${extra_options[@]}"
+  wall[$1]=$seconds
+  local requests bytes
+  requests=$(awk '/^regmigrate_http_requests_total/ { n += $NF } END { printf "%d", n }' \
+    "$work/$1.prom")
+  bytes=$(python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["summary"]["bytes_transferred"])' \
+    "$work/$1.json")
+  row "$1" regmigrate "$seconds" "$mib" "$requests" "$bytes"
+}
+
+skopeo_sync() {  # run
+  timed skopeo sync --all --preserve-digests --src yaml --dest docker \
+    --src-tls-verify=false --dest-tls-verify=false "$work/skopeo.yaml" "$theirs/$name"
+  # skopeo reports neither requests nor bytes; the registries log at level warn only.
+  row "$1" "skopeo sync" "$seconds" "$mib" n/a n/a
+}
+
+stored_bytes() {  # registry-name -> bytes of blob data in its storage
+  find "$work/$1/docker/registry/v2/blobs" -name data -printf '%s\n' 2>/dev/null |
+    awk '{ n += $1 } END { printf "%d", n }'
+}
+
+echo "$name: $images images, $unique_bytes unique blob bytes (fleetgen $*)"
+echo
+echo "| run | tool | wall s | ratio | peak RSS MiB | requests | bytes |"
+echo "|---|---|---|---|---|---|---|"
+for run in cold warm; do
+  regmigrate_sync "$run"
+  skopeo_sync "$run"
+done
+echo
+echo "destination blob bytes stored: regmigrate $(stored_bytes ours), skopeo $(stored_bytes skopeo)"
+
+"$build/tools/regmigrate" verify --from "$source_registry" --to "$ours" \
+  --src-tls disabled --dest-tls disabled >"$work/verify.out" 2>&1 ||
+  { echo "VERIFY FAILED"; cat "$work/verify.out"; exit 1; }
+echo "regmigrate verify: every tag matches the source"

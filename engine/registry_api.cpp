@@ -1,0 +1,62 @@
+#include "engine/registry_api.hpp"
+
+#include "engine/run_to_completion.hpp"
+
+namespace regmigrate::engine {
+
+namespace asio = boost::asio;
+
+namespace {
+
+constexpr std::size_t max_probe_body = 64 * 1024;
+
+asio::awaitable<Expected<int>> status_of(transport::HttpClient& http, const std::string& host,
+                                         std::string_view path) {
+    transport::HttpRequest request;
+    request.url.set_scheme(http.scheme());
+    request.url.set_encoded_authority(host);
+    request.url.set_encoded_path(path);
+    auto response = co_await http.fetch(std::move(request), max_probe_body);
+    if (!response)
+        co_return response.error();
+    co_return response->status;
+}
+
+}  // namespace
+
+std::optional<RegistryApi> registry_api_from(int v2_status, std::optional<int> v1_ping_status) {
+    if (v2_status == 200 || v2_status == 401)
+        return RegistryApi::v2;
+    if (v1_ping_status == 200)
+        return RegistryApi::v1;
+    return std::nullopt;
+}
+
+Expected<RegistryApi> detect_registry_api(const RegistrySide& side) {
+    metrics::Metrics metrics;
+    std::unique_ptr<registry::RegistryClient> client;
+    auto probe = [&](asio::any_io_executor executor) -> asio::awaitable<Expected<RegistryApi>> {
+        auto connected = connect(side, executor, metrics);
+        if (!connected)
+            co_return connected.error();
+        client = std::move(*connected);
+        auto v2 = co_await status_of(client->http(), side.host, "/v2/");
+        if (!v2)
+            co_return v2.error();
+        std::optional<int> v1;
+        if (!registry_api_from(*v2, std::nullopt)) {
+            auto ping = co_await status_of(client->http(), side.host, "/v1/_ping");
+            if (ping)
+                v1 = *ping;
+        }
+        if (auto api = registry_api_from(*v2, v1))
+            co_return *api;
+        co_return make_error(ErrorKind::unsupported,
+                             side.host + " answers neither the registry v2 API (GET /v2/: " +
+                                 std::to_string(*v2) + ") nor the v1 API (GET /v1/_ping: " +
+                                 (v1 ? std::to_string(*v1) : std::string("no answer")) + ")");
+    };
+    return run_to_completion<RegistryApi>(probe, "detecting the API of " + side.host);
+}
+
+}  // namespace regmigrate::engine

@@ -1,0 +1,210 @@
+// regmigrate migrate — the docker/migrator's environment variables over the sync engine.
+#include "engine/migrator_env.hpp"
+#include "engine/registry_api.hpp"
+#include "registry/reference.hpp"
+#include "tools/cli/commands.hpp"
+#include "tools/cli/plan_run.hpp"
+#include "tools/cli/run_output.hpp"
+#include "tools/cli/side_options.hpp"
+#include "tools/cli/terminal.hpp"
+#include "transport/log.hpp"
+
+#include <algorithm>
+#include <cstdlib>
+#include <memory>
+#include <thread>
+
+namespace regmigrate::cli {
+
+namespace {
+
+struct MigrateFlags {
+    CommonFlags common;
+    const CLI::Option* jobs_option = nullptr;  // given: it fixes the transfers in flight
+    std::size_t threads = std::clamp<std::size_t>(std::thread::hardware_concurrency(), 1, 8);
+};
+
+Error usage(std::string message) {
+    return make_error(ErrorKind::invalid_argument, std::move(message));
+}
+
+std::optional<std::string> process_env(std::string_view name) {
+    if (const char* value = std::getenv(std::string(name).c_str()))
+        return std::string(value);
+    return std::nullopt;
+}
+
+// User and password asked on the terminal, the password not echoed. An empty user keeps
+// whatever make_side found (docker's config.json), as does a closed stdin.
+std::optional<registry::Credentials> ask_login(const std::string& host) {
+    const auto user =
+        read_answer("Username for " + host + " (empty: docker's configuration): ", true);
+    if (!user || user->empty())
+        return std::nullopt;
+    const auto password = read_answer("Password for " + *user + "@" + host + ": ", false);
+    if (!password)
+        return std::nullopt;
+    return registry::Credentials{*user, *password};
+}
+
+// The side with docker's conventions (make_side), then the migrator's login: Vn_USERNAME,
+// Vn_PASSWORD and Vn_EMAIL, else asked on a terminal, else docker's configuration stays.
+Expected<engine::RegistrySide> side_for(const engine::MigratorSide& wanted, std::string_view label,
+                                        const std::string& certs_dir, const char* creds_variable) {
+    SideFlags flags;
+    if (wanted.tls != transport::TlsMode::automatic)
+        flags.tls = transport::to_string(wanted.tls);
+    auto side =
+        make_side(registry::normalize_registry_host(wanted.host), flags, certs_dir, creds_variable);
+    if (!side)
+        return with_context(side.error(), std::string(label) + "_REGISTRY");
+    if (!wanted.login)
+        return side;
+    if (wanted.credentials) {
+        side->credentials = *wanted.credentials;
+    } else if (has_terminal()) {
+        if (auto asked = ask_login(wanted.host))
+            side->credentials = std::move(*asked);
+    }
+    return side;
+}
+
+// Only a v2 source can be read today; Docker Hub is one without asking.
+Expected<void> check_source_api(const engine::RegistrySide& source, const std::string& given) {
+    if (registry::is_docker_hub(source.host))
+        return {};
+    auto api = engine::detect_registry_api(source);
+    if (!api) {
+        auto error = with_context(api.error(), "V1_REGISTRY (" + given + ")");
+        // Reachable but not a registry: the variable is wrong, not the network.
+        if (api.error().kind == ErrorKind::unsupported)
+            error.kind = ErrorKind::invalid_argument;
+        return error;
+    }
+    if (*api == engine::RegistryApi::v1) {
+        return usage("V1_REGISTRY (" + given +
+                     ") speaks the v1 registry API: a v1 registry source is not supported yet");
+    }
+    return {};
+}
+
+Expected<engine::SyncPlan> plan_for(const engine::MigratorSettings& settings,
+                                    const std::string& certs_dir) {
+    if (engine::is_ecr_host(settings.destination.host)) {
+        return usage("V2_REGISTRY (" + settings.destination.host +
+                     ") is an Amazon ECR registry: ECR destinations are not supported by this "
+                     "build yet");
+    }
+    auto source = side_for(settings.source, "V1", certs_dir, "REGMIGRATE_SRC_CREDS");
+    if (!source)
+        return source.error();
+    auto destination = side_for(settings.destination, "V2", certs_dir, "REGMIGRATE_DEST_CREDS");
+    if (!destination)
+        return destination.error();
+    if (auto api = check_source_api(*source, settings.source.host); !api)
+        return api.error();
+    auto pair = engine::migrator_pair(settings, std::move(*source), std::move(*destination));
+    if (!pair)
+        return pair.error();
+    engine::SyncPlan plan;
+    plan.pairs.push_back(std::move(*pair));
+    return plan;
+}
+
+// USER_PROMPT=true: the dry-run summary, then the operator's yes.
+Expected<bool> confirmed(const engine::SyncPlan& plan, engine::SyncOptions options) {
+    options.mode = engine::SyncMode::dry_run;
+    metrics::Metrics scratch;  // the dry run's requests stay out of the run's metrics
+    auto preview = run_with_progress(plan, options, scratch);
+    if (!preview)
+        return preview.error();
+    print_dry_run(*preview);
+    return confirm("Proceed?");
+}
+
+int run(const MigrateFlags& flags) {
+    configure_logging(flags.common);
+    auto settings = engine::parse_migrator_env(process_env);
+    if (!settings)
+        return report_error(settings.error());
+    if (settings->user_prompt && !has_terminal()) {
+        return report_error(
+            usage("USER_PROMPT=true asks for confirmation on a terminal and there is none: set "
+                  "USER_PROMPT=false to migrate unattended"));
+    }
+    auto plan = plan_for(*settings, flags.common.certs_dir);
+    if (!plan)
+        return report_error(plan.error());
+
+    auto options = engine::migrator_sync_options(*settings);
+    options.jobs = flags.common.jobs;
+    options.adaptive_transfers = flags.jobs_option->count() == 0;
+    options.threads = flags.threads;
+    options.stop_on_signals = true;
+    if (options.error_action == engine::ErrorAction::prompt) {
+        if (has_terminal()) {
+            options.ask = ask_error_action;
+        } else {
+            log(LogLevel::warn, "ERROR_ACTION=prompt needs a terminal: failed images are skipped");
+            options.error_action = engine::effective_error_action(options.error_action, false);
+        }
+    }
+    if (settings->user_prompt) {
+        auto yes = confirmed(*plan, options);
+        if (!yes)
+            return report_error(yes.error());
+        if (!*yes) {
+            log(LogLevel::info, "not confirmed: nothing was copied");
+            return exit_failed;
+        }
+    }
+
+    metrics::Metrics metrics;
+    auto server = serve_metrics(flags.common, metrics);
+    if (!server)
+        return report_error(server.error());
+    auto result = run_with_progress(*plan, options, metrics);
+    if (!result)
+        return report_error(result.error());
+    const int code = finish_run(result->report, flags.common, metrics, "copied");
+    return result->stop_signal ? exit_signal_base + result->stop_signal : code;
+}
+
+// The --help footer: every variable with its default.
+std::string variables_help() {
+    std::string text = "Environment (docker/migrator's variables; booleans: true or false):\n";
+    for (const auto& variable : engine::migrator_variables()) {
+        text += "  " + std::string(variable.name) +
+                " [default: " + std::string(variable.default_value) + "]\n      " +
+                std::string(variable.meaning) + "\n";
+    }
+    return text;
+}
+
+}  // namespace
+
+CommandRunner add_migrate_command(CLI::App& app) {
+    auto flags = std::make_shared<MigrateFlags>();
+    flags->common.jobs = 32;
+    auto* command = app.add_subcommand(
+        "migrate", "Migrate as docker/migrator did, configured by its environment variables");
+    command->footer(variables_help());
+    flags->jobs_option =
+        command
+            ->add_option("--jobs", flags->common.jobs,
+                         "images in flight at once; given, it also fixes the blob transfers in "
+                         "flight (otherwise tuned as the run goes)")
+            ->check(CLI::Range(1, 4096))
+            ->capture_default_str();
+    command->add_option("--threads", flags->threads, "event-loop threads the jobs run on")
+        ->check(CLI::Range(1, 256))
+        ->capture_default_str();
+    command
+        ->add_option("--certs-dir", flags->common.certs_dir,
+                     "per-registry certificates: DIR/HOST[:PORT]/{*.crt,*.cert,*.key}")
+        ->capture_default_str();
+    add_output_flags(*command, flags->common);
+    return [flags] { return run(*flags); };
+}
+
+}  // namespace regmigrate::cli

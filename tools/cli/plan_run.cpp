@@ -1,0 +1,39 @@
+#include "tools/cli/plan_run.hpp"
+
+#include "metrics/progress.hpp"
+
+#include <cstdio>
+
+namespace regmigrate::cli {
+
+Expected<engine::SyncResult> run_with_progress(const engine::SyncPlan& plan,
+                                               const engine::SyncOptions& options,
+                                               metrics::Metrics& metrics) {
+    engine::SyncProgress progress;
+    metrics::ProgressReporter reporter(
+        [&] {
+            const std::size_t total =
+                progress.enumeration_done ? progress.images_planned.load() : 0;
+            auto state = metrics::progress_from_snapshot(metrics.snapshot(), total, 0);
+            state.images_done = progress.images_done;  // verify and dry runs copy nothing
+            return state;
+        },
+        metrics::ProgressOptions{});
+    auto result = engine::run_sync(plan, options, metrics, progress);
+    reporter.stop();
+    return result;
+}
+
+void print_dry_run(const engine::SyncResult& result) {
+    for (const auto& image : result.report.images) {
+        std::printf("%s -> %s %s%s%s\n", image.source.c_str(), image.destination.c_str(),
+                    image.digest.c_str(),
+                    image.error.empty() ? "" : "  error: ", image.error.c_str());
+    }
+    std::printf("plan: %zu repositories, %zu tags, %zu images, %llu bytes to move after dedupe\n",
+                result.plan.repositories, result.plan.images, result.plan.images,
+                static_cast<unsigned long long>(result.plan.bytes_after_dedupe));
+    std::fflush(stdout);
+}
+
+}  // namespace regmigrate::cli

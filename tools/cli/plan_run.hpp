@@ -1,0 +1,17 @@
+// Running a sync plan from the command line: with a progress line, and the dry-run summary.
+#pragma once
+
+#include "engine/sync_job.hpp"
+
+namespace regmigrate::cli {
+
+// run_sync with the progress line on the terminal while it goes.
+Expected<engine::SyncResult> run_with_progress(const engine::SyncPlan& plan,
+                                               const engine::SyncOptions& options,
+                                               metrics::Metrics& metrics);
+
+// Every planned image, then "plan: R repositories, T tags, I images, B bytes to move after
+// dedupe".
+void print_dry_run(const engine::SyncResult& result);
+
+}  // namespace regmigrate::cli

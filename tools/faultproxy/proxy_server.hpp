@@ -1,0 +1,48 @@
+// The proxy itself: accepts on a loopback port, forwards each request to the upstream
+// registry over a per-client keep-alive connection, and applies the schedule's faults to
+// the answers. Single-threaded: run its io_context on one thread.
+#pragma once
+
+#include "tools/faultproxy/fault_schedule.hpp"
+
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+
+#include <chrono>
+#include <cstdint>
+#include <string>
+
+namespace regmigrate::faultproxy {
+
+struct ProxyOptions {
+    std::uint16_t port = 0;  // 0: any free port
+    std::string upstream_host = "127.0.0.1";
+    std::uint16_t upstream_port = 0;
+    std::size_t max_body = 256u << 20;  // a request or answer body held in memory at most
+    std::size_t max_connections = 256;  // clients at once; more are closed on accept
+    std::chrono::milliseconds io_timeout{30'000};  // every read, write and connect
+    bool log_injections = true;                    // one stderr line per fault
+};
+
+class ProxyServer {
+  public:
+    // Binds 127.0.0.1:options.port; throws boost::system::system_error when it cannot.
+    ProxyServer(boost::asio::io_context& io, ProxyOptions options, FaultSchedule& schedule);
+
+    std::uint16_t port() const;
+    // Starts accepting; connections are served until the io_context stops.
+    void start();
+
+  private:
+    boost::asio::awaitable<void> accept_loop();
+    boost::asio::awaitable<void> serve(boost::asio::ip::tcp::socket client);
+
+    boost::asio::io_context& io_;
+    ProxyOptions options_;
+    FaultSchedule& schedule_;
+    boost::asio::ip::tcp::acceptor acceptor_;
+    std::size_t connections_ = 0;
+};
+
+}  // namespace regmigrate::faultproxy

@@ -168,8 +168,15 @@ class ResumeTest : public ::testing::Test {
         }
         EXPECT_TRUE(reached) << "the run ended before the point to interrupt it at\n"
                              << file_tail(dir_.path() / "interrupted.log");
-        for (const int signal : signals)
-            ::kill(run.pid(), signal);
+        for (std::size_t i = 0; i < signals.size(); ++i) {
+            // Standard signals do not queue: a second one sent before the first is handled
+            // would be merged into it. Wait until the run says it is stopping.
+            const auto said_stopping = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+            while (i > 0 && run.running() && std::chrono::steady_clock::now() < said_stopping &&
+                   file_tail(dir_.path() / "interrupted.log").find("stopping") == std::string::npos)
+                std::this_thread::sleep_for(std::chrono::milliseconds(5));
+            ::kill(run.pid(), signals[i]);
+        }
         const int status = run.wait_for(std::chrono::seconds(30));
         log_ = file_tail(dir_.path() / "interrupted.log");
         return status;

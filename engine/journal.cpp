@@ -80,6 +80,9 @@ JournalPlan journal_plan(const SyncPlan& plan) {
             identity.description += ',';
         identity.description += pair.source.host + '>' + pair.destination.host;
     }
+    // Shards of one plan may run on one machine at once: each keeps its own journal.
+    if (plan.shard.count > 1)
+        identity.description += "@shard=" + plan.shard.to_string();
     identity.id = registry::sha256_digest(identity.description).substr(7, 16);
     return identity;
 }

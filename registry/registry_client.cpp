@@ -95,6 +95,10 @@ asio::awaitable<Expected<ResponseStream>> RegistryClient::send_paced(HttpRequest
         // A streamed body cannot be sent twice: its 429 goes back to the caller.
         if (!response || !rate_limit_.observe(*response) || request.body_source)
             co_return response;
+        // Waited out by the gate, below the retry policy: counted here so 429s show in
+        // regmigrate_retries_total whichever layer handles them.
+        if (auto* policy = retry_policy())
+            policy->observe("http_429");
         co_await response->discard();
     }
 }

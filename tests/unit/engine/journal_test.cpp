@@ -143,6 +143,19 @@ TEST(JournalPlanId, AnotherDestinationGivesAnotherId) {
     EXPECT_NE(journal_plan(plan_between("src.example", "dest.example:5001")).id, plan.id);
 }
 
+TEST(JournalPlanId, EachShardOfAPlanHasItsOwnId) {
+    auto first = plan_between("src.example", "dest.example:5000");
+    first.shard = Shard{0, 3};
+    auto second = first;
+    second.shard = Shard{1, 3};
+    EXPECT_NE(journal_plan(first).id, plan.id);
+    EXPECT_NE(journal_plan(first).id, journal_plan(second).id);
+    std::string header = encode_journal_header(journal_plan(second));
+    header.pop_back();
+    EXPECT_EQ(decode_journal_header(header).value().description,
+              "src.example>dest.example:5000@shard=1/3");
+}
+
 // --- parsing a whole file ---
 
 std::string journal_text(const std::vector<JournalRecord>& records) {

@@ -111,12 +111,14 @@ asio::awaitable<Expected<void>> ImageCopier::copy_blob(const Endpoint& source,
         }
         return result;
     };
-    auto existing = co_await destination.client->blob_size(destination.repository, blob.digest);
-    if (!existing)
-        co_return settle(existing.error());
-    if (*existing) {
-        metrics_.blob_finished("existing");
-        co_return settle({});
+    if (!destination.fresh) {
+        auto existing = co_await destination.client->blob_size(destination.repository, blob.digest);
+        if (!existing)
+            co_return settle(existing.error());
+        if (*existing) {
+            metrics_.blob_finished("existing");
+            co_return settle({});
+        }
     }
     if (options_.same_registry && !session) {
         auto mounted = co_await try_mount(destination, blob.digest, source.repository, session);

@@ -16,6 +16,9 @@ namespace regmigrate::engine {
 struct Endpoint {
     registry::RegistryClient* client;
     std::string repository;
+    // Destination only: the repository did not exist when the run began (see
+    // DestinationInventory), so a blob the ledger does not know is not there.
+    bool fresh = false;
 };
 
 struct CopyOptions {

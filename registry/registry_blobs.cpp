@@ -43,6 +43,16 @@ class LimitedSource final : public BodySource {
     std::uint64_t remaining_;
 };
 
+// A 202 that opened an upload (to POST, or to a mount the registry declined): its session.
+asio::awaitable<Expected<UploadSession>> opened_session(ResponseStream& response,
+                                                        const std::string& context) {
+    auto session = upload_session_from(response, response.url());
+    co_await response.discard();
+    if (!session)
+        co_return with_context(session.error(), context);
+    co_return session;
+}
+
 }  // namespace
 
 asio::awaitable<Expected<std::optional<std::uint64_t>>> RegistryClient::blob_size(
@@ -117,10 +127,9 @@ asio::awaitable<Expected<MountResult>> RegistryClient::mount_blob(std::string_vi
         }
         if (response->status() != 202)
             co_return co_await explain_response(*response, context);
-        auto session = upload_session_from(*response, response->url());
-        co_await response->discard();
+        auto session = co_await opened_session(*response, context);
         if (!session)
-            co_return with_context(session.error(), context);
+            co_return session.error();
         result.session = std::move(*session);
         co_return result;
     };
@@ -138,11 +147,7 @@ asio::awaitable<Expected<UploadSession>> RegistryClient::start_upload(std::strin
             co_return response.error();
         if (response->status() != 202)
             co_return co_await explain_response(*response, context);
-        auto session = upload_session_from(*response, response->url());
-        co_await response->discard();
-        if (!session)
-            co_return with_context(session.error(), context);
-        co_return session;
+        co_return co_await opened_session(*response, context);
     };
     co_return co_await retry_operation<UploadSession>(options_.retry.get(), context, attempt);
 }

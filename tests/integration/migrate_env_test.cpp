@@ -204,19 +204,9 @@ class MigrateErrorActionTest : public MigrateEnvTest {
         MigrateEnvTest::SetUp();
         if (HasFatalFailure())
             return;
-        push_image(source_.host(),
-                   sample_image("aaa/broken", "v1", fleet::ManifestFormat::docker, 1, 99));
-        fleet::RegistryWriter reader({source_.host()});
-        const auto blobs = referenced_blobs(reader, "aaa/broken", "v1");
-        ASSERT_TRUE(blobs) << blobs.error().message;
-        const auto layer =
-            std::max_element(blobs->begin(), blobs->end(),
-                             [](const auto& a, const auto& b) { return a.second < b.second; });
-        ASSERT_NE(layer, blobs->end());
-        const std::string hex = layer->first.substr(std::string("sha256:").size());
-        ASSERT_TRUE(std::filesystem::remove(source_.storage_dir() /
-                                            "docker/registry/v2/blobs/sha256" / hex.substr(0, 2) /
-                                            hex / "data"));
+        const auto pushed =
+            push_unreadable_image(source_.host(), source_.storage_dir(), "aaa/broken", "v1");
+        ASSERT_TRUE(pushed) << pushed.error().message;
     }
 };
 

@@ -18,20 +18,9 @@ class SyncErrorActionTest : public SyncFleetTest {
         if (HasFatalFailure()) {
             return;
         }
-        push_image(source_.host(),
-                   sample_image("aaa/broken", "v1", fleet::ManifestFormat::docker, 1, 99));
-        fleet::RegistryWriter reader({source_.host()});
-        const auto blobs = referenced_blobs(reader, "aaa/broken", "v1");
-        ASSERT_TRUE(blobs) << blobs.error().message;
-        // The largest blob is a layer, never the config.
-        const auto layer =
-            std::max_element(blobs->begin(), blobs->end(),
-                             [](const auto& a, const auto& b) { return a.second < b.second; });
-        ASSERT_NE(layer, blobs->end());
-        const std::string hex = layer->first.substr(std::string("sha256:").size());
-        const auto data = source_.storage_dir() / "docker/registry/v2/blobs/sha256" /
-                          hex.substr(0, 2) / hex / "data";
-        ASSERT_TRUE(std::filesystem::remove(data)) << data;
+        const auto pushed =
+            push_unreadable_image(source_.host(), source_.storage_dir(), "aaa/broken", "v1");
+        ASSERT_TRUE(pushed) << pushed.error().message;
     }
 
     SyncOutcome sync_with(const std::string& action, const std::vector<std::string>& more = {}) {

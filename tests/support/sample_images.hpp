@@ -4,8 +4,11 @@
 
 #include "tools/fleet/image_pusher.hpp"
 
+#include "transport/error.hpp"
+
 #include <cstddef>
 #include <cstdint>
+#include <filesystem>
 #include <string>
 
 namespace regmigrate::testing {
@@ -20,5 +23,11 @@ fleet::ImagePlan sample_image(const std::string& repository, const std::string& 
 
 // Pushes anonymously over plain HTTP; throws ErrorException when the registry refuses.
 fleet::TaggedImage push_image(const std::string& registry_host, const fleet::ImagePlan& plan);
+
+// Pushes a one-platform docker sample, then deletes its largest blob (a layer, never the
+// config) from the registry's filesystem storage: the manifest is served, the layer is not.
+Expected<void> push_unreadable_image(const std::string& registry_host,
+                                     const std::filesystem::path& storage_dir,
+                                     const std::string& repository, const std::string& tag);
 
 }  // namespace regmigrate::testing

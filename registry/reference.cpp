@@ -284,6 +284,13 @@ Expected<Reference> parse_reference(std::string_view text) {
         return invalid(
             text, "repository name longer than " + std::to_string(max_name_length) + " characters");
     }
+    // Docker Hub names grow when normalised: hold the canonical name to the same limit, or
+    // to_string() would print a reference this parser refuses.
+    if (ref.registry.size() + 1 + ref.repository.size() > max_name_length) {
+        return invalid(text, "name longer than " + std::to_string(max_name_length) +
+                                 " characters once normalised to " + ref.registry + "/" +
+                                 quote_for_message(ref.repository, 40));
+    }
     return ref;
 }
 

@@ -9,6 +9,7 @@ packages=(
   libssl-dev openssl libsimdjson-dev libconcurrentqueue-dev prometheus-cpp-dev
   libyaml-cpp-dev libcli11-dev libgtest-dev libgmock-dev libbenchmark-dev
   docker-registry skopeo apache2-utils python3 procps
+  clang libclang-rt-14-dev  # tools/setup/fuzz.sh: libFuzzer and the sanitizer runtimes
 )
 
 missing=()

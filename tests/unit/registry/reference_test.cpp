@@ -179,6 +179,19 @@ TEST(Reference, LibraryPrefixThatWouldOverflowTheLimitIsRejected) {
     failure(std::string(250, 'a'));
 }
 
+// Found by tests/fuzz/reference_fuzz: 247 characters fit, but
+// "registry-1.docker.io/library/" + 247 characters does not parse again.
+TEST(Reference, HubNameOverTheLimitOnceNormalisedIsRejected) {
+    const std::string repo(247, 'a');
+    EXPECT_NE(failure(repo).find("once normalised"), std::string::npos);
+}
+
+TEST(Reference, HubNameAtTheLimitOnceNormalisedRoundTrips) {
+    const auto ref = parsed(std::string(255 - 29, 'a'));
+    EXPECT_EQ(ref.to_string().size(), 255u);
+    EXPECT_EQ(parsed(ref.to_string()).repository, ref.repository);
+}
+
 TEST(Reference, RejectsInvalidHosts) {
     EXPECT_NE(failure("-bad.io/app").find("invalid registry host"), std::string::npos);
     failure("bad-.io/app");

@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # The test command: installs dependencies, builds, and runs every test (unit and
-# integration against real docker-registry processes on loopback).
+# integration against real docker-registry processes on loopback), then a short fuzzing smoke.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 "$root/tools/setup/install-deps.sh"
 "$root/tools/setup/build.sh"
 cd "${REGMIGRATE_BUILD_DIR:-$root/build}"
 ctest --output-on-failure -j 2 --timeout 900
+# Fuzzing smoke: each libFuzzer target (clang, ASan+UBSan) for a few seconds on its corpus.
+"$root/tools/setup/fuzz.sh" 5

@@ -155,7 +155,8 @@ const std::vector<MigratorVariable>& migrator_variables() {
          "Docker Hub official images keep library/ at the destination; false: drop it"},
         {"SKIP_EXISTING_TAGS", "false",
          "skip tags the destination already has with the same digest"},
-        {"AWS_ACCESS_KEY_ID", "(unset)", "Amazon ECR destination: access key"},
+        {"AWS_ACCESS_KEY_ID", "(~/.aws/credentials)",
+         "Amazon ECR destination: access key (AWS_PROFILE and the AWS files apply too)"},
         {"AWS_SECRET_ACCESS_KEY", "(unset)", "Amazon ECR destination: secret key (never printed)"},
         {"AWS_REGION", "(from V2_REGISTRY)", "Amazon ECR destination: region"},
     };
@@ -223,9 +224,6 @@ Expected<MigratorSettings> parse_migrator_env(const EnvLookup& env) {
         settings.repository_filter = std::move(*compiled);
     }
     settings.tag_filter = value_of(env, "V1_TAG_FILTER").value_or("");
-    settings.aws.access_key_id = value_of(env, "AWS_ACCESS_KEY_ID").value_or("");
-    settings.aws.secret_access_key = value_of(env, "AWS_SECRET_ACCESS_KEY").value_or("");
-    settings.aws.region = value_of(env, "AWS_REGION").value_or("");
     return settings;
 }
 
@@ -275,13 +273,6 @@ SyncOptions migrator_sync_options(const MigratorSettings& settings) {
     if (!same_registry(settings.source.host, settings.destination.host))
         options.increment = settings.increment;
     return options;
-}
-
-bool is_ecr_host(std::string_view host) {
-    static const boost::regex ecr(
-        R"([0-9]{12}\.dkr\.ecr(-fips)?\.[a-z0-9-]+\.amazonaws\.com(\.cn)?(:[0-9]+)?)",
-        boost::regex::perl | boost::regex::icase);
-    return boost::regex_match(host.begin(), host.end(), ecr);
 }
 
 }  // namespace regmigrate::engine

@@ -38,12 +38,6 @@ struct MigratorSide {
     std::optional<registry::Credentials> credentials;
 };
 
-struct MigratorAwsKeys {
-    std::string access_key_id;
-    std::string secret_access_key;
-    std::string region;
-};
-
 struct MigratorSettings {
     MigratorSide source;
     MigratorSide destination;
@@ -56,7 +50,7 @@ struct MigratorSettings {
     std::string tag_filter;                         // V1_TAG_FILTER
     bool library_namespace = true;
     bool skip_existing = false;
-    MigratorAwsKeys aws;  // for the ECR destination support
+    // The AWS_* variables of an ECR destination are read by registry::load_aws_settings.
 };
 
 // Every variable, its default as the help shows it and what it does.
@@ -80,8 +74,5 @@ Expected<SyncPair> migrator_pair(const MigratorSettings& settings, RegistrySide 
 
 // Error action, skip-existing, and the increment when source and destination differ.
 SyncOptions migrator_sync_options(const MigratorSettings& settings);
-
-// An Amazon ECR registry host: ACCOUNT.dkr.ecr.REGION.amazonaws.com[.cn][:PORT].
-bool is_ecr_host(std::string_view host);
 
 }  // namespace regmigrate::engine

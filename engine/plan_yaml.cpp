@@ -2,6 +2,7 @@
 
 #include "engine/certs_dir.hpp"
 #include "registry/credential_resolution.hpp"
+#include "registry/ecr_api.hpp"
 #include "registry/hub_listing.hpp"
 #include "registry/reference.hpp"
 
@@ -266,12 +267,41 @@ Expected<void> read_tls(const Section& s, const std::string& host, transport::Tl
     return {};
 }
 
+// registries.NAME.ecr: the registry is Amazon ECR (its host need not look like one).
+Expected<EcrSettings> read_ecr(const Section& registry_section, const Section::Entry& entry) {
+    PLAN_TRY(
+        s, Section::read(registry_section.locator(), entry.value, registry_section.key_path("ecr"),
+                         {"endpoint", "region", "create_repositories"}));
+    EcrSettings ecr;
+    if (auto r = assign(s, "endpoint", ecr.endpoint); !r)
+        return r.error();
+    if (auto r = assign(s, "region", ecr.region); !r)
+        return r.error();
+    const auto* create = s.find("create_repositories");
+    if (!create)
+        return ecr;
+    PLAN_TRY(c, Section::read(s.locator(), create->value, s.key_path("create_repositories"),
+                              {"tag_mutability", "scan_on_push", "encryption", "kms_key"}));
+    auto& settings = ecr.create_repositories;
+    PLAN_TRY(mutability, c.text("tag_mutability"));
+    settings.image_tag_mutability = mutability;
+    PLAN_TRY(scan_on_push, c.boolean("scan_on_push"));
+    settings.scan_on_push = scan_on_push;
+    PLAN_TRY(encryption, c.text("encryption"));
+    settings.encryption_type = encryption;
+    PLAN_TRY(kms_key, c.text("kms_key"));
+    settings.kms_key = kms_key;
+    if (auto valid = registry::validate_repository_settings(settings); !valid)
+        return s.fail(*create, valid.error().message);
+    return ecr;
+}
+
 Expected<RegistrySide> read_registry(const Locator& at, const std::string& name,
                                      const YAML::Node& node, const YAML::Mark& name_mark) {
-    PLAN_TRY(s, Section::read(
-                    at, node, "registries." + name,
-                    {"host", "tls", "username", "password", "password_env", "ca_file", "ca_dir",
-                     "client_cert", "client_key", "certs_dir", "chunk_size", "max_connections"}));
+    PLAN_TRY(s, Section::read(at, node, "registries." + name,
+                              {"host", "tls", "username", "password", "password_env", "ca_file",
+                               "ca_dir", "client_cert", "client_key", "certs_dir", "chunk_size",
+                               "max_connections", "ecr"}));
     RegistrySide side;
     PLAN_TRY(host_text, s.text("host"));
     if (!host_text)
@@ -294,6 +324,10 @@ Expected<RegistrySide> read_registry(const Locator& at, const std::string& name,
         if (*max_connections == 0)
             return s.fail("max_connections", "must be at least 1");
         side.max_connections = *max_connections;
+    }
+    if (const auto* ecr = s.find("ecr")) {
+        PLAN_TRY(settings, read_ecr(s, *ecr));
+        side.ecr = std::move(settings);
     }
     return side;
 }

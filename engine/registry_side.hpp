@@ -2,14 +2,23 @@
 #pragma once
 
 #include "metrics/metrics.hpp"
+#include "registry/ecr_api.hpp"
 #include "registry/registry_client.hpp"
 #include "transport/tls_options.hpp"
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 
 namespace regmigrate::engine {
+
+// An Amazon ECR destination: the API that logs in and creates its repositories.
+struct EcrSettings {
+    std::string endpoint;  // empty: ecr_api_endpoint(region)
+    std::string region;    // empty: the host's region, else the AWS settings'
+    registry::EcrRepositorySettings create_repositories;
+};
 
 struct RegistrySide {
     std::string host;  // host[:port]
@@ -19,6 +28,8 @@ struct RegistrySide {
     registry::RegistryOptions registry;
     transport::Timeouts timeouts;
     std::size_t max_connections = 32;
+    // Set by a plan or --ecr-endpoint; an ECR host (registry::is_ecr_host) needs none.
+    std::optional<EcrSettings> ecr;
 };
 
 // A client for the side on this executor, counting its requests in metrics.

@@ -1,5 +1,7 @@
 #include "engine/sync_job.hpp"
 
+#include "engine/destination_inventory.hpp"
+#include "engine/ecr_destination.hpp"
 #include "engine/image_copier.hpp"
 #include "engine/image_verifier.hpp"
 #include "engine/journal.hpp"
@@ -54,6 +56,7 @@ struct RunState {
     SyncProgress& progress;
     TaskQueue queue;
     BlobLedger ledger;
+    DestinationInventory inventory;  // destination repositories that existed at the start
     TransferLimiter limiter;
     std::shared_ptr<transport::RetryPolicy> retry = run_retry_policy(options.error_action, metrics);
     std::atomic<bool> aborted{false};
@@ -61,6 +64,9 @@ struct RunState {
     Journal* journal = nullptr;
     // Tags earlier runs completed (journal), by tag_key: the digest each was given.
     std::unordered_map<std::string, std::string> journaled_tags;
+    // Per pair, for an ECR destination: its API, and the repositories ensured there.
+    EcrApis ecr_apis;
+    std::vector<std::unique_ptr<registry::EcrRepositoryCreator>> ecr_creators;
 
     bool halted() const { return aborted || interrupted; }
 
@@ -120,7 +126,20 @@ struct LoopClients {
     std::vector<std::unique_ptr<RegistryClient>> sources;
     std::vector<std::unique_ptr<RegistryClient>> destinations;
     std::vector<std::unique_ptr<ImageCopier>> copiers;
+    std::vector<std::unique_ptr<registry::EcrApi>> ecr;  // per pair; null: not ECR
 };
+
+// The ECR API of a pair's destination on this loop; null when the destination is not ECR.
+Expected<std::unique_ptr<registry::EcrApi>> connect_ecr(
+    const std::optional<registry::EcrApiOptions>& api, const RegistrySide& destination,
+    asio::any_io_executor executor) {
+    if (!api)
+        return std::unique_ptr<registry::EcrApi>();
+    auto http = ecr_http_client(*api, destination.timeouts, std::move(executor));
+    if (!http)
+        return http.error();
+    return std::make_unique<registry::EcrApi>(std::move(*http), *api);
+}
 
 Expected<LoopClients> connect_all(RunState& state, asio::any_io_executor executor) {
     LoopClients clients;
@@ -139,6 +158,10 @@ Expected<LoopClients> connect_all(RunState& state, asio::any_io_executor executo
         clients.destinations.push_back(std::move(*destination));
         clients.copiers.push_back(
             std::make_unique<ImageCopier>(state.ledger, state.limiter, state.metrics, copy));
+        auto ecr = connect_ecr(state.ecr_apis[clients.ecr.size()], pair.destination, executor);
+        if (!ecr)
+            return ecr.error();
+        clients.ecr.push_back(std::move(*ecr));
     }
     return clients;
 }
@@ -164,7 +187,9 @@ asio::awaitable<Expected<std::string>> sync_once(RunState& state, LoopClients& c
             co_return std::string("skipped");
         }
     }
-    if (state.options.skip_existing) {
+    // A repository created by this run holds no tag this task has not yet pushed.
+    const bool fresh = state.inventory.is_fresh(task.pair, task.destination_repository);
+    if (state.options.skip_existing && !fresh) {
         auto there = co_await destination.head_manifest(task.destination_repository, task.tag);
         if (!there)
             co_return there.error();
@@ -180,9 +205,16 @@ asio::awaitable<Expected<std::string>> sync_once(RunState& state, LoopClients& c
             }
         }
     }
+    // ECR refuses pushes to a repository that does not exist.
+    if (registry::EcrApi* ecr = clients.ecr[task.pair].get()) {
+        auto ensured = co_await state.ecr_creators[task.pair]->ensure_repository(
+            *ecr, task.destination_repository);
+        if (!ensured)
+            co_return ensured.error();
+    }
     // Named, not temporaries in the co_await expression: GCC 12 double-destroys those.
     const Endpoint from{&source, task.source_repository};
-    const Endpoint to{&destination, task.destination_repository};
+    const Endpoint to{&destination, task.destination_repository, fresh};
     auto digest = co_await clients.copiers[task.pair]->copy(from, task.tag, to, task.tag);
     if (!digest)
         co_return digest.error();
@@ -308,6 +340,12 @@ asio::awaitable<void> producer(RunState& state, LoopClients& clients) {
         std::lock_guard lock(state.mutex);
         ++state.planned.repositories;
     };
+    if (state.options.mode == SyncMode::sync) {
+        for (std::size_t pair = 0; pair < state.plan.pairs.size(); ++pair) {
+            const auto catalog = co_await clients.destinations[pair]->list_repositories();
+            state.inventory.record(pair, catalog);
+        }
+    }
     auto produced = co_await produce_tasks(state.plan, sources, state.queue, hooks);
     if (!produced) {
         std::lock_guard lock(state.mutex);
@@ -348,10 +386,29 @@ struct Runtime {
 
 }  // namespace
 
-Expected<SyncResult> run_sync(const SyncPlan& plan, const SyncOptions& options,
+Expected<SyncResult> run_sync(const SyncPlan& given_plan, const SyncOptions& options,
                               metrics::Metrics& metrics, SyncProgress& progress) {
     const auto started = std::chrono::steady_clock::now();
+    // ECR destinations get their login and chunk size here, on a copy; a dry run writes
+    // nothing and needs neither.
+    SyncPlan plan = given_plan;
+    EcrApis ecr_apis(plan.pairs.size());
+    if (options.mode != SyncMode::dry_run) {
+        auto prepared = prepare_ecr_destinations(plan);
+        if (!prepared)
+            return prepared.error();
+        ecr_apis = std::move(*prepared);
+    }
     RunState state(plan, options, metrics, progress);
+    for (std::size_t i = 0; i < plan.pairs.size(); ++i) {
+        if (!ecr_apis[i]) {
+            state.ecr_creators.emplace_back();
+            continue;
+        }
+        state.ecr_creators.push_back(std::make_unique<registry::EcrRepositoryCreator>(
+            ecr_settings_of(plan.pairs[i].destination)->create_repositories));
+    }
+    state.ecr_apis = std::move(ecr_apis);
     const std::size_t jobs = std::max<std::size_t>(options.jobs, 1);
     const std::size_t threads = std::clamp<std::size_t>(options.threads, 1, jobs);
     auto journal = open_journal(plan, options);

@@ -134,8 +134,9 @@ class EcrLogin {
     std::optional<EcrAuthorization> current_;
 };
 
-// Creates destination repositories before their first push, asking once per name.
-// The set of names is shared safely between threads; the EcrApi is not.
+// Creates destination repositories before their first push, asking once per name: callers
+// on any thread that want a name being created wait for that call's outcome (single flight).
+// The sets of names are shared safely between threads; the EcrApi is not.
 class EcrRepositoryCreator {
   public:
     explicit EcrRepositoryCreator(EcrRepositorySettings settings = {});
@@ -143,9 +144,14 @@ class EcrRepositoryCreator {
                                                              std::string_view repository);
 
   private:
+    enum class Claim { done, wait, create };
+    Claim claim(std::string_view repository);
+    void settle(std::string_view repository, bool created);
+
     EcrRepositorySettings settings_;
     std::mutex mutex_;
     std::set<std::string, std::less<>> ensured_;
+    std::set<std::string, std::less<>> creating_;  // one CreateRepository in flight per name
 };
 
 }  // namespace regmigrate::registry

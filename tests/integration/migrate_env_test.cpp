@@ -120,11 +120,17 @@ TEST_F(MigrateEnvTest, SameRegistryOnBothSidesIsRefused) {
     EXPECT_NE(run.cli.err.find("V2_REGISTRY"), std::string::npos) << run.cli.describe();
 }
 
-TEST_F(MigrateEnvTest, EcrDestinationIsRefusedClearly) {
+// Without AWS keys (and AWS files that do not exist) nothing is sent anywhere.
+TEST_F(MigrateEnvTest, EcrDestinationWithoutAwsKeysIsAUsageErrorNamingThem) {
     const auto run = migrate(
-        merged(unattended(), {{"V2_REGISTRY", "123456789012.dkr.ecr.eu-west-1.amazonaws.com"}}));
+        merged(unattended(), {{"V2_REGISTRY", "123456789012.dkr.ecr.eu-west-1.amazonaws.com"},
+                              {"AWS_ACCESS_KEY_ID", ""},
+                              {"AWS_SECRET_ACCESS_KEY", ""},
+                              {"AWS_PROFILE", ""},
+                              {"AWS_SHARED_CREDENTIALS_FILE", "/nonexistent/credentials"},
+                              {"AWS_CONFIG_FILE", "/nonexistent/config"}}));
     EXPECT_EQ(run.cli.exit_code, 2) << run.cli.describe();
-    EXPECT_NE(run.cli.err.find("ECR"), std::string::npos) << run.cli.describe();
+    EXPECT_NE(run.cli.err.find("AWS_ACCESS_KEY_ID"), std::string::npos) << run.cli.describe();
 }
 
 TEST_F(MigrateEnvTest, V1OnlySourceIsAClearError) {

@@ -1,6 +1,7 @@
 // regmigrate migrate — the docker/migrator's environment variables over the sync engine.
 #include "engine/migrator_env.hpp"
 #include "engine/registry_api.hpp"
+#include "registry/ecr_api.hpp"
 #include "registry/reference.hpp"
 #include "tools/cli/commands.hpp"
 #include "tools/cli/plan_run.hpp"
@@ -90,15 +91,14 @@ Expected<void> check_source_api(const engine::RegistrySide& source, const std::s
 
 Expected<engine::SyncPlan> plan_for(const engine::MigratorSettings& settings,
                                     const std::string& certs_dir) {
-    if (engine::is_ecr_host(settings.destination.host)) {
-        return usage("V2_REGISTRY (" + settings.destination.host +
-                     ") is an Amazon ECR registry: ECR destinations are not supported by this "
-                     "build yet");
-    }
     auto source = side_for(settings.source, "V1", certs_dir, "REGMIGRATE_SRC_CREDS");
     if (!source)
         return source.error();
-    auto destination = side_for(settings.destination, "V2", certs_dir, "REGMIGRATE_DEST_CREDS");
+    // An ECR destination logs in with the AWS keys when the run starts: no password to ask.
+    engine::MigratorSide wanted_destination = settings.destination;
+    if (registry::is_ecr_host(wanted_destination.host))
+        wanted_destination.login = false;
+    auto destination = side_for(wanted_destination, "V2", certs_dir, "REGMIGRATE_DEST_CREDS");
     if (!destination)
         return destination.error();
     if (auto api = check_source_api(*source, settings.source.host); !api)

@@ -27,6 +27,7 @@ struct SyncFlags {
     std::string platform;
     std::string config;
     std::string shard;
+    std::string ecr_endpoint;  // set: --to is an Amazon ECR registry whose API is here
     const CLI::Option* jobs_option = nullptr;  // given: it fixes the transfers in flight
     bool skip_existing = true;
     bool dry_run = false;
@@ -44,6 +45,10 @@ Expected<engine::SyncPlan> plan_from_flags(const SyncFlags& flags) {
         if (!flags.from.empty() || !flags.to.empty()) {
             return make_error(ErrorKind::invalid_argument, "--config and --from/--to exclude each other");
         }
+        if (!flags.ecr_endpoint.empty()) {
+            return make_error(ErrorKind::invalid_argument,
+                              "--ecr-endpoint goes with --to; a plan sets ecr.endpoint per registry");
+        }
         return engine::load_plan_file(flags.config);
     }
     if (flags.from.empty() || flags.to.empty()) {
@@ -59,6 +64,9 @@ Expected<engine::SyncPlan> plan_from_flags(const SyncFlags& flags) {
     if (!destination) return with_context(destination.error(), "--to");
     pair.source = std::move(*source);
     pair.destination = std::move(*destination);
+    if (!flags.ecr_endpoint.empty()) {
+        pair.destination.ecr = engine::EcrSettings{.endpoint = flags.ecr_endpoint};
+    }
     for (const auto& repo : flags.repos) {
         auto pattern = engine::compile_regex(repo, "--repo");
         if (!pattern) return pattern.error();
@@ -166,6 +174,9 @@ CommandRunner add_plan_command(CLI::App& app, const char* name, const char* desc
     command->add_option("--threads", flags->threads, "event-loop threads the jobs run on")
         ->check(CLI::Range(1, 256))
         ->capture_default_str();
+    command->add_option("--ecr-endpoint", flags->ecr_endpoint,
+                        "--to is Amazon ECR with its API at this URL (ECR hosts need no flag; "
+                        "AWS credentials and region as the AWS CLI reads them)");
     command->add_option("--shard", flags->shard,
                         "I/N: only the destination repositories whose stable hash mod N is I");
     command->add_option("--max-transfers", flags->max_transfers,

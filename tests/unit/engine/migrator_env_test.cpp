@@ -205,17 +205,10 @@ TEST(MigratorEnv, InvalidRepoFilterIsNamed) {
     expect_names(parse_error(env_with({{"V1_REPO_FILTER", R"(\(unclosed)"}})), "V1_REPO_FILTER");
 }
 
-TEST(MigratorEnv, OrganizationTagFilterAndAwsAreCarried) {
-    const auto settings = parse(env_with({{"DOCKER_HUB_ORG", "acme"},
-                                          {"V1_TAG_FILTER", "1.2"},
-                                          {"AWS_ACCESS_KEY_ID", "AKIA"},
-                                          {"AWS_SECRET_ACCESS_KEY", "secret"},
-                                          {"AWS_REGION", "eu-west-1"}}));
+TEST(MigratorEnv, OrganizationAndTagFilterAreCarried) {
+    const auto settings = parse(env_with({{"DOCKER_HUB_ORG", "acme"}, {"V1_TAG_FILTER", "1.2"}}));
     EXPECT_EQ(settings.hub_organization, "acme");
     EXPECT_EQ(settings.tag_filter, "1.2");
-    EXPECT_EQ(settings.aws.access_key_id, "AKIA");
-    EXPECT_EQ(settings.aws.secret_access_key, "secret");
-    EXPECT_EQ(settings.aws.region, "eu-west-1");
 }
 
 TEST(MigratorVariables, ListsEveryVariableOnce) {
@@ -356,18 +349,6 @@ TEST(MigratorSyncOptions, IncrementOnlyWhenSourceAndDestinationDiffer) {
     EXPECT_EQ(migrator_sync_options(settings).increment, 0u);
     settings.destination.host = "other.example";
     EXPECT_EQ(migrator_sync_options(settings).increment, 5u);
-}
-
-TEST(IsEcrHost, RecognisesEcrRegistries) {
-    EXPECT_TRUE(is_ecr_host("123456789012.dkr.ecr.eu-west-1.amazonaws.com"));
-    EXPECT_TRUE(is_ecr_host("123456789012.dkr.ecr-fips.us-east-1.amazonaws.com"));
-    EXPECT_TRUE(is_ecr_host("123456789012.dkr.ecr.cn-north-1.amazonaws.com.cn"));
-}
-
-TEST(IsEcrHost, RejectsOtherHosts) {
-    EXPECT_FALSE(is_ecr_host("registry.example"));
-    EXPECT_FALSE(is_ecr_host("public.ecr.aws"));
-    EXPECT_FALSE(is_ecr_host("evil.example/123456789012.dkr.ecr.eu-west-1.amazonaws.com"));
 }
 
 }  // namespace

@@ -1,0 +1,126 @@
+#include "engine/ecr_destination.hpp"
+
+#include "transport/log.hpp"
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/url/parse.hpp>
+
+namespace regmigrate::engine {
+
+namespace asio = boost::asio;
+
+namespace {
+
+Error ecr_setup_error(const RegistrySide& side, std::string message) {
+    return make_error(ErrorKind::invalid_argument,
+                      "ECR destination " + side.host + ": " + std::move(message));
+}
+
+// GetAuthorizationToken on a loop of its own: the run's loops do not exist yet.
+Expected<registry::EcrAuthorization> fetch_authorization(const RegistrySide& side,
+                                                         const registry::EcrApiOptions& api) {
+    asio::io_context ioc;
+    auto http = ecr_http_client(api, side.timeouts, ioc.get_executor());
+    if (!http)
+        return http.error();
+    registry::EcrApi ecr(std::move(*http), api);
+    std::optional<Expected<registry::EcrAuthorization>> answer;
+    auto ask = [&]() -> asio::awaitable<void> { answer = co_await ecr.get_authorization_token(); };
+    asio::co_spawn(ioc, ask, asio::detached);
+    ioc.run();
+    if (!answer)
+        return make_error(ErrorKind::cancelled, "ECR GetAuthorizationToken did not complete");
+    return std::move(*answer);
+}
+
+}  // namespace
+
+std::optional<EcrSettings> ecr_settings_of(const RegistrySide& side) {
+    if (side.ecr)
+        return side.ecr;
+    if (registry::is_ecr_host(side.host))
+        return EcrSettings{};
+    return std::nullopt;
+}
+
+Expected<registry::EcrApiOptions> ecr_api_options(const RegistrySide& side, const EcrSettings& ecr,
+                                                  const registry::AwsSettings& aws) {
+    registry::EcrApiOptions api;
+    api.credentials = aws.credentials;
+    api.region = ecr.region;
+    if (api.region.empty()) {
+        const auto host = registry::is_ecr_host(side.host);
+        api.region = host ? host->region : aws.region;
+    }
+    if (api.region.empty()) {
+        return ecr_setup_error(side,
+                               "no AWS region: set AWS_REGION, the profile's region or "
+                               "the plan's ecr.region");
+    }
+    if (ecr.endpoint.empty()) {
+        api.endpoint = registry::ecr_api_endpoint(api.region);
+        return api;
+    }
+    const auto endpoint = boost::urls::parse_absolute_uri(ecr.endpoint);
+    if (!endpoint || (endpoint->scheme_id() != boost::urls::scheme::http &&
+                      endpoint->scheme_id() != boost::urls::scheme::https)) {
+        return ecr_setup_error(side, "the ECR endpoint must be an http:// or https:// URL, got \"" +
+                                         ecr.endpoint + "\"");
+    }
+    // The actions are POSTs to "/". Boost.URL 1.81 turns set_path("/") on an empty path
+    // into "/./", so the slash is added to the text instead.
+    api.endpoint =
+        endpoint->encoded_path().empty()
+            ? boost::urls::url(boost::urls::parse_absolute_uri(ecr.endpoint + "/").value())
+            : boost::urls::url(*endpoint);
+    return api;
+}
+
+Expected<std::shared_ptr<transport::HttpClient>> ecr_http_client(
+    const registry::EcrApiOptions& api, const transport::Timeouts& timeouts,
+    asio::any_io_executor executor) {
+    transport::ClientOptions options;
+    options.tls.mode = api.endpoint.scheme_id() == boost::urls::scheme::http
+                           ? transport::TlsMode::disabled
+                           : transport::TlsMode::enabled;
+    options.timeouts = timeouts;
+    options.max_connections_per_origin = 2;
+    return transport::HttpClient::create(std::move(executor), std::move(options));
+}
+
+Expected<EcrApis> prepare_ecr_destinations(SyncPlan& plan) {
+    EcrApis apis(plan.pairs.size());
+    std::optional<registry::AwsSettings> aws;
+    for (std::size_t i = 0; i < plan.pairs.size(); ++i) {
+        RegistrySide& destination = plan.pairs[i].destination;
+        const auto ecr = ecr_settings_of(destination);
+        if (!ecr)
+            continue;
+        if (!aws) {
+            auto loaded = registry::load_aws_settings();
+            if (!loaded)
+                return ecr_setup_error(destination, loaded.error().message);
+            aws = std::move(*loaded);
+        }
+        auto api = ecr_api_options(destination, *ecr, *aws);
+        if (!api)
+            return api.error();
+        // ECR tokens last 12 hours; the run does not refresh them yet, so a longer run
+        // starts failing with 401s at the destination once this one expires.
+        auto authorization = fetch_authorization(destination, *api);
+        if (!authorization)
+            return with_context(authorization.error(), "ECR destination " + destination.host);
+        destination.credentials = std::move(authorization->credentials);
+        destination.registry.chunk_size = registry::ecr_chunk_size(destination.registry.chunk_size);
+        log(LogLevel::info, "logged in to Amazon ECR",
+            {{"registry", destination.host},
+             {"region", api->region},
+             {"aws_credentials", aws->source}});
+        apis[i] = std::move(*api);
+    }
+    return apis;
+}
+
+}  // namespace regmigrate::engine

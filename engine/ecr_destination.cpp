@@ -1,10 +1,8 @@
 #include "engine/ecr_destination.hpp"
 
+#include "engine/run_to_completion.hpp"
 #include "transport/log.hpp"
 
-#include <boost/asio/co_spawn.hpp>
-#include <boost/asio/detached.hpp>
-#include <boost/asio/io_context.hpp>
 #include <boost/url/parse.hpp>
 
 namespace regmigrate::engine {
@@ -18,21 +16,19 @@ Error ecr_setup_error(const RegistrySide& side, std::string message) {
                       "ECR destination " + side.host + ": " + std::move(message));
 }
 
-// GetAuthorizationToken on a loop of its own: the run's loops do not exist yet.
+// GetAuthorizationToken on a loop of its own: the run's loops do not exist yet. The API
+// client lives in the coroutine frame, so it is gone before its loop is.
 Expected<registry::EcrAuthorization> fetch_authorization(const RegistrySide& side,
                                                          const registry::EcrApiOptions& api) {
-    asio::io_context ioc;
-    auto http = ecr_http_client(api, side.timeouts, ioc.get_executor());
-    if (!http)
-        return http.error();
-    registry::EcrApi ecr(std::move(*http), api);
-    std::optional<Expected<registry::EcrAuthorization>> answer;
-    auto ask = [&]() -> asio::awaitable<void> { answer = co_await ecr.get_authorization_token(); };
-    asio::co_spawn(ioc, ask, asio::detached);
-    ioc.run();
-    if (!answer)
-        return make_error(ErrorKind::cancelled, "ECR GetAuthorizationToken did not complete");
-    return std::move(*answer);
+    auto ask = [&](asio::any_io_executor executor)
+        -> asio::awaitable<Expected<registry::EcrAuthorization>> {
+        auto http = ecr_http_client(api, side.timeouts, std::move(executor));
+        if (!http)
+            co_return http.error();
+        registry::EcrApi ecr(std::move(*http), api);
+        co_return co_await ecr.get_authorization_token();
+    };
+    return run_to_completion<registry::EcrAuthorization>(ask, "ECR GetAuthorizationToken");
 }
 
 }  // namespace

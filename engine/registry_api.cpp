@@ -6,24 +6,6 @@ namespace regmigrate::engine {
 
 namespace asio = boost::asio;
 
-namespace {
-
-constexpr std::size_t max_probe_body = 64 * 1024;
-
-asio::awaitable<Expected<int>> status_of(transport::HttpClient& http, const std::string& host,
-                                         std::string_view path) {
-    transport::HttpRequest request;
-    request.url.set_scheme(http.scheme());
-    request.url.set_encoded_authority(host);
-    request.url.set_encoded_path(path);
-    auto response = co_await http.fetch(std::move(request), max_probe_body);
-    if (!response)
-        co_return response.error();
-    co_return response->status;
-}
-
-}  // namespace
-
 std::optional<RegistryApi> registry_api_from(int v2_status, std::optional<int> v1_ping_status) {
     if (v2_status == 200 || v2_status == 401)
         return RegistryApi::v2;
@@ -34,18 +16,18 @@ std::optional<RegistryApi> registry_api_from(int v2_status, std::optional<int> v
 
 Expected<RegistryApi> detect_registry_api(const RegistrySide& side) {
     metrics::Metrics metrics;
-    std::unique_ptr<registry::RegistryClient> client;
+    // The client lives in the coroutine frame, so it is gone before its loop is.
     auto probe = [&](asio::any_io_executor executor) -> asio::awaitable<Expected<RegistryApi>> {
         auto connected = connect(side, executor, metrics);
         if (!connected)
             co_return connected.error();
-        client = std::move(*connected);
-        auto v2 = co_await status_of(client->http(), side.host, "/v2/");
+        const std::unique_ptr<registry::RegistryClient> client = std::move(*connected);
+        auto v2 = co_await probe_status(client->http(), side.host, "/v2/", true);
         if (!v2)
             co_return v2.error();
         std::optional<int> v1;
         if (!registry_api_from(*v2, std::nullopt)) {
-            auto ping = co_await status_of(client->http(), side.host, "/v1/_ping");
+            auto ping = co_await probe_status(client->http(), side.host, "/v1/_ping", true);
             if (ping)
                 v1 = *ping;
         }

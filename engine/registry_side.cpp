@@ -1,10 +1,8 @@
 #include "engine/registry_side.hpp"
 
+#include "engine/run_to_completion.hpp"
 #include "transport/log.hpp"
 
-#include <boost/asio/co_spawn.hpp>
-#include <boost/asio/detached.hpp>
-#include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/address.hpp>
 #include <boost/url/grammar/ci_string.hpp>
 #include <boost/url/parse.hpp>
@@ -19,32 +17,23 @@ using transport::TlsMode;
 
 namespace {
 
-constexpr std::size_t max_probe_body = 64 * 1024;
-
 // Whether GET /v2/ gets any HTTP answer (401 included) in this mode. Runs its own loop:
 // it is called once, before the side's real traffic starts.
 bool answers_v2(const RegistrySide& side, TlsMode mode) {
-    asio::io_context ioc;
-    transport::ClientOptions options;
-    options.tls = side.tls;
-    options.tls.mode = mode;
-    options.timeouts = side.timeouts;
-    options.max_connections_per_origin = 1;
-    options.max_redirects = 0;
-    auto http = transport::HttpClient::create(ioc.get_executor(), std::move(options));
-    if (!http) return false;
-    bool answered = false;
-    auto probe = [&]() -> asio::awaitable<void> {
-        transport::HttpRequest request;
-        request.url.set_scheme((*http)->scheme());
-        request.url.set_encoded_authority(side.host);
-        request.url.set_encoded_path("/v2/");
-        request.follow_redirects = false;
-        answered = (co_await (*http)->fetch(std::move(request), max_probe_body)).has_value();
+    // The client lives in the coroutine frame, so it is gone before its loop is.
+    auto probe = [&](asio::any_io_executor executor) -> asio::awaitable<Expected<int>> {
+        transport::ClientOptions options;
+        options.tls = side.tls;
+        options.tls.mode = mode;
+        options.timeouts = side.timeouts;
+        options.max_connections_per_origin = 1;
+        options.max_redirects = 0;
+        auto http = transport::HttpClient::create(std::move(executor), std::move(options));
+        if (!http)
+            co_return http.error();
+        co_return co_await probe_status(**http, side.host, "/v2/", false);
     };
-    asio::co_spawn(ioc, probe, asio::detached);
-    ioc.run();
-    return answered;
+    return run_to_completion<int>(probe, "probing " + side.host).has_value();
 }
 
 TlsMode probe_loopback(const RegistrySide& side) {
@@ -91,6 +80,20 @@ TlsMode resolve_tls_mode(const RegistrySide& side) {
     const TlsMode mode = probe_loopback(side);
     resolved.emplace(side.host, mode);
     return mode;
+}
+
+asio::awaitable<Expected<int>> probe_status(transport::HttpClient& http, std::string_view host,
+                                            std::string_view path, bool follow_redirects) {
+    constexpr std::size_t max_probe_body = 64 * 1024;
+    transport::HttpRequest request;
+    request.url.set_scheme(http.scheme());
+    request.url.set_encoded_authority(host);
+    request.url.set_encoded_path(path);
+    request.follow_redirects = follow_redirects;
+    auto response = co_await http.fetch(std::move(request), max_probe_body);
+    if (!response)
+        co_return response.error();
+    co_return response->status;
 }
 
 Expected<std::unique_ptr<registry::RegistryClient>> connect(const RegistrySide& side,

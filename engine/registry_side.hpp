@@ -33,6 +33,12 @@ struct RegistrySide {
 };
 
 // A client for the side on this executor, counting its requests in metrics.
+// The status host answers GET path with (its body, up to 64 KiB, dropped): how a side's API
+// and transport are probed before real traffic.
+boost::asio::awaitable<Expected<int>> probe_status(transport::HttpClient& http,
+                                                   std::string_view host, std::string_view path,
+                                                   bool follow_redirects);
+
 Expected<std::unique_ptr<registry::RegistryClient>> connect(const RegistrySide& side,
                                                             boost::asio::any_io_executor executor,
                                                             metrics::Metrics& metrics);

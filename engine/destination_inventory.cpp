@@ -2,18 +2,25 @@
 
 namespace regmigrate::engine {
 
-void DestinationInventory::record(std::size_t pair,
-                                  const Expected<std::vector<std::string>>& catalog) {
-    if (!catalog)
-        return;
+bool DestinationInventory::asked(const std::string& registry) const {
     std::lock_guard lock(mutex_);
-    existing_[pair].insert(catalog->begin(), catalog->end());
+    return existing_.contains(registry);
 }
 
-bool DestinationInventory::is_fresh(std::size_t pair, std::string_view repository) const {
+void DestinationInventory::record(const std::string& registry,
+                                  const Expected<std::vector<std::string>>& catalog) {
     std::lock_guard lock(mutex_);
-    const auto found = existing_.find(pair);
-    return found != existing_.end() && !found->second.contains(std::string(repository));
+    auto& entry = existing_[registry];
+    if (catalog)
+        entry.emplace(catalog->begin(), catalog->end());
+}
+
+bool DestinationInventory::is_fresh(const std::string& registry,
+                                    std::string_view repository) const {
+    std::lock_guard lock(mutex_);
+    const auto found = existing_.find(registry);
+    return found != existing_.end() && found->second &&
+           !found->second->contains(std::string(repository));
 }
 
 }  // namespace regmigrate::engine

@@ -9,8 +9,8 @@
 
 #include "transport/error.hpp"
 
-#include <cstddef>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -21,14 +21,18 @@ namespace regmigrate::engine {
 
 class DestinationInventory {
   public:
-    // The destination catalog of plan pair `pair`, listed before any of its tasks is queued.
-    void record(std::size_t pair, const Expected<std::vector<std::string>>& catalog);
-    // True only when pair's catalog was listed and did not name repository.
-    bool is_fresh(std::size_t pair, std::string_view repository) const;
+    // Whether registry's catalog was already asked for (pairs may share a destination).
+    bool asked(const std::string& registry) const;
+    // The catalog of destination registry (HOST[:PORT]), listed before any task for it is
+    // queued; a refusal is recorded too, so the catalog is asked for once.
+    void record(const std::string& registry, const Expected<std::vector<std::string>>& catalog);
+    // True only when registry's catalog was listed and did not name repository.
+    bool is_fresh(const std::string& registry, std::string_view repository) const;
 
   private:
     mutable std::mutex mutex_;
-    std::unordered_map<std::size_t, std::unordered_set<std::string>> existing_;
+    // registry → its repositories at the start; nullopt: the catalog was refused.
+    std::unordered_map<std::string, std::optional<std::unordered_set<std::string>>> existing_;
 };
 
 }  // namespace regmigrate::engine

@@ -188,7 +188,7 @@ asio::awaitable<Expected<std::string>> sync_once(RunState& state, LoopClients& c
         }
     }
     // A repository created by this run holds no tag this task has not yet pushed.
-    const bool fresh = state.inventory.is_fresh(task.pair, task.destination_repository);
+    const bool fresh = state.inventory.is_fresh(destination.host(), task.destination_repository);
     if (state.options.skip_existing && !fresh) {
         auto there = co_await destination.head_manifest(task.destination_repository, task.tag);
         if (!there)
@@ -341,9 +341,11 @@ asio::awaitable<void> producer(RunState& state, LoopClients& clients) {
         ++state.planned.repositories;
     };
     if (state.options.mode == SyncMode::sync) {
-        for (std::size_t pair = 0; pair < state.plan.pairs.size(); ++pair) {
-            const auto catalog = co_await clients.destinations[pair]->list_repositories();
-            state.inventory.record(pair, catalog);
+        for (const auto& destination : clients.destinations) {
+            if (state.inventory.asked(destination->host()))
+                continue;
+            const auto catalog = co_await destination->list_repositories();
+            state.inventory.record(destination->host(), catalog);
         }
     }
     auto produced = co_await produce_tasks(state.plan, sources, state.queue, hooks);

@@ -5,34 +5,44 @@
 namespace regmigrate::engine {
 namespace {
 
+constexpr const char* kRegistry = "registry.example:5000";
+
 TEST(DestinationInventory, RepositoryMissingFromTheCatalogIsFresh) {
     DestinationInventory inventory;
-    inventory.record(0, std::vector<std::string>{"team/app"});
-    EXPECT_TRUE(inventory.is_fresh(0, "team/new"));
+    inventory.record(kRegistry, std::vector<std::string>{"team/app"});
+    EXPECT_TRUE(inventory.is_fresh(kRegistry, "team/new"));
 }
 
 TEST(DestinationInventory, RepositoryInTheCatalogIsNotFresh) {
     DestinationInventory inventory;
-    inventory.record(0, std::vector<std::string>{"team/app", "team/db"});
-    EXPECT_FALSE(inventory.is_fresh(0, "team/db"));
+    inventory.record(kRegistry, std::vector<std::string>{"team/app", "team/db"});
+    EXPECT_FALSE(inventory.is_fresh(kRegistry, "team/db"));
 }
 
 TEST(DestinationInventory, EmptyCatalogMakesEveryRepositoryFresh) {
     DestinationInventory inventory;
-    inventory.record(0, std::vector<std::string>{});
-    EXPECT_TRUE(inventory.is_fresh(0, "anything"));
+    inventory.record(kRegistry, std::vector<std::string>{});
+    EXPECT_TRUE(inventory.is_fresh(kRegistry, "anything"));
 }
 
 TEST(DestinationInventory, RefusedCatalogMakesNothingFresh) {
     DestinationInventory inventory;
-    inventory.record(0, make_error(ErrorKind::denied, "catalog refused"));
-    EXPECT_FALSE(inventory.is_fresh(0, "team/app"));
+    inventory.record(kRegistry, make_error(ErrorKind::denied, "catalog refused"));
+    EXPECT_FALSE(inventory.is_fresh(kRegistry, "team/app"));
 }
 
-TEST(DestinationInventory, PairNeverListedHasNothingFresh) {
+TEST(DestinationInventory, RegistryNeverListedHasNothingFresh) {
     DestinationInventory inventory;
-    inventory.record(0, std::vector<std::string>{});
-    EXPECT_FALSE(inventory.is_fresh(1, "team/app"));
+    inventory.record(kRegistry, std::vector<std::string>{});
+    EXPECT_FALSE(inventory.is_fresh("other.example", "team/app"));
+}
+
+TEST(DestinationInventory, ARegistryIsAskedOnceWhateverTheAnswer) {
+    DestinationInventory inventory;
+    EXPECT_FALSE(inventory.asked(kRegistry));
+    inventory.record(kRegistry, make_error(ErrorKind::denied, "catalog refused"));
+    EXPECT_TRUE(inventory.asked(kRegistry));
+    EXPECT_FALSE(inventory.asked("other.example"));
 }
 
 }  // namespace

@@ -13,6 +13,7 @@ AdaptiveLimit::AdaptiveLimit(AdaptiveLimitOptions options) : options_(options) {
 void AdaptiveLimit::set_limit(std::size_t limit) {
     const std::size_t bounded = std::clamp(limit, options_.min, options_.max);
     if (bounded < limit_) {
+        slow_start_ = false;
         // The other transfers in flight were started under the old limit, and the rounds
         // measured at it no longer describe the new one.
         stale_ = limit_ - 1;
@@ -33,6 +34,8 @@ std::size_t AdaptiveLimit::record(const TransferSample& sample) {
         set_limit(limit_ / 2);
         return limit_;
     }
+    if (sample.bytes < options_.min_sample_bytes)
+        return limit_;
     ++round_samples_;
     round_bytes_ += sample.bytes;
     round_seconds_ += sample.seconds;
@@ -41,16 +44,18 @@ std::size_t AdaptiveLimit::record(const TransferSample& sample) {
     return limit_;
 }
 
+std::size_t AdaptiveLimit::grown() const { return slow_start_ ? limit_ * 2 : limit_ + 1; }
+
 void AdaptiveLimit::finish_round() {
     if (round_seconds_ <= 0) {
-        set_limit(limit_ + 1);  // too fast to measure: nothing is holding it back
+        set_limit(grown());  // too fast to measure: nothing is holding it back
         return;
     }
     const double rate =
         static_cast<double>(limit_) * static_cast<double>(round_bytes_) / round_seconds_;
     const bool congested = previous_rate_ && rate < *previous_rate_ * (1 - options_.tolerance);
     const std::size_t before = limit_;
-    set_limit(congested ? before * 3 / 4 : before + 1);
+    set_limit(congested ? before * 3 / 4 : grown());
     // After a decrease the next round sets the baseline; at the bounds this one does.
     if (limit_ >= before)
         previous_rate_ = rate;

@@ -13,7 +13,12 @@
 //   stream only makes every stream slower (the registry's disk, CPU or link is the
 //   bottleneck) latency rises and the aggregate stops growing; when it falls by more than
 //   a tolerance against the previous round, the limit shrinks to three quarters.
-//   Otherwise one more transfer is allowed per round, like TCP's congestion window.
+//   Otherwise the limit grows, like TCP's congestion window: doubling per round until the
+//   first decrease (slow start: a fleet of small images must not spend its first rounds
+//   creeping up from a quarter of the bound), then one more transfer per round.
+// - Transfers below min_sample_bytes (configs, small layers) last about one round trip
+//   whatever the load, so their rate says nothing about bandwidth: counted in rounds, a
+//   round's rate would follow the mix of blob sizes rather than congestion.
 // Nothing else (other errors, mounts, existing blobs) says anything about load.
 #pragma once
 
@@ -35,6 +40,7 @@ struct AdaptiveLimitOptions {
     std::size_t initial = 4;
     // A round's aggregate rate this far below the previous round's counts as congestion.
     double tolerance = 0.1;
+    std::uint64_t min_sample_bytes = 64 * 1024;
 };
 
 class AdaptiveLimit {
@@ -49,9 +55,11 @@ class AdaptiveLimit {
   private:
     void set_limit(std::size_t limit);
     void finish_round();
+    std::size_t grown() const;
 
     AdaptiveLimitOptions options_;
     std::size_t limit_;
+    bool slow_start_ = true;  // until the first decrease
     // Completions still to come from transfers started before the last decrease.
     std::size_t stale_ = 0;
     std::size_t round_samples_ = 0;

@@ -34,11 +34,17 @@ TEST(AdaptiveLimit, StaysPutUntilARoundOfTransfersHasFinished) {
         EXPECT_EQ(limit.record({mib, 1.0, false}), 4u);
 }
 
-TEST(AdaptiveLimit, GrowsByOnePerRoundWhileStreamsKeepTheirSpeed) {
+TEST(AdaptiveLimit, DoublesPerRoundWhileStreamsKeepTheirSpeedUntilTheFirstDecrease) {
     auto limit = limit_of(1, 32, 4);
+    EXPECT_EQ(round_of(limit, mib, 1.0), 8u);
+    EXPECT_EQ(round_of(limit, mib, 1.0), 16u);
+}
+
+TEST(AdaptiveLimit, GrowsByOnePerRoundAfterAThrottle) {
+    auto limit = limit_of(1, 32, 8);
+    EXPECT_EQ(limit.record(throttled), 4u);
     EXPECT_EQ(round_of(limit, mib, 1.0), 5u);
     EXPECT_EQ(round_of(limit, mib, 1.0), 6u);
-    EXPECT_EQ(round_of(limit, mib, 1.0), 7u);
 }
 
 TEST(AdaptiveLimit, NeverGrowsPastTheMaximum) {
@@ -73,29 +79,52 @@ TEST(AdaptiveLimit, NeverShrinksBelowTheMinimum) {
 TEST(AdaptiveLimit, ShrinksToThreeQuartersWhenMoreStreamsLowerTheAggregateRate) {
     auto limit = limit_of(1, 32, 8);
     // 8 streams at 1 MiB/s each: 8 MiB/s.
-    EXPECT_EQ(round_of(limit, mib, 1.0), 9u);
-    // 9 streams at 0.5 MiB/s each: 4.5 MiB/s, the registry is past its knee.
-    EXPECT_EQ(round_of(limit, mib, 2.0), 6u);
+    EXPECT_EQ(round_of(limit, mib, 1.0), 16u);
+    // 16 streams at 0.25 MiB/s each: 4 MiB/s, the registry is past its knee.
+    EXPECT_EQ(round_of(limit, mib, 4.0), 12u);
 }
 
 TEST(AdaptiveLimit, SmallDropsWithinTheToleranceStillGrow) {
-    auto limit = limit_of(1, 32, 8);
-    EXPECT_EQ(round_of(limit, mib, 1.0), 9u);
-    // 9 streams at 8/9.5 MiB/s each: 7.58 MiB/s, 5 % below 8 MiB/s.
-    EXPECT_EQ(round_of(limit, 8 * mib, 9.5), 10u);
+    auto limit = limit_of(1, 64, 8);
+    EXPECT_EQ(round_of(limit, mib, 1.0), 16u);
+    // 16 streams at 19/40 MiB/s each: 7.6 MiB/s, 5 % below 8 MiB/s.
+    EXPECT_EQ(round_of(limit, 19 * mib, 40.0), 32u);
 }
 
-TEST(AdaptiveLimit, GrowsAgainFromTheMinimumOnceTheRateRecovers) {
-    auto limit = limit_of(4, 32, 4);
-    EXPECT_EQ(round_of(limit, mib, 1.0), 5u);
-    EXPECT_EQ(round_of(limit, mib, 4.0), 4u);  // collapse: three quarters, clamped to 4
-    EXPECT_EQ(round_of(limit, mib, 4.0), 5u);  // the new baseline, measured at the minimum
-    EXPECT_EQ(round_of(limit, mib, 4.0), 6u);
+TEST(AdaptiveLimit, AfterADecreaseTheNextRoundSetsTheBaselineAndGrowthIsLinear) {
+    auto limit = limit_of(1, 32, 8);
+    EXPECT_EQ(round_of(limit, mib, 1.0), 16u);
+    EXPECT_EQ(round_of(limit, mib, 4.0), 12u);  // 4 MiB/s after 8: collapse
+    EXPECT_EQ(round_of(limit, mib, 6.0), 13u);  // 2 MiB/s: the new baseline, not compared
+    EXPECT_EQ(round_of(limit, mib, 6.0), 14u);
+}
+
+TEST(AdaptiveLimit, NeverShrinksBelowTheMinimumOnCongestion) {
+    auto limit = limit_of(6, 32, 4);
+    EXPECT_EQ(round_of(limit, mib, 1.0), 12u);
+    EXPECT_EQ(round_of(limit, mib, 100.0), 9u);
+    EXPECT_EQ(round_of(limit, mib, 100.0), 10u);
+    EXPECT_EQ(round_of(limit, mib, 1000.0), 7u);
+    EXPECT_EQ(round_of(limit, mib, 1000.0), 8u);
+    EXPECT_EQ(round_of(limit, mib, 10000.0), 6u);
 }
 
 TEST(AdaptiveLimit, InstantTransfersCountAsRoomToGrow) {
     auto limit = limit_of(1, 32, 2);
-    EXPECT_EQ(round_of(limit, 0, 0.0), 3u);
+    EXPECT_EQ(round_of(limit, mib, 0.0), 4u);
+}
+
+TEST(AdaptiveLimit, TransfersBelowTheSampleSizeDoNotMakeARound) {
+    auto limit = limit_of(1, 32, 4);
+    // Configs that take long (a busy registry's round trip) say nothing about bandwidth.
+    for (int i = 0; i < 20; ++i)
+        EXPECT_EQ(limit.record({1024, 5.0, false}), 4u);
+    EXPECT_EQ(round_of(limit, mib, 1.0), 8u);
+}
+
+TEST(AdaptiveLimit, SmallTransfersStillReportThrottles) {
+    auto limit = limit_of(1, 32, 8);
+    EXPECT_EQ(limit.record({1024, 0.1, true}), 4u);
 }
 
 }  // namespace

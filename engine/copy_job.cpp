@@ -1,5 +1,7 @@
 #include "engine/copy_job.hpp"
 
+#include "engine/layout_copy_ends.hpp"
+#include "engine/referrer_copier.hpp"
 #include "engine/run_to_completion.hpp"
 
 #include <boost/asio/as_tuple.hpp>
@@ -25,15 +27,15 @@ struct ImageTask {
 };
 
 asio::awaitable<Expected<std::vector<ImageTask>>> plan_tasks(const CopyJob& job,
-                                                             registry::RegistryClient& source) {
+                                                             const CopyEnds& ends) {
     std::vector<ImageTask> tasks;
-    const std::string fixed_target = job.destination.identifier();
-    if (!job.source.identifier().empty()) {
-        const std::string target = fixed_target.empty() ? job.source.tag : fixed_target;
-        tasks.push_back({job.source.identifier(), target});
+    const std::string fixed_target = destination_identifier(job);
+    if (const std::string source = source_identifier(job); !source.empty()) {
+        const std::string source_tag = job.source_layout ? job.source_layout->tag : job.source.tag;
+        tasks.push_back({source, fixed_target.empty() ? source_tag : fixed_target});
         co_return tasks;
     }
-    auto tags = co_await source.list_tags(job.source.repository);
+    auto tags = co_await list_source_tags(ends);
     if (!tags)
         co_return tags.error();
     for (const auto& tag : *tags)
@@ -43,22 +45,22 @@ asio::awaitable<Expected<std::vector<ImageTask>>> plan_tasks(const CopyJob& job,
 
 asio::awaitable<Expected<RunReport>> copy_all(const CopyJob& job, metrics::Metrics& metrics) {
     auto executor = co_await asio::this_coro::executor;
-    auto source = connect(job.source_side, executor, metrics);
-    if (!source)
-        co_return source.error();
-    auto destination = connect(job.destination_side, executor, metrics);
-    if (!destination)
-        co_return destination.error();
+    auto ends = open_copy_ends(job, executor, metrics);
+    if (!ends)
+        co_return ends.error();
 
-    auto tasks = co_await plan_tasks(job, **source);
+    auto tasks = co_await plan_tasks(job, **ends);
     if (!tasks)
         co_return tasks.error();
 
     BlobLedger ledger;
     TransferLimiter limiter(job.jobs, job.max_inflight_bytes);
     ImageCopier copier(ledger, limiter, metrics, job.copy);
-    const Endpoint from{source->get(), job.source.repository};
-    const Endpoint to{destination->get(), job.destination.repository};
+    LayoutExporter exporter(ledger, limiter, metrics, job.copy);
+    ReferrerTagCache referrer_tags;
+    ReferrerCopier referrers(ledger, limiter, metrics, job.copy, job.referrers, referrer_tags);
+    const Endpoint& from = (*ends)->from;
+    const Endpoint& to = (*ends)->to;
     RunReport report;
     report.images.resize(tasks->size());
     std::size_t next = 0;
@@ -70,12 +72,16 @@ asio::awaitable<Expected<RunReport>> copy_all(const CopyJob& job, metrics::Metri
             const std::size_t index = next++;
             const ImageTask& task = (*tasks)[index];
             ImageRecord& record = report.images[index];
-            record.source =
-                image_reference(from.client->host(), from.repository, task.source_reference);
-            auto digest = co_await copier.copy(from, task.source_reference, to, task.target);
+            record.source = (*ends)->source_name(task.source_reference);
+            auto digest = co_await copy_between(**ends, copier, exporter, task.source_reference,
+                                                task.target);
+            if (digest && job.referrers.enabled) {
+                auto attached = co_await referrers.copy_referrers(from, to, *digest);
+                if (!attached)
+                    digest = attached.error();
+            }
             record.destination =
-                image_reference(to.client->host(), to.repository,
-                                task.target.empty() && digest ? *digest : task.target);
+                (*ends)->destination_name(task.target.empty() && digest ? *digest : task.target);
             if (digest) {
                 record.digest = *digest;
                 record.status = "copied";
@@ -107,10 +113,17 @@ asio::awaitable<Expected<RunReport>> copy_all(const CopyJob& job, metrics::Metri
 }  // namespace
 
 Expected<void> validate(const CopyJob& job) {
-    if (job.source.identifier().empty() && !job.destination.identifier().empty()) {
+    if (source_identifier(job).empty() && !destination_identifier(job).empty()) {
+        const std::string destination = job.destination_layout
+                                            ? job.destination_layout->to_string()
+                                            : job.destination.to_string();
         return make_error(ErrorKind::invalid_argument,
-                          "destination " + job.destination.to_string() +
+                          "destination " + destination +
                               " names a tag, but the source names none (all tags are copied)");
+    }
+    if ((job.source_layout || job.destination_layout) && job.referrers.enabled) {
+        return make_error(ErrorKind::invalid_argument,
+                          "--referrers is not supported with an oci: layout");
     }
     return {};
 }

@@ -3,9 +3,13 @@
 #pragma once
 
 #include "engine/image_copier.hpp"
+#include "engine/referrer_finder.hpp"
 #include "engine/registry_side.hpp"
 #include "engine/run_report.hpp"
+#include "registry/oci_layout_reference.hpp"
 #include "registry/reference.hpp"
+
+#include <optional>
 
 namespace regmigrate::engine {
 
@@ -16,11 +20,15 @@ inline constexpr std::uint64_t default_max_inflight_bytes = 8ull << 30;
 struct CopyJob {
     registry::Reference source;       // no tag and no digest: every tag
     registry::Reference destination;  // no tag: the source's tag (or digest)
+    // Set: that side is an OCI image layout, and the Reference (and side) above is unused.
+    std::optional<registry::OciLayoutReference> source_layout;
+    std::optional<registry::OciLayoutReference> destination_layout;
     RegistrySide source_side;
     RegistrySide destination_side;
     std::size_t jobs = 8;  // images at once, and blob transfers at once
     std::uint64_t max_inflight_bytes = default_max_inflight_bytes;
     CopyOptions copy;
+    ReferrerOptions referrers;  // --referrers: attached artifacts follow each image
 };
 
 // Checks the combination before anything runs (usage errors: exit 2).

@@ -103,12 +103,22 @@ Expected<EcrApis> prepare_ecr_destinations(SyncPlan& plan) {
         auto api = ecr_api_options(destination, *ecr, *aws);
         if (!api)
             return api.error();
-        // ECR tokens last 12 hours; the run does not refresh them yet, so a longer run
-        // starts failing with 401s at the destination once this one expires.
         auto authorization = fetch_authorization(destination, *api);
         if (!authorization)
             return with_context(authorization.error(), "ECR destination " + destination.host);
-        destination.credentials = std::move(authorization->credentials);
+        destination.credentials = authorization->credentials;
+        // ECR tokens last 12 hours: every client of this destination renews through one
+        // object, so a longer run logs in again (once) before the token expires.
+        destination.registry.renewable_credentials = std::make_shared<
+            registry::RenewableCredentials>(
+            registry::ExpiringCredentials{authorization->credentials, authorization->expires_at},
+            [side = destination, api = *api]() -> Expected<registry::ExpiringCredentials> {
+                auto renewed = fetch_authorization(side, api);
+                if (!renewed)
+                    return with_context(renewed.error(), "ECR destination " + side.host);
+                log(LogLevel::info, "renewed the Amazon ECR login", {{"registry", side.host}});
+                return registry::ExpiringCredentials{renewed->credentials, renewed->expires_at};
+            });
         destination.registry.chunk_size = registry::ecr_chunk_size(destination.registry.chunk_size);
         log(LogLevel::info, "logged in to Amazon ECR",
             {{"registry", destination.host},

@@ -1,5 +1,6 @@
 #include "engine/image_copier.hpp"
 
+#include "engine/layout_source.hpp"
 #include "engine/verifying_blob_source.hpp"
 #include "registry/media_types.hpp"
 #include "transport/log.hpp"
@@ -30,7 +31,7 @@ asio::awaitable<Expected<std::string>> ImageCopier::copy_manifest(const Endpoint
                                                                   const std::string& reference,
                                                                   const Endpoint& destination,
                                                                   const std::string& target) {
-    auto data = co_await source.client->get_manifest(source.repository, reference);
+    auto data = co_await read_source_manifest(source, reference);
     if (!data)
         co_return data.error();
     const auto& manifest = data->manifest;
@@ -44,7 +45,7 @@ asio::awaitable<Expected<std::string>> ImageCopier::copy_manifest(const Endpoint
                 }
             }
             co_return make_error(ErrorKind::not_found,
-                                 source.client->host() + "/" + source.repository + ":" + reference +
+                                 describe_source(source) + ":" + reference +
                                      " has no image for platform " + *options_.platform);
         }
         // Children first: a registry may refuse an index whose manifests it lacks.
@@ -130,7 +131,7 @@ asio::awaitable<Expected<void>> ImageCopier::copy_blob(const Endpoint& source,
     std::uint64_t size = blob.size;
     if (size == 0 && blob.media_type.empty()) {
         // schema1 layers carry no size: ask the source.
-        auto source_size = co_await source.client->blob_size(source.repository, blob.digest);
+        auto source_size = co_await source_blob_size(source, blob.digest);
         if (!source_size)
             co_return settle(source_size.error());
         if (!*source_size) {
@@ -203,8 +204,12 @@ asio::awaitable<Expected<void>> ImageCopier::transfer_blob(const Endpoint& sourc
     auto transferred = co_await transport::retry_operation<void>(destination.client->retry_policy(),
                                                                  what, attempt);
     metrics_.transfer_finished();
-    if (!transferred)
+    if (!transferred) {
+        // Given up: the destination need not keep the half-sent upload until it expires.
+        if (session)
+            co_await destination.client->cancel_upload(destination.repository, *session);
         co_return transferred.error();
+    }
     metrics_.blob_finished("uploaded");
     metrics_.add_bytes_transferred(size);
     metrics_.observe_blob_transfer(
@@ -222,16 +227,10 @@ asio::awaitable<Expected<void>> ImageCopier::stream_blob(
         session = std::move(*started);
         offset = 0;
     }
-    auto download = co_await source.client->open_blob(source.repository, digest);
-    if (!download)
-        co_return download.error();
-    const auto announced = download->content_length();
-    if (announced && *announced != size) {
-        co_return make_error(ErrorKind::digest_mismatch,
-                             "blob " + digest + ": source sends " + std::to_string(*announced) +
-                                 " bytes, manifest says " + std::to_string(size));
-    }
-    VerifyingBlobSource body(*download, digest, size);
+    auto blob = co_await SourceBlob::open(source, digest, size);
+    if (!blob)
+        co_return blob.error();
+    VerifyingBlobSource& body = (*blob)->body();
     if (offset > 0) {
         auto skipped = co_await skip_prefix(body, offset);
         if (!skipped)
@@ -256,6 +255,8 @@ asio::awaitable<std::uint64_t> ImageCopier::resume_offset(const Endpoint& destin
             {{"repository", destination.repository},
              {"error", held ? "registry holds more than the blob" : held.error().message}});
     }
+    if (session)
+        co_await destination.client->cancel_upload(destination.repository, *session);
     session.reset();
     co_return 0;
 }

@@ -13,12 +13,16 @@
 
 namespace regmigrate::engine {
 
+class OciLayoutStore;
+
 struct Endpoint {
     registry::RegistryClient* client;
     std::string repository;
     // Destination only: the repository did not exist when the run began (see
     // DestinationInventory), so a blob the ledger does not know is not there.
     bool fresh = false;
+    // Source only: read from this OCI image layout instead of client (see layout_source.hpp).
+    OciLayoutStore* layout = nullptr;
 };
 
 struct CopyOptions {

@@ -183,10 +183,12 @@ Expected<MigratorSettings> parse_migrator_env(const EnvLookup& env) {
     settings.source = std::move(*source);
     settings.destination = std::move(*destination);
     if (same_registry(settings.source.host, settings.destination.host)) {
-        return invalid("V2_REGISTRY", "the same registry as V1_REGISTRY (" + settings.source.host +
-                                          "): migrating a registry onto itself is the two-phase "
-                                          "export/import path, which needs OCI layout support "
-                                          "(not built yet)");
+        const std::string& host = settings.source.host;
+        return invalid("V2_REGISTRY",
+                       "the same registry as V1_REGISTRY (" + host +
+                           "): migrate it in two steps through OCI layouts: `regmigrate sync "
+                           "--from " + host + " --to oci:DIR`, switch the registry, then "
+                           "`regmigrate sync --from oci:DIR --to " + host + "`");
     }
 
     if (const auto action = value_of(env, "ERROR_ACTION")) {

@@ -61,8 +61,8 @@ struct MigratorVariable {
 };
 const std::vector<MigratorVariable>& migrator_variables();
 
-// Reads and checks every variable. Refuses the same registry as source and destination
-// (the two-phase export/import path needs OCI layout support, not built yet).
+// Reads and checks every variable. Refuses the same registry as source and destination,
+// pointing to the two `regmigrate sync` steps through oci:DIR that migrate it.
 Expected<MigratorSettings> parse_migrator_env(const EnvLookup& env);
 
 // The pair between the sides the CLI built from the settings (with docker's credential

@@ -13,6 +13,7 @@
 #include <cctype>
 #include <cerrno>
 #include <charconv>
+#include <chrono>
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
@@ -301,7 +302,7 @@ Expected<RegistrySide> read_registry(const Locator& at, const std::string& name,
     PLAN_TRY(s, Section::read(at, node, "registries." + name,
                               {"host", "tls", "username", "password", "password_env", "ca_file",
                                "ca_dir", "client_cert", "client_key", "certs_dir", "chunk_size",
-                               "max_connections", "ecr"}));
+                               "max_connections", "timeout_ms", "ecr"}));
     RegistrySide side;
     PLAN_TRY(host_text, s.text("host"));
     if (!host_text)
@@ -324,6 +325,14 @@ Expected<RegistrySide> read_registry(const Locator& at, const std::string& name,
         if (*max_connections == 0)
             return s.fail("max_connections", "must be at least 1");
         side.max_connections = *max_connections;
+    }
+    PLAN_TRY(timeout_ms, s.number("timeout_ms"));
+    if (timeout_ms) {
+        // One bound for every wait: a registry that accepts and never answers ends in time.
+        if (*timeout_ms == 0)
+            return s.fail("timeout_ms", "must be at least 1");
+        const std::chrono::milliseconds timeout(*timeout_ms);
+        side.timeouts = {timeout, timeout, timeout};
     }
     if (const auto* ecr = s.find("ecr")) {
         PLAN_TRY(settings, read_ecr(s, *ecr));
@@ -473,11 +482,10 @@ Expected<void> read_hub(const Section& s, SyncPair& pair) {
 Expected<SyncPair> read_sync_entry(const Locator& at, const YAML::Node& node, std::size_t index,
                                    const Registries& registries) {
     const auto path = "sync[" + std::to_string(index) + "]";
-    PLAN_TRY(s,
-             Section::read(at, node, path,
-                           {"from", "to", "repositories", "repository_regex", "tags", "tag_regex",
-                            "semver", "prefix", "rewrite", "library_namespace", "platform",
-                            "hub"}));
+    PLAN_TRY(s, Section::read(at, node, path,
+                              {"from", "to", "repositories", "repository_regex", "tags",
+                               "tag_regex", "semver", "prefix", "rewrite", "library_namespace",
+                               "platform", "hub", "referrers"}));
     SyncPair pair;
     PLAN_TRY(source, read_side(s, "from", registries, node.Mark()));
     pair.source = std::move(source);
@@ -492,6 +500,8 @@ Expected<SyncPair> read_sync_entry(const Locator& at, const YAML::Node& node, st
         return r.error();
     if (auto r = read_tags(s, pair.tags); !r)
         return r.error();
+    PLAN_TRY(referrers, s.boolean("referrers"));
+    pair.referrers.enabled = referrers.value_or(false);
     // What needs several keys together (destination names after mapping, a copy onto itself).
     if (auto valid = validate_pair(pair); !valid) {
         return at.fail(node.Mark(), path + ": " + valid.error().message);

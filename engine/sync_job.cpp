@@ -5,9 +5,14 @@
 #include "engine/image_copier.hpp"
 #include "engine/image_verifier.hpp"
 #include "engine/journal.hpp"
+#include "engine/layout_sync.hpp"
+#include "engine/referrer_copier.hpp"
+#include "engine/referrer_verifier.hpp"
 #include "engine/run_retry_policy.hpp"
 #include "engine/signal_stop.hpp"
 #include "engine/tag_producer.hpp"
+#include "engine/v1_image_sync.hpp"
+#include "engine/v1_listing.hpp"
 #include "transport/log.hpp"
 
 #include <boost/asio/as_tuple.hpp>
@@ -19,6 +24,7 @@
 #include <boost/asio/use_awaitable.hpp>
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <mutex>
 #include <set>
@@ -57,7 +63,11 @@ struct RunState {
     TaskQueue queue;
     BlobLedger ledger;
     DestinationInventory inventory;  // destination repositories that existed at the start
+    LayoutSyncState layouts;         // pairs with an oci:DIR side
+    ReferrerTagCache referrer_tags;  // --referrers on registries without the referrers API
     TransferLimiter limiter;
+    V1LayerCache v1_layers;        // what each v1 layer converted to, per source
+    std::vector<bool> v1_sources;  // per pair: the source speaks only the v1 API
     std::shared_ptr<transport::RetryPolicy> retry = run_retry_policy(options.error_action, metrics);
     std::atomic<bool> aborted{false};
     std::atomic<bool> interrupted{false};  // a signal: start nothing new
@@ -126,7 +136,10 @@ struct LoopClients {
     std::vector<std::unique_ptr<RegistryClient>> sources;
     std::vector<std::unique_ptr<RegistryClient>> destinations;
     std::vector<std::unique_ptr<ImageCopier>> copiers;
+    std::vector<std::unique_ptr<LayoutExporter>> exporters;  // per pair, for oci:DIR destinations
+    std::vector<std::unique_ptr<ReferrerCopier>> referrers;  // per pair; null: no --referrers
     std::vector<std::unique_ptr<registry::EcrApi>> ecr;  // per pair; null: not ECR
+    std::vector<std::unique_ptr<V1ImageConverter>> v1;   // per pair; null: not a v1 source
 };
 
 // The ECR API of a pair's destination on this loop; null when the destination is not ECR.
@@ -141,23 +154,42 @@ Expected<std::unique_ptr<registry::EcrApi>> connect_ecr(
     return std::make_unique<registry::EcrApi>(std::move(*http), *api);
 }
 
+// A client for the side; null for an OCI layout side ("oci:DIR"), which has none.
+Expected<std::unique_ptr<RegistryClient>> connect_side(const RegistrySide& side, RunState& state,
+                                                       asio::any_io_executor executor) {
+    if (layout_directory(side))
+        return std::unique_ptr<RegistryClient>();
+    return connect(with_retry_policy(side, state.retry), std::move(executor), state.metrics);
+}
+
 Expected<LoopClients> connect_all(RunState& state, asio::any_io_executor executor) {
     LoopClients clients;
     for (const auto& pair : state.plan.pairs) {
-        auto source = connect(with_retry_policy(pair.source, state.retry), executor, state.metrics);
+        auto source = connect_side(pair.source, state, executor);
         if (!source)
             return source.error();
-        auto destination =
-            connect(with_retry_policy(pair.destination, state.retry), executor, state.metrics);
+        auto destination = connect_side(pair.destination, state, executor);
         if (!destination)
             return destination.error();
         CopyOptions copy;
         copy.platform = pair.platform;
-        copy.same_registry = pair.source.host == pair.destination.host;
+        copy.same_registry = pair.source.host == pair.destination.host && !has_layout_side(pair);
+        clients.exporters.push_back(std::make_unique<LayoutExporter>(
+            state.layouts.ledger(), state.limiter, state.metrics, copy));
         clients.sources.push_back(std::move(*source));
         clients.destinations.push_back(std::move(*destination));
         clients.copiers.push_back(
             std::make_unique<ImageCopier>(state.ledger, state.limiter, state.metrics, copy));
+        clients.referrers.push_back(
+            pair.referrers.enabled
+                ? std::make_unique<ReferrerCopier>(state.ledger, state.limiter, state.metrics, copy,
+                                                   pair.referrers, state.referrer_tags)
+                : nullptr);
+        clients.v1.push_back(state.v1_sources[clients.v1.size()]
+                                 ? std::make_unique<V1ImageConverter>(
+                                       v1_client(pair, *clients.sources.back()), state.v1_layers,
+                                       state.ledger, state.limiter, state.metrics)
+                                 : nullptr);
         auto ecr = connect_ecr(state.ecr_apis[clients.ecr.size()], pair.destination, executor);
         if (!ecr)
             return ecr.error();
@@ -171,9 +203,46 @@ asio::awaitable<void> sleep_for(std::chrono::milliseconds duration) {
     co_await timer.async_wait(asio::as_tuple(asio::use_awaitable));
 }
 
+// ECR refuses pushes to a repository that does not exist.
+asio::awaitable<Expected<void>> ensure_ecr_repository(RunState& state, LoopClients& clients,
+                                                      const ImageTask& task) {
+    if (registry::EcrApi* ecr = clients.ecr[task.pair].get()) {
+        auto ensured = co_await state.ecr_creators[task.pair]->ensure_repository(
+            *ecr, task.destination_repository);
+        if (!ensured)
+            co_return ensured.error();
+    }
+    co_return Expected<void>{};
+}
+
+// A v1 source's image: converted, then compared or pushed (engine/v1_image_sync.hpp).
+asio::awaitable<Expected<std::string>> sync_v1_once(RunState& state, LoopClients& clients,
+                                                    const ImageTask& task, ImageRecord& record) {
+    RegistryClient& destination = *clients.destinations[task.pair];
+    const bool fresh = state.inventory.is_fresh(destination.host(), task.destination_repository);
+    const Endpoint to{&destination, task.destination_repository, fresh};
+    V1SyncContext context;
+    context.skip_existing = state.options.skip_existing && !fresh;
+    context.journaled_digest =
+        state.journaled_tag(destination.host(), task.destination_repository, task.tag);
+    context.prepare = [&]() { return ensure_ecr_repository(state, clients, task); };
+    auto done = co_await sync_v1_image(*clients.v1[task.pair], task, to, context, record);
+    if (done)
+        state.record_tag(destination.host(), task.destination_repository, task.tag, record.digest);
+    co_return done;
+}
+
 // One attempt: "skipped" when the destination already serves the source's digest.
 asio::awaitable<Expected<std::string>> sync_once(RunState& state, LoopClients& clients,
                                                  const ImageTask& task, ImageRecord& record) {
+    if (const SyncPair& pair = state.plan.pairs[task.pair]; has_layout_side(pair)) {
+        co_return co_await sync_layout_image(
+            pair, task, clients.sources[task.pair].get(), clients.destinations[task.pair].get(),
+            *clients.copiers[task.pair], *clients.exporters[task.pair], state.layouts,
+            state.options.skip_existing, record);
+    }
+    if (clients.v1[task.pair])
+        co_return co_await sync_v1_once(state, clients, task, record);
     RegistryClient& source = *clients.sources[task.pair];
     RegistryClient& destination = *clients.destinations[task.pair];
     // Completed by an earlier run: one HEAD on the source tells whether it still is.
@@ -205,13 +274,8 @@ asio::awaitable<Expected<std::string>> sync_once(RunState& state, LoopClients& c
             }
         }
     }
-    // ECR refuses pushes to a repository that does not exist.
-    if (registry::EcrApi* ecr = clients.ecr[task.pair].get()) {
-        auto ensured = co_await state.ecr_creators[task.pair]->ensure_repository(
-            *ecr, task.destination_repository);
-        if (!ensured)
-            co_return ensured.error();
-    }
+    if (auto ensured = co_await ensure_ecr_repository(state, clients, task); !ensured)
+        co_return ensured.error();
     // Named, not temporaries in the co_await expression: GCC 12 double-destroys those.
     const Endpoint from{&source, task.source_repository};
     const Endpoint to{&destination, task.destination_repository, fresh};
@@ -229,6 +293,15 @@ asio::awaitable<void> sync_image(RunState& state, LoopClients& clients, const Im
         effective_error_action(state.options.error_action, static_cast<bool>(state.options.ask));
     for (int attempt = 1;; ++attempt) {
         auto outcome = co_await sync_once(state, clients, task, record);
+        // Copied or already there, the image may have gained artifacts since.
+        if (outcome && clients.referrers[task.pair]) {
+            const Endpoint from{clients.sources[task.pair].get(), task.source_repository};
+            const Endpoint to{clients.destinations[task.pair].get(), task.destination_repository};
+            auto attached =
+                co_await clients.referrers[task.pair]->copy_referrers(from, to, record.digest);
+            if (!attached)
+                outcome = attached.error();
+        }
         if (outcome) {
             record.status = *outcome;
             record.error.clear();
@@ -279,6 +352,33 @@ asio::awaitable<void> size_image(RunState& state, RegistryClient& source,
         record.status = "planned";
 }
 
+// verify --referrers: a matched image whose artifacts differ is reported as they do.
+asio::awaitable<void> verify_image_referrers(RunState& state, LoopClients& clients,
+                                             const ImageTask& task, ImageRecord& record) {
+    const SyncPair& pair = state.plan.pairs[task.pair];
+    auto difference = co_await verify_referrers(
+        *clients.sources[task.pair], task.source_repository, *clients.destinations[task.pair],
+        task.destination_repository, record.digest, pair.referrers, state.referrer_tags);
+    if (!difference) {
+        record.status = "failed";
+        record.error = difference.error().message;
+    } else if (*difference) {
+        record.status = (*difference)->status;
+        record.error = (*difference)->error;
+    }
+}
+
+// verify: a v1 source's image is converted (reading only) and compared.
+asio::awaitable<VerifyOutcome> verify_task(LoopClients& clients, const ImageTask& task,
+                                           const SyncPair& pair) {
+    RegistryClient& destination = *clients.destinations[task.pair];
+    if (V1ImageConverter* v1 = clients.v1[task.pair].get()) {
+        co_return co_await v1->verify(task.source_repository, task.tag, destination,
+                                      task.destination_repository);
+    }
+    co_return co_await verify_image(*clients.sources[task.pair], destination, task, pair.platform);
+}
+
 asio::awaitable<void> worker(RunState& state, LoopClients& clients) {
     while (auto task = co_await state.queue.pop()) {
         state.metrics.set_queue_depth(static_cast<std::int64_t>(state.queue.size()));
@@ -294,15 +394,19 @@ asio::awaitable<void> worker(RunState& state, LoopClients& clients) {
                 co_await sync_image(state, clients, *task, record);
                 break;
             case SyncMode::verify: {
-                auto outcome =
-                    co_await verify_image(*clients.sources[task->pair],
-                                          *clients.destinations[task->pair], *task, pair.platform);
+                auto outcome = co_await verify_task(clients, *task, pair);
                 record.status = outcome.status;
                 record.digest = outcome.digest;
                 record.error = outcome.error;
+                if (outcome.status == "matched" && pair.referrers.enabled)
+                    co_await verify_image_referrers(state, clients, *task, record);
                 break;
             }
             case SyncMode::dry_run:
+                if (clients.v1[task->pair]) {
+                    record.status = "planned";  // v1 serves no digests: sizes need the layers
+                    break;
+                }
                 co_await size_image(state, *clients.sources[task->pair], pair.destination.host,
                                     task->source_repository, task->tag, record);
                 break;
@@ -336,19 +440,22 @@ asio::awaitable<void> producer(RunState& state, LoopClients& clients) {
                               pair.destination.host + "/" + pair.destination_repository(repository),
                               "", "failed", error.message});
     };
+    hooks.v1_source = [&](std::size_t pair) { return bool(state.v1_sources[pair]); };
     hooks.repository_seen = [&] {
         std::lock_guard lock(state.mutex);
         ++state.planned.repositories;
     };
     if (state.options.mode == SyncMode::sync) {
         for (const auto& destination : clients.destinations) {
-            if (state.inventory.asked(destination->host()))
+            if (!destination || state.inventory.asked(destination->host()))
                 continue;
             const auto catalog = co_await destination->list_repositories();
             state.inventory.record(destination->host(), catalog);
         }
     }
     auto produced = co_await produce_tasks(state.plan, sources, state.queue, hooks);
+    if (produced)
+        produced = co_await produce_layout_tasks(state.plan, state.queue, hooks);
     if (!produced) {
         std::lock_guard lock(state.mutex);
         state.fatal = produced.error();
@@ -386,11 +493,17 @@ struct Runtime {
     std::vector<LoopClients> clients;
 };
 
+// Where such a run leaves its runtime, never destroyed: still reachable, so that leak
+// checkers (LSan, valgrind) do not report the deliberate abandon as a leak.
+std::atomic<Runtime*> abandoned_runtime{nullptr};
+
 }  // namespace
 
 Expected<SyncResult> run_sync(const SyncPlan& given_plan, const SyncOptions& options,
                               metrics::Metrics& metrics, SyncProgress& progress) {
     const auto started = std::chrono::steady_clock::now();
+    if (auto supported = check_layout_pairs(given_plan, options.mode); !supported)
+        return supported.error();
     // ECR destinations get their login and chunk size here, on a copy; a dry run writes
     // nothing and needs neither.
     SyncPlan plan = given_plan;
@@ -402,6 +515,8 @@ Expected<SyncResult> run_sync(const SyncPlan& given_plan, const SyncOptions& opt
         ecr_apis = std::move(*prepared);
     }
     RunState state(plan, options, metrics, progress);
+    for (const auto& pair : plan.pairs)
+        state.v1_sources.push_back(!has_layout_side(pair) && source_speaks_v1(pair));
     for (std::size_t i = 0; i < plan.pairs.size(); ++i) {
         if (!ecr_apis[i]) {
             state.ecr_creators.emplace_back();
@@ -460,7 +575,7 @@ Expected<SyncResult> run_sync(const SyncPlan& given_plan, const SyncOptions& opt
         // The coroutines stopped mid-flight hold these clients' sockets and pointers into
         // them; no order of destroying both is safe, and the process exits next: leave them.
         stop.reset();
-        (void)runtime.release();
+        abandoned_runtime = runtime.release();
     }
 
     if (state.fatal && state.records.empty())

@@ -2,6 +2,7 @@
 // move between them, and under which destination names.
 #pragma once
 
+#include "engine/referrer_finder.hpp"
 #include "engine/registry_side.hpp"
 #include "engine/shard.hpp"
 #include "engine/tag_selector.hpp"
@@ -36,6 +37,7 @@ struct SyncPair {
     std::vector<std::pair<std::string, std::string>> rewrites;
     bool library_namespace = true;        // Docker Hub source: keep "library/" in destination names
     std::optional<std::string> platform;  // OS/ARCH[/VARIANT]
+    ReferrerOptions referrers;            // --referrers / `referrers: true`
 
     // Docker Hub by its host or by hub_api: names official images as library/NAME.
     bool source_is_docker_hub() const;

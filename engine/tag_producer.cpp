@@ -1,5 +1,6 @@
 #include "engine/tag_producer.hpp"
 
+#include "engine/v1_listing.hpp"
 #include "registry/hub_listing_client.hpp"
 
 #include <algorithm>
@@ -12,7 +13,9 @@ namespace {
 
 // Docker Hub has no catalog: an organization's repositories come from Hub's own API.
 asio::awaitable<Expected<std::vector<std::string>>> list_source(const SyncPair& pair,
-                                                               registry::RegistryClient& source) {
+                                                               registry::RegistryClient& source,
+                                                               bool v1) {
+    if (v1) co_return co_await list_v1_repositories(pair, source);
     if (!pair.source_is_docker_hub()) co_return co_await source.list_repositories();
     if (pair.hub_organization.empty()) {
         co_return make_error(ErrorKind::invalid_argument,
@@ -25,12 +28,13 @@ asio::awaitable<Expected<std::vector<std::string>>> list_source(const SyncPair& 
 }
 
 asio::awaitable<Expected<std::vector<std::string>>> repositories_of(const SyncPair& pair,
-                                                                   registry::RegistryClient& source) {
+                                                                   registry::RegistryClient& source,
+                                                                   bool v1) {
     std::vector<std::string> selected;
     if (!pair.repositories.empty()) {
         selected = pair.repositories;
     } else {
-        auto listed = co_await list_source(pair, source);
+        auto listed = co_await list_source(pair, source, v1);
         if (!listed) co_return with_context(listed.error(), "listing repositories of " + source.host());
         for (auto& repository : *listed) {
             if (pair.selects_repository(repository)) selected.push_back(std::move(repository));
@@ -41,6 +45,13 @@ asio::awaitable<Expected<std::vector<std::string>>> repositories_of(const SyncPa
     co_return selected;
 }
 
+asio::awaitable<Expected<std::vector<std::string>>> tags_of(const SyncPair& pair,
+                                                           registry::RegistryClient& source,
+                                                           const std::string& repository, bool v1) {
+    if (v1) co_return co_await list_v1_tags(pair, source, repository);
+    co_return co_await source.list_tags(repository);
+}
+
 }  // namespace
 
 asio::awaitable<Expected<void>> produce_tasks(const SyncPlan& plan,
@@ -48,7 +59,9 @@ asio::awaitable<Expected<void>> produce_tasks(const SyncPlan& plan,
                                               TaskQueue& queue, const ProducerHooks& hooks) {
     for (std::size_t index = 0; index < plan.pairs.size(); ++index) {
         const SyncPair& pair = plan.pairs[index];
-        auto repositories = co_await repositories_of(pair, *sources[index]);
+        if (!sources[index]) continue;  // an OCI layout source: see produce_layout_tasks
+        const bool v1 = hooks.v1_source && hooks.v1_source(index);
+        auto repositories = co_await repositories_of(pair, *sources[index], v1);
         if (!repositories) co_return repositories.error();
         for (const auto& repository : *repositories) {
             if (hooks.stopped()) co_return Expected<void>{};
@@ -60,7 +73,7 @@ asio::awaitable<Expected<void>> produce_tasks(const SyncPlan& plan,
             if (pair.tags.explicit_only()) {
                 tags = pair.tags.exact;
             } else {
-                auto listed = co_await sources[index]->list_tags(source_repository);
+                auto listed = co_await tags_of(pair, *sources[index], source_repository, v1);
                 if (!listed) {
                     hooks.listing_failed(pair, repository, listed.error());
                     continue;

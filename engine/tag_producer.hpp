@@ -18,6 +18,8 @@ struct ProducerHooks {
     // A repository whose tags could not be listed: reported, the run goes on.
     std::function<void(const SyncPair&, const std::string& repository, const Error&)> listing_failed;
     std::function<void()> repository_seen;
+    // Whether pair i's source speaks the legacy v1 API (listed by engine/v1_listing.hpp).
+    std::function<bool(std::size_t pair)> v1_source;
 };
 
 // sources[i] is the client for plan.pairs[i].source. Errors only when a catalog cannot be

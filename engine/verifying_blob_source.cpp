@@ -8,13 +8,24 @@ namespace asio = boost::asio;
 
 VerifyingBlobSource::VerifyingBlobSource(transport::ResponseStream& download, std::string digest,
                                          std::uint64_t size)
-    : download_(download), digest_(std::move(digest)), size_(size) {}
+    : download_(&download), digest_(std::move(digest)), size_(size) {}
+
+VerifyingBlobSource::VerifyingBlobSource(transport::BodySource& upstream, std::string digest,
+                                         std::uint64_t size)
+    : upstream_(&upstream), digest_(std::move(digest)), size_(size) {}
+
+asio::awaitable<Expected<std::size_t>> VerifyingBlobSource::read_upstream(
+    asio::mutable_buffer buffer) {
+    if (download_)
+        co_return co_await download_->read(buffer);
+    co_return co_await upstream_->read(buffer);
+}
 
 asio::awaitable<Expected<std::size_t>> VerifyingBlobSource::read(asio::mutable_buffer buffer) {
     if (read_ == size_) {
         // Everything announced has been passed on; anything more is a lie about the size.
         std::array<char, 1> probe;
-        auto extra = co_await download_.read(asio::buffer(probe));
+        auto extra = co_await read_upstream(asio::buffer(probe));
         if (!extra) co_return extra.error();
         if (*extra != 0) {
             co_return make_error(ErrorKind::digest_mismatch,
@@ -24,7 +35,7 @@ asio::awaitable<Expected<std::size_t>> VerifyingBlobSource::read(asio::mutable_b
         co_return std::size_t{0};
     }
     const auto want = static_cast<std::size_t>(std::min<std::uint64_t>(buffer.size(), size_ - read_));
-    auto got = co_await download_.read(asio::buffer(buffer.data(), want));
+    auto got = co_await read_upstream(asio::buffer(buffer.data(), want));
     if (!got) co_return got.error();
     if (*got == 0) {
         co_return make_error(ErrorKind::digest_mismatch,

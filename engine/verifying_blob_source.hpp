@@ -1,6 +1,7 @@
-// The body of a blob upload, read from the source registry's GET response and hashed as it
-// flows. The last piece is held back until the hash matches, so a corrupt blob is never
-// fully sent and the destination cannot commit it.
+// The body of a blob upload, read from the source registry's GET response (or from any
+// other body, such as a file of an OCI layout) and hashed as it flows. The last piece is
+// held back until the hash matches, so a corrupt blob is never fully sent and the
+// destination cannot commit it.
 #pragma once
 
 #include "registry/sha256.hpp"
@@ -14,13 +15,18 @@ class VerifyingBlobSource final : public transport::BodySource {
 public:
     VerifyingBlobSource(transport::ResponseStream& download, std::string digest,
                         std::uint64_t size);
+    VerifyingBlobSource(transport::BodySource& upstream, std::string digest, std::uint64_t size);
 
     boost::asio::awaitable<Expected<std::size_t>> read(boost::asio::mutable_buffer buffer) override;
 
     std::uint64_t bytes_read() const { return read_; }
 
 private:
-    transport::ResponseStream& download_;
+    boost::asio::awaitable<Expected<std::size_t>> read_upstream(boost::asio::mutable_buffer buffer);
+
+    // Exactly one is set.
+    transport::ResponseStream* download_ = nullptr;
+    transport::BodySource* upstream_ = nullptr;
     std::string digest_;
     std::uint64_t size_;
     std::uint64_t read_ = 0;

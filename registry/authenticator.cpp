@@ -75,10 +75,12 @@ bool may_send_credentials(boost::urls::url_view realm) {
 }
 
 Authenticator::Authenticator(std::shared_ptr<transport::HttpClient> http, std::string registry_host,
-                             Credentials credentials)
+                             Credentials credentials,
+                             std::shared_ptr<RenewableCredentials> renewable)
     : http_(std::move(http)),
       registry_host_(std::move(registry_host)),
-      credentials_(std::move(credentials)) {}
+      credentials_(std::move(credentials)),
+      renewable_(std::move(renewable)) {}
 
 Expected<transport::HttpRequest> Authenticator::basic_token_request(const Scopes& scopes) const {
     auto url = token_request_url(challenge_->param("realm"), challenge_->param("service"), scopes);
@@ -121,6 +123,14 @@ Expected<void> Authenticator::on_challenge(std::string_view www_authenticate, co
 asio::awaitable<Expected<std::optional<std::string>>> Authenticator::authorization(
     const Scopes& scopes) {
     if (!challenge_) co_return std::optional<std::string>{};
+    if (renewable_) {
+        auto current = renewable_->current();
+        if (!current) co_return with_context(current.error(), registry_host_);
+        if (*current != credentials_) {
+            credentials_ = std::move(*current);
+            tokens_.clear();
+        }
+    }
     if (challenge_->scheme == "basic") co_return credentials_.basic_authorization();
     const auto key = scope_key(scopes);
     auto cached = tokens_.find(key);

@@ -6,6 +6,7 @@
 
 #include "registry/auth_challenge.hpp"
 #include "registry/credentials.hpp"
+#include "registry/renewable_credentials.hpp"
 #include "transport/http_client.hpp"
 
 #include <chrono>
@@ -23,8 +24,11 @@ inline Scopes push_scope(std::string_view repo) { return {repository_scope(repo,
 
 class Authenticator {
 public:
+    // renewable, when set, replaces `credentials` as they are renewed (see
+    // RenewableCredentials); tokens obtained with the old ones are dropped.
     Authenticator(std::shared_ptr<transport::HttpClient> http, std::string registry_host,
-                  Credentials credentials);
+                  Credentials credentials,
+                  std::shared_ptr<RenewableCredentials> renewable = nullptr);
 
     // The header to send for these scopes, fetching a token if the registry wants bearer
     // auth; nothing while the registry has not asked for authentication.
@@ -48,6 +52,7 @@ private:
     std::shared_ptr<transport::HttpClient> http_;
     std::string registry_host_;
     Credentials credentials_;
+    std::shared_ptr<RenewableCredentials> renewable_;
     std::optional<AuthChallenge> challenge_;  // the scheme the registry asked for
     std::map<std::string, CachedToken> tokens_;  // key: scopes joined by ' '
     std::size_t tokens_fetched_ = 0;

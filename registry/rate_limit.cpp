@@ -92,6 +92,13 @@ bool is_manifest_get(boost::beast::http::verb method, boost::urls::url_view url)
     return path.starts_with("/v2/") && at != boost::urls::pct_string_view::npos && at > 3;
 }
 
+bool count_throttled_retry(transport::RetryPolicy* policy, transport::RetryAttempts* attempts) {
+    constexpr std::string_view reason = "http_429";
+    if (attempts)
+        return attempts->take_waited_retry(reason);
+    return !policy || policy->take_retry(reason);
+}
+
 RateLimitGate::RateLimitGate(std::string host, RateLimitPolicy policy)
     : host_(std::move(host)), policy_(policy) {}
 
@@ -123,12 +130,10 @@ bool RateLimitGate::observe(int status, std::string_view limit_header,
         consecutive_throttles_ = 0;
         return false;
     }
-    if (++consecutive_throttles_ > policy_.max_throttled_retries)
-        return false;
     const auto asked = transport::parse_retry_after(retry_after, wall_now);
     throttle_wait_ = std::min(asked.value_or(policy_.default_retry_after), policy_.max_pause);
     throttled_until_ = now + throttle_wait_;
-    return true;
+    return ++consecutive_throttles_ <= policy_.max_throttled_retries;
 }
 
 bool RateLimitGate::observe(const transport::ResponseStream& response) {

@@ -3,9 +3,14 @@
 // Requests with Retry-After when the budget is spent. Hub counts manifest GETs only (HEAD
 // is free), so the gate slows manifest GETs when the budget runs low and holds every
 // request back for as long as a 429 asks.
+//
+// The gate is the one place a 429's Retry-After is waited, for every registry and whether
+// or not the run retries errors: the retry policy only counts such a resend (see
+// count_throttled_retry) and never waits for the same 429 again.
 #pragma once
 
 #include "transport/response_stream.hpp"
+#include "transport/retry_policy.hpp"
 
 #include <boost/beast/http/verb.hpp>
 #include <boost/url/url_view.hpp>
@@ -50,9 +55,16 @@ struct RateLimitPolicy {
     std::chrono::seconds max_pause{3600};
     // A 429 without a usable Retry-After waits this long.
     std::chrono::seconds default_retry_after{60};
-    // Consecutive 429 answers sent again before the 429 is returned to the caller.
+    // Consecutive 429 answers sent again before the 429 is returned to the caller (the
+    // bound when no retry policy counts them).
     int max_throttled_retries = 5;
 };
+
+// Whether a 429 the gate waited out may be sent again, counted as one retry: against the
+// request's attempts and the run's budget when it has them, the run's budget alone for a
+// request without a tracker; always when the run has no retry policy (the gate's own bound
+// then applies).
+bool count_throttled_retry(transport::RetryPolicy* policy, transport::RetryAttempts* attempts);
 
 // Whether the budget is low enough to pace manifest GETs, and the pace: one pull per
 // window/limit (the rate a sliding window gives pulls back), rounded up to whole
@@ -79,8 +91,9 @@ class RateLimitGate {
     std::optional<RateLimitPause> pause_before(boost::beast::http::verb method,
                                                boost::urls::url_view url,
                                                Clock::time_point now) const;
-    // Learns from a response's RateLimit headers and 429 answers. True when the response is
-    // a 429 to send again (after pause_before's wait); false once the retries are spent.
+    // Learns from a response's RateLimit headers and 429 answers: every 429 holds the host
+    // for its Retry-After, even one given up on. True when the response is a 429 to send
+    // again (after pause_before's wait); false once the consecutive retries are spent.
     bool observe(int status, std::string_view limit_header, std::string_view remaining_header,
                  std::string_view retry_after, Clock::time_point now,
                  std::chrono::system_clock::time_point wall_now);

@@ -3,6 +3,7 @@
 
 #include "registry/registry_error.hpp"
 #include "registry/upload_range.hpp"
+#include "transport/log.hpp"
 #include "transport/retry_wait.hpp"
 
 #include <algorithm>
@@ -174,6 +175,27 @@ asio::awaitable<Expected<std::uint64_t>> RegistryClient::upload_offset(
         co_return *offset;
     };
     co_return co_await retry_operation<std::uint64_t>(options_.retry.get(), context, attempt);
+}
+
+asio::awaitable<void> RegistryClient::cancel_upload(std::string_view repo,
+                                                    const UploadSession& session) {
+    const std::string context = "cancelling upload to " + host_ + "/" + std::string(repo);
+    // One try within the client's request timeouts: the registry expires abandoned uploads
+    // eventually anyway, so a failure here only leaves it some disk to reclaim later.
+    HttpRequest request;
+    request.method = http::verb::delete_;
+    request.url = session.location;
+    auto response = co_await send(std::move(request), push_scope(repo));
+    std::optional<Error> failure;
+    if (!response) {
+        failure = with_context(response.error(), context);
+    } else if (response->status() != 204 && response->status() != 404) {
+        failure = co_await explain_response(*response, context);
+    } else {
+        co_await response->discard();
+    }
+    if (failure)
+        log(LogLevel::debug, "abandoned upload not cancelled", {{"error", failure->message}});
 }
 
 bool RegistryClient::uploads_in_chunks(std::uint64_t size) const {

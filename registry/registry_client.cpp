@@ -35,7 +35,7 @@ RegistryClient::RegistryClient(std::shared_ptr<transport::HttpClient> http, std:
     : http_(http),
       host_(std::move(host)),
       options_(options),
-      auth_(std::move(http), host_, std::move(credentials)),
+      auth_(std::move(http), host_, std::move(credentials), options.renewable_credentials),
       rate_limit_(host_) {}
 
 boost::urls::url RegistryClient::url_for(std::string_view path) const {
@@ -57,8 +57,9 @@ asio::awaitable<Expected<ResponseStream>> RegistryClient::send(HttpRequest reque
         if (*authorization) {
             attempt_request.headers.set(http::field::authorization, **authorization);
         }
-        auto response = co_await send_paced(std::move(attempt_request));
-        if (response && attempts) {
+        auto response = co_await send_paced(std::move(attempt_request), attempts);
+        // A 429's Retry-After is the rate-limit gate's to wait, not the retry policy's.
+        if (response && attempts && response->status() != 429) {
             const std::string retry_after = response->header("Retry-After");
             if (!retry_after.empty()) {
                 attempts->note_retry_after(retry_after, std::chrono::system_clock::now());
@@ -88,17 +89,17 @@ asio::awaitable<Expected<ResponseStream>> RegistryClient::send(HttpRequest reque
     }
 }
 
-asio::awaitable<Expected<ResponseStream>> RegistryClient::send_paced(HttpRequest request) {
+asio::awaitable<Expected<ResponseStream>> RegistryClient::send_paced(HttpRequest request,
+                                                                     RetryAttempts* attempts) {
     for (;;) {
         co_await rate_limit_.wait_turn(request.method, request.url);
         auto response = co_await http_->send(request);
-        // A streamed body cannot be sent twice: its 429 goes back to the caller.
-        if (!response || !rate_limit_.observe(*response) || request.body_source)
+        // A streamed body cannot be sent twice: its 429 goes back to the caller, whose next
+        // try waits out the hold in wait_turn.
+        if (!response || !rate_limit_.observe(*response) || request.body_source ||
+            !count_throttled_retry(retry_policy(), attempts)) {
             co_return response;
-        // Waited out by the gate, below the retry policy: counted here so 429s show in
-        // regmigrate_retries_total whichever layer handles them.
-        if (auto* policy = retry_policy())
-            policy->observe("http_429");
+        }
         co_await response->discard();
     }
 }
@@ -169,6 +170,8 @@ asio::awaitable<Expected<std::vector<std::string>>> RegistryClient::list_page(
     auto names = parse_string_list(*body, key);
     if (!names)
         co_return with_context(names.error(), context);
+    if (auto checked = check_listed_names(*names, key); !checked)
+        co_return with_context(checked.error(), context);
     next.reset();
     const std::string link = response->header("Link");
     if (!link.empty()) {

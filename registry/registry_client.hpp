@@ -5,6 +5,7 @@
 #include "registry/authenticator.hpp"
 #include "registry/manifest.hpp"
 #include "registry/rate_limit.hpp"
+#include "registry/renewable_credentials.hpp"
 #include "transport/http_client.hpp"
 #include "transport/retry_policy.hpp"
 
@@ -22,6 +23,9 @@ struct RegistryOptions {
     // Transient failures of requests that can be replayed (everything but blob bodies) are
     // retried under this policy; null: each request is tried once.
     std::shared_ptr<transport::RetryPolicy> retry;
+    // Set when the registry's credentials expire during a run (Amazon ECR): asked before
+    // every authentication instead of the fixed ones.
+    std::shared_ptr<RenewableCredentials> renewable_credentials;
 };
 
 struct ManifestData {
@@ -70,6 +74,13 @@ class RegistryClient {
                                                                std::string_view media_type,
                                                                const std::string& bytes);
 
+    // The referrers of the manifest `digest` (OCI distribution 1.1), every page, only those
+    // of artifact_types when given; nullopt when the registry has no referrers API (a 404):
+    // the caller falls back to the referrers tag schema (registry/referrers.hpp).
+    boost::asio::awaitable<Expected<std::optional<std::vector<Descriptor>>>> list_referrers(
+        std::string_view repo, std::string_view digest,
+        std::vector<std::string> artifact_types = {});
+
     // The blob's size, or nullopt when it is absent from repo.
     boost::asio::awaitable<Expected<std::optional<std::uint64_t>>> blob_size(
         std::string_view repo, std::string_view digest);
@@ -95,6 +106,10 @@ class RegistryClient {
                                                        transport::BodySource& body,
                                                        UploadSession& session,
                                                        std::uint64_t offset);
+    // Cancels an upload that will not be finished (DELETE on its Location), so the registry
+    // frees what it holds of it. Best effort: one try, and a failure is only logged (debug).
+    boost::asio::awaitable<void> cancel_upload(std::string_view repo,
+                                               const UploadSession& session);
     // Whether a blob of this size goes up in PATCH chunks (resumable) or in one PUT.
     bool uploads_in_chunks(std::uint64_t size) const;
     // How many bytes the registry holds of an unfinished upload (its Range header).
@@ -111,9 +126,10 @@ class RegistryClient {
         transport::HttpRequest request, const Scopes& scopes,
         transport::RetryAttempts* attempts = nullptr);
     // One request as the rate-limit gate allows: paused while the budget is low or a 429's
-    // Retry-After runs, and sent again after a 429.
+    // Retry-After runs, and sent again after a 429, each resend counted as one retry of
+    // `attempts` (see count_throttled_retry).
     boost::asio::awaitable<Expected<transport::ResponseStream>> send_paced(
-        transport::HttpRequest request);
+        transport::HttpRequest request, transport::RetryAttempts* attempts);
     boost::asio::awaitable<Expected<std::vector<std::string>>> list_page(
         const boost::urls::url& url, std::string_view key, const Scopes& scopes,
         std::optional<boost::urls::url>& next, transport::RetryAttempts* attempts);

@@ -92,6 +92,13 @@ void RetryPolicy::observe(std::string_view reason) const {
         on_retry_(reason);
 }
 
+bool RetryPolicy::take_retry(std::string_view reason) {
+    if (!take_from_budget())
+        return false;
+    observe(reason);
+    return true;
+}
+
 RetryAttempts::RetryAttempts(RetryPolicy& policy)
     : policy_(policy), previous_delay_(policy.settings().base_delay) {}
 
@@ -104,21 +111,26 @@ void RetryAttempts::note_retry_after(std::string_view value,
 std::optional<RetryDecision> RetryAttempts::after_failure(const Error& error) {
     const auto retry_after = std::exchange(retry_after_, std::nullopt);
     const auto reason = retry_reason(error);
-    if (!reason || attempt_ >= policy_.settings().max_attempts || !policy_.take_from_budget()) {
+    const int retry = attempt_;
+    if (!reason || !take_waited_retry(*reason))
         return std::nullopt;
-    }
     const auto& settings = policy_.settings();
     const double u = policy_.draw();
     milliseconds delay = settings.jitter == Jitter::full
-                             ? full_jitter_delay(settings, attempt_, u)
+                             ? full_jitter_delay(settings, retry, u)
                              : decorrelated_jitter_delay(settings, previous_delay_, u);
     previous_delay_ = delay;
     if (retry_after) {
         delay = std::max<milliseconds>(delay, std::min(*retry_after, settings.max_retry_after));
     }
-    ++attempt_;
-    policy_.observe(*reason);
     return RetryDecision{*reason, delay, attempt_};
+}
+
+bool RetryAttempts::take_waited_retry(std::string_view reason) {
+    if (attempt_ >= policy_.settings().max_attempts || !policy_.take_retry(reason))
+        return false;
+    ++attempt_;
+    return true;
 }
 
 }  // namespace regmigrate::transport

@@ -63,6 +63,9 @@ class RetryPolicy {
     double draw() const { return random_(); }
     // Tells the observer (the metrics hook) that a retry was decided.
     void observe(std::string_view reason) const;
+    // A retry outside any RetryAttempts: takes it from the budget and observes it; false
+    // (nothing taken) once the budget is spent.
+    bool take_retry(std::string_view reason);
 
   private:
     RetrySettings settings_;
@@ -89,6 +92,12 @@ class RetryAttempts {
     // (not retryable, attempts used up, or the run's budget spent). A Retry-After noted
     // since the last failure is waited at least, up to max_retry_after.
     std::optional<RetryDecision> after_failure(const Error& error);
+
+    // A retry whose wait another layer carries out (the registry client's rate-limit gate
+    // waits out a 429's Retry-After): it uses up an attempt and the run's budget like any
+    // other and is observed, but no delay is decided here, so it is never waited twice.
+    // False, with nothing taken, when the attempts or the budget are spent.
+    bool take_waited_retry(std::string_view reason);
 
     int attempt() const { return attempt_; }
 

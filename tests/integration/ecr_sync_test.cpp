@@ -70,7 +70,7 @@ class EcrSyncTest : public ::testing::Test {
     };
 
     Run run(const std::string& command, const Env& env,
-            const std::vector<std::string>& options = {}) {
+            const std::vector<std::string>& options = {}, const EcrFake* fake = nullptr) {
         Run result;
         result.report = dir_.path() / ("report-" + std::to_string(++runs_) + ".json");
         std::vector<std::string> args{command,
@@ -79,7 +79,7 @@ class EcrSyncTest : public ::testing::Test {
                                       "--to",
                                       destination_.host(),
                                       "--ecr-endpoint",
-                                      fake_.endpoint(),
+                                      (fake ? *fake : fake_).endpoint(),
                                       "--no-journal",
                                       "--report",
                                       result.report.string(),
@@ -106,6 +106,21 @@ TEST_F(EcrSyncTest, SyncCopiesEveryImageWithTheTokenFromGetAuthorizationToken) {
     ASSERT_TRUE(report) << report.error().message;
     EXPECT_EQ(report->summary.images_copied, 3u);
     EXPECT_EQ(fake_.state().tokens_issued, 1u);
+}
+
+// A login already due for renewal when it arrives (as a 12-hour token is after 11.5 hours)
+// is renewed before the registry sees it: every client asks the one renewable login.
+TEST_F(EcrSyncTest, ALoginDueForRenewalIsRenewedDuringTheRun) {
+    auto options = fake_options_;
+    options.token_lifetime = std::chrono::seconds(-1);
+    EcrFake expiring(options);
+    const auto synced = run("sync", aws_env(fake_options_.secret_access_key), {}, &expiring);
+    ASSERT_EQ(synced.cli.exit_code, 0) << synced.cli.describe();
+    const auto report = read_copy_report(synced.report);
+    ASSERT_TRUE(report) << report.error().message;
+    EXPECT_EQ(report->summary.images_copied, 3u);
+    EXPECT_GT(expiring.state().tokens_issued, 1u);
+    EXPECT_EQ(fake_.state().tokens_issued, 0u);
 }
 
 TEST_F(EcrSyncTest, VerifyLogsInTheSameWayAndMatchesWhatSyncCopied) {

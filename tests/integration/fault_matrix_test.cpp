@@ -97,8 +97,8 @@ INSTANTIATE_TEST_SUITE_P(
         FaultCase{"GatewayTimeoutOnListings", {"504 path=/tags/list limit=2"}},
         // 500 is not retried per request: the image is tried again as a whole.
         FaultCase{"InternalErrorOnABlob", {"500 " + kBlobGet + " limit=1"}},
-        // The registry client's rate-limit gate absorbs a 429 (pausing the host for its
-        // Retry-After) before the retry policy sees it, so no retry is counted.
+        // The registry client's rate-limit gate waits out a 429 (pausing the host for its
+        // Retry-After) and counts the resend once, against the request and the run budget.
         FaultCase{"TooManyRequestsWithRetryAfterSeconds",
                   {"429 retry-after=1 path=/manifests/ limit=2"},
                   ProxiedSide::source,

@@ -133,18 +133,6 @@ TEST_F(MigrateEnvTest, EcrDestinationWithoutAwsKeysIsAUsageErrorNamingThem) {
     EXPECT_NE(run.cli.err.find("AWS_ACCESS_KEY_ID"), std::string::npos) << run.cli.describe();
 }
 
-TEST_F(MigrateEnvTest, V1OnlySourceIsAClearError) {
-    ScriptedHttpServer v1_only(answer_each([](const ScriptedRequest& request) {
-        return request.target == "/v1/_ping" ? ScriptedReply{200, "true"}
-                                             : ScriptedReply{404, "not found"};
-    }));
-    const auto run = migrate(
-        merged(unattended(), {{"V1_REGISTRY", "127.0.0.1:" + std::to_string(v1_only.port())}}));
-    EXPECT_EQ(run.cli.exit_code, 2) << run.cli.describe();
-    EXPECT_NE(run.cli.err.find("a v1 registry source is not supported yet"), std::string::npos)
-        << run.cli.describe();
-}
-
 TEST_F(MigrateEnvTest, SourceAnsweringNeitherApiIsNamedAsV1Registry) {
     ScriptedHttpServer not_a_registry(answer_each([](const ScriptedRequest&) {
         return ScriptedReply{404, "no"};

@@ -15,30 +15,48 @@ struct CopyFlags {
     std::string source;
     std::string destination;
     std::string platform;
+    bool referrers = false;
+    std::vector<std::string> referrer_types;
 };
+
+// SRC or DST: an oci:DIR[:TAG] layout, or a registry reference and the side to reach it.
+Expected<void> parse_end(const std::string& text, const SideFlags& side_flags,
+                         const std::string& certs_dir, const char* creds_variable,
+                         registry::Reference& reference,
+                         std::optional<registry::OciLayoutReference>& layout,
+                         engine::RegistrySide& side) {
+    if (registry::is_oci_layout_reference(text)) {
+        auto parsed = registry::parse_oci_layout_reference(text);
+        if (!parsed) return parsed.error();
+        layout = std::move(*parsed);
+        return {};
+    }
+    auto parsed = registry::parse_reference(text);
+    if (!parsed) return parsed.error();
+    reference = std::move(*parsed);
+    auto made = make_side(reference.registry, side_flags, certs_dir, creds_variable);
+    if (!made) return with_context(made.error(), "options");
+    side = std::move(*made);
+    return {};
+}
 
 int run(const CopyFlags& flags) {
     configure_logging(flags.common);
     engine::CopyJob job;
-    auto source = registry::parse_reference(flags.source);
+    auto source = parse_end(flags.source, flags.common.source, flags.common.certs_dir,
+                            "REGMIGRATE_SRC_CREDS", job.source, job.source_layout,
+                            job.source_side);
     if (!source) return report_error(with_context(source.error(), "SRC"));
-    auto destination = registry::parse_reference(flags.destination);
+    auto destination = parse_end(flags.destination, flags.common.destination,
+                                 flags.common.certs_dir, "REGMIGRATE_DEST_CREDS", job.destination,
+                                 job.destination_layout, job.destination_side);
     if (!destination) return report_error(with_context(destination.error(), "DST"));
-    job.source = std::move(*source);
-    job.destination = std::move(*destination);
-    auto source_side = make_side(job.source.registry, flags.common.source, flags.common.certs_dir,
-                                 "REGMIGRATE_SRC_CREDS");
-    if (!source_side) return report_error(with_context(source_side.error(), "--src options"));
-    auto destination_side = make_side(job.destination.registry, flags.common.destination,
-                                      flags.common.certs_dir, "REGMIGRATE_DEST_CREDS");
-    if (!destination_side) {
-        return report_error(with_context(destination_side.error(), "--dest options"));
-    }
-    job.source_side = std::move(*source_side);
-    job.destination_side = std::move(*destination_side);
     job.jobs = flags.common.jobs;
     if (!flags.platform.empty()) job.copy.platform = flags.platform;
-    job.copy.same_registry = job.source.registry == job.destination.registry;
+    job.copy.same_registry = !job.source_layout && !job.destination_layout &&
+                             job.source.registry == job.destination.registry;
+    job.referrers.enabled = flags.referrers || !flags.referrer_types.empty();
+    job.referrers.artifact_types = flags.referrer_types;
 
     metrics::Metrics metrics;
     auto server = serve_metrics(flags.common, metrics);
@@ -54,14 +72,17 @@ CommandRunner add_copy_command(CLI::App& app) {
     auto flags = std::make_shared<CopyFlags>();
     auto* command = app.add_subcommand(
         "copy", "Copy one image, or every tag of a repository, between registries");
-    command->add_option("SRC", flags->source, "HOST[:PORT]/REPO[:TAG|@DIGEST]; no tag: all tags")
+    command->add_option("SRC", flags->source,
+                        "HOST[:PORT]/REPO[:TAG|@DIGEST] or oci:DIR[:TAG]; no tag: all tags")
         ->required();
-    command->add_option("DST", flags->destination, "HOST[:PORT]/REPO[:TAG]")->required();
+    command->add_option("DST", flags->destination, "HOST[:PORT]/REPO[:TAG] or oci:DIR[:TAG]")
+        ->required();
     command->add_option("--jobs", flags->common.jobs, "images copied at once")
         ->check(CLI::Range(1, 4096))
         ->capture_default_str();
     command->add_option("--platform", flags->platform,
                         "OS/ARCH[/VARIANT]: copy only this platform of a multi-arch image");
+    add_referrer_flags(*command, flags->referrers, flags->referrer_types);
     add_side_flags(*command, flags->common, true);
     add_output_flags(*command, flags->common);
     return [flags] { return run(*flags); };

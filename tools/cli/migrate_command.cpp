@@ -70,7 +70,7 @@ Expected<engine::RegistrySide> side_for(const engine::MigratorSide& wanted, std:
     return side;
 }
 
-// Only a v2 source can be read today; Docker Hub is one without asking.
+// The source must answer the v2 or the v1 API; Docker Hub is a v2 one without asking.
 Expected<void> check_source_api(const engine::RegistrySide& source, const std::string& given) {
     if (registry::is_docker_hub(source.host))
         return {};
@@ -81,10 +81,6 @@ Expected<void> check_source_api(const engine::RegistrySide& source, const std::s
         if (api.error().kind == ErrorKind::unsupported)
             error.kind = ErrorKind::invalid_argument;
         return error;
-    }
-    if (*api == engine::RegistryApi::v1) {
-        return usage("V1_REGISTRY (" + given +
-                     ") speaks the v1 registry API: a v1 registry source is not supported yet");
     }
     return {};
 }

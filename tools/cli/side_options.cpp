@@ -29,6 +29,14 @@ void add_side_flags(CLI::App& command, CommonFlags& flags, bool with_destination
         ->capture_default_str();
 }
 
+void add_referrer_flags(CLI::App& command, bool& referrers, std::vector<std::string>& types) {
+    command.add_flag("--referrers", referrers,
+                     "copy the artifacts attached to each image (signatures, attestations, "
+                     "SBOMs): referrers API, else sha256-<hex> / .sig / .att / .sbom tags");
+    command.add_option("--referrers-artifact-type", types,
+                       "only referrers of this artifactType (repeatable; implies --referrers)");
+}
+
 void add_output_flags(CLI::App& command, CommonFlags& flags) {
     command.add_option("--log-format", flags.log_format, "text or json")
         ->check(CLI::IsMember({"text", "json"}))

@@ -8,6 +8,7 @@
 
 #include <map>
 #include <string>
+#include <vector>
 
 namespace regmigrate::cli {
 
@@ -33,6 +34,8 @@ struct CommonFlags {
 // --src-tls/--dest-tls, --src-creds/--dest-creds, --certs-dir.
 void add_side_flags(CLI::App& command, CommonFlags& flags, bool with_destination);
 void add_output_flags(CLI::App& command, CommonFlags& flags);
+// --referrers and --referrers-artifact-type TYPE (repeatable; implies --referrers).
+void add_referrer_flags(CLI::App& command, bool& referrers, std::vector<std::string>& types);
 
 // The side for host, from its flags and the certificate directory. Credentials: the flag,
 // else creds_variable (REGMIGRATE_SRC_CREDS / REGMIGRATE_DEST_CREDS), else docker's

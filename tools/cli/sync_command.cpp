@@ -2,6 +2,7 @@
 #include "engine/journal.hpp"
 #include "engine/plan_yaml.hpp"
 #include "engine/sync_job.hpp"
+#include "registry/oci_layout_reference.hpp"
 #include "registry/reference.hpp"
 #include "tools/cli/commands.hpp"
 #include "tools/cli/plan_run.hpp"
@@ -25,6 +26,8 @@ struct SyncFlags {
     std::string tag;
     std::string prefix;
     std::string platform;
+    bool referrers = false;
+    std::vector<std::string> referrer_types;
     std::string config;
     std::string shard;
     std::string ecr_endpoint;  // set: --to is an Amazon ECR registry whose API is here
@@ -39,6 +42,26 @@ struct SyncFlags {
     std::uint64_t max_inflight_bytes = engine::default_max_inflight_bytes;
     std::size_t threads = std::clamp<std::size_t>(std::thread::hardware_concurrency(), 1, 8);
 };
+
+// --from / --to: a registry host, or oci:DIR, a directory of OCI layouts, one per
+// repository (DIR/REPO), which the engine reads or writes instead of a registry.
+Expected<engine::RegistrySide> sync_side(const std::string& text, const SideFlags& flags,
+                                         const std::string& certs_dir,
+                                         const char* creds_variable) {
+    if (!registry::is_oci_layout_reference(text)) {
+        return make_side(registry::normalize_registry_host(text), flags, certs_dir,
+                         creds_variable);
+    }
+    auto layout = registry::parse_oci_layout_reference(text);
+    if (!layout) return layout.error();
+    if (!layout->tag.empty()) {
+        return make_error(ErrorKind::invalid_argument,
+                          text + ": sync takes oci:DIR, a directory of layouts, without a tag");
+    }
+    engine::RegistrySide side;
+    side.host = layout->to_string();
+    return side;
+}
 
 Expected<engine::SyncPlan> plan_from_flags(const SyncFlags& flags) {
     if (!flags.config.empty()) {
@@ -55,11 +78,10 @@ Expected<engine::SyncPlan> plan_from_flags(const SyncFlags& flags) {
         return make_error(ErrorKind::invalid_argument, "give --from HOST and --to HOST, or --config PLAN.yaml");
     }
     engine::SyncPair pair;
-    auto source = make_side(registry::normalize_registry_host(flags.from), flags.common.source,
-                            flags.common.certs_dir, "REGMIGRATE_SRC_CREDS");
+    auto source = sync_side(flags.from, flags.common.source, flags.common.certs_dir,
+                            "REGMIGRATE_SRC_CREDS");
     if (!source) return with_context(source.error(), "--from");
-    auto destination = make_side(registry::normalize_registry_host(flags.to),
-                                 flags.common.destination, flags.common.certs_dir,
+    auto destination = sync_side(flags.to, flags.common.destination, flags.common.certs_dir,
                                  "REGMIGRATE_DEST_CREDS");
     if (!destination) return with_context(destination.error(), "--to");
     pair.source = std::move(*source);
@@ -89,6 +111,13 @@ int run(const SyncFlags& flags, engine::SyncMode mode) {
     configure_logging(flags.common);
     auto plan = plan_from_flags(flags);
     if (!plan) return report_error(plan.error());
+    // Given on the command line, --referrers holds for every pair of a plan file too.
+    if (flags.referrers || !flags.referrer_types.empty()) {
+        for (auto& pair : plan->pairs) {
+            pair.referrers.enabled = true;
+            pair.referrers.artifact_types = flags.referrer_types;
+        }
+    }
     auto action = engine::parse_error_action(flags.error_action);
     if (!action) return report_error(action.error());
     CommonFlags common = flags.common;
@@ -145,8 +174,8 @@ CommandRunner add_plan_command(CLI::App& app, const char* name, const char* desc
     auto flags = std::make_shared<SyncFlags>();
     flags->common.jobs = 32;
     auto* command = app.add_subcommand(name, description);
-    command->add_option("--from", flags->from, "source registry HOST[:PORT]");
-    command->add_option("--to", flags->to, "destination registry HOST[:PORT]");
+    command->add_option("--from", flags->from, "source registry HOST[:PORT], or oci:DIR");
+    command->add_option("--to", flags->to, "destination registry HOST[:PORT], or oci:DIR");
     command->add_option("--config", flags->config, "a YAML plan (see README: Plan files)");
     command->add_option("--repo", flags->repos,
                         "only repositories matching this regular expression (repeatable)");
@@ -154,6 +183,7 @@ CommandRunner add_plan_command(CLI::App& app, const char* name, const char* desc
     command->add_option("--prefix", flags->prefix,
                         "destination namespace: NAMESPACE/<source repository>");
     command->add_option("--platform", flags->platform, "OS/ARCH[/VARIANT] of multi-arch images");
+    add_referrer_flags(*command, flags->referrers, flags->referrer_types);
     command->add_flag("--skip-existing,!--no-skip-existing", flags->skip_existing,
                       "skip tags whose destination digest already equals the source's (default on)");
     command->add_flag("--dry-run", flags->dry_run,

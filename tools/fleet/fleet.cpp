@@ -1,5 +1,7 @@
 #include "tools/fleet/fleet.hpp"
 
+#include "tools/fleet/storage_writer.hpp"
+
 #include <algorithm>
 #include <atomic>
 #include <mutex>
@@ -43,11 +45,8 @@ class FirstError {
 
 }  // namespace
 
-Expected<FleetSummary> push_fleet(const FleetSpec& spec, const WriterOptions& writer,
-                                  unsigned jobs) {
-    if (auto endpoint = split_host_port(writer.registry); !endpoint) {
-        return endpoint.error();
-    }
+Expected<FleetSummary> write_fleet(const FleetSpec& spec, const SinkFactory& make_sink,
+                                   unsigned jobs) {
     const std::vector<ImagePlan> plans = plan_fleet(spec);
     PushedBlobs blobs;
     FleetSummary summary;
@@ -57,8 +56,8 @@ Expected<FleetSummary> push_fleet(const FleetSpec& spec, const WriterOptions& wr
         return summary;
     }
     {
-        RegistryWriter seeder(writer);
-        ImagePusher pusher(seeder, blobs);
+        const auto seeder = make_sink();
+        ImagePusher pusher(*seeder, blobs);
         for (const auto& layer : plan_base_layers(spec)) {
             auto pushed = pusher.push_layer(plans.front().repository, layer, plans.front().format);
             if (!pushed) {
@@ -71,8 +70,8 @@ Expected<FleetSummary> push_fleet(const FleetSpec& spec, const WriterOptions& wr
     std::atomic<std::size_t> next_range{0};
     FirstError first_error;
     auto work = [&] {
-        RegistryWriter thread_writer(writer);
-        ImagePusher pusher(thread_writer, blobs);
+        const auto thread_sink = make_sink();
+        ImagePusher pusher(*thread_sink, blobs);
         for (std::size_t r = next_range++; r < ranges.size() && !first_error.failed();
              r = next_range++) {
             for (std::size_t i = ranges[r].first; i < ranges[r].second; ++i) {
@@ -102,6 +101,21 @@ Expected<FleetSummary> push_fleet(const FleetSpec& spec, const WriterOptions& wr
     summary.unique_blobs = blobs.blob_count();
     summary.unique_blob_bytes = blobs.blob_bytes();
     return summary;
+}
+
+Expected<FleetSummary> push_fleet(const FleetSpec& spec, const WriterOptions& writer,
+                                  unsigned jobs) {
+    if (auto endpoint = split_host_port(writer.registry); !endpoint) {
+        return endpoint.error();
+    }
+    return write_fleet(
+        spec, [&writer] { return std::make_unique<RegistryWriter>(writer); }, jobs);
+}
+
+Expected<FleetSummary> store_fleet(const FleetSpec& spec, const std::filesystem::path& storage_root,
+                                   unsigned jobs) {
+    return write_fleet(
+        spec, [&storage_root] { return std::make_unique<StorageWriter>(storage_root); }, jobs);
 }
 
 }  // namespace regmigrate::fleet

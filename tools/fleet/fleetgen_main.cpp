@@ -1,20 +1,30 @@
-// fleetgen: fills a registry with a deterministic synthetic fleet and prints a summary.
+// fleetgen: fills a registry with a deterministic synthetic fleet and prints a summary,
+// either pushing over HTTP (--registry) or writing a stopped registry's storage
+// directory directly (--storage-dir); the same seed gives the same digests either way.
 #include "tools/fleet/fleet.hpp"
 
 #include <CLI/CLI.hpp>
 
 #include <chrono>
 #include <cstdio>
+#include <filesystem>
 #include <iostream>
 
 int main(int argc, char** argv) {
     using namespace regmigrate::fleet;
-    CLI::App app{"Push a deterministic synthetic fleet of images to a registry (plain HTTP)."};
+    CLI::App app{"Fill a registry with a deterministic synthetic fleet of images."};
     FleetSpec spec;
     WriterOptions writer;
+    std::filesystem::path storage_dir;
     unsigned jobs = 4;
     bool list = false;
-    app.add_option("--registry", writer.registry, "Registry HOST:PORT")->required();
+    auto* target = app.add_option_group("target", "Where the fleet goes (exactly one)");
+    target->add_option("--registry", writer.registry,
+                       "Push to this registry HOST:PORT (plain HTTP)");
+    auto* storage_option = target->add_option(
+        "--storage-dir", storage_dir,
+        "Write into this docker-registry filesystem storage root instead (registry stopped)");
+    target->require_option(1);
     app.add_option("--repos", spec.repositories, "Number of repositories")->capture_default_str();
     app.add_option("--tags", spec.tags, "Tags per repository")->capture_default_str();
     app.add_option("--base-layers", spec.base_layers, "Base layers shared by every image")
@@ -44,7 +54,8 @@ int main(int argc, char** argv) {
     CLI11_PARSE(app, argc, argv);
 
     const auto started = std::chrono::steady_clock::now();
-    auto summary = push_fleet(spec, writer, jobs);
+    auto summary = storage_option->count() > 0 ? store_fleet(spec, storage_dir, jobs)
+                                               : push_fleet(spec, writer, jobs);
     if (!summary) {
         std::cerr << "fleetgen: " << summary.error().message << "\n";
         return 1;

@@ -50,8 +50,7 @@ std::uint64_t PushedBlobs::blob_bytes() const {
     return total;
 }
 
-ImagePusher::ImagePusher(RegistryWriter& writer, PushedBlobs& blobs)
-    : writer_(writer), blobs_(blobs) {}
+ImagePusher::ImagePusher(ImageSink& sink, PushedBlobs& blobs) : sink_(sink), blobs_(blobs) {}
 
 Expected<Descriptor> ImagePusher::push_layer(const std::string& repository, const LayerPlan& layer,
                                              ManifestFormat format) {
@@ -61,7 +60,7 @@ Expected<Descriptor> ImagePusher::push_layer(const std::string& repository, cons
     }
     bool mounted = false;
     if (known) {
-        auto mount = writer_.mount_blob(repository, known->digest, known->repository);
+        auto mount = sink_.mount_blob(repository, known->digest, known->repository);
         if (!mount) {
             return mount.error();
         }
@@ -73,8 +72,8 @@ Expected<Descriptor> ImagePusher::push_layer(const std::string& repository, cons
     } else {
         ByteSource source(layer.seed);
         auto pushed = layer.size <= kMonolithicLimit
-                          ? writer_.push_blob(repository, source.take(layer.size))
-                          : writer_.push_blob_stream(
+                          ? sink_.push_blob(repository, source.take(layer.size))
+                          : sink_.push_blob_stream(
                                 repository, layer.size,
                                 [&source](char* out, std::size_t size) { source.fill(out, size); });
         if (!pushed) {
@@ -99,13 +98,13 @@ Expected<BuiltImage> ImagePusher::push_platform(const std::string& repository,
         spec.layers.push_back(std::move(*descriptor));
     }
     BuiltImage image = build_image(spec);
-    if (auto config = writer_.push_blob(repository, image.config); !config) {
+    if (auto config = sink_.push_blob(repository, image.config); !config) {
         return config.error();
     }
     blobs_.add_blob(image.config_descriptor.digest, image.config_descriptor.size);
     const std::string& target = reference.empty() ? image.manifest_descriptor.digest : reference;
-    auto pushed = writer_.push_manifest(repository, target, image.manifest_descriptor.media_type,
-                                        image.manifest);
+    auto pushed = sink_.push_manifest(repository, target, image.manifest_descriptor.media_type,
+                                      image.manifest);
     if (!pushed) {
         return pushed.error();
     }
@@ -132,8 +131,8 @@ Expected<TaggedImage> ImagePusher::push(const ImagePlan& image) {
         entries.push_back(IndexEntry{built->manifest_descriptor, platform.platform});
     }
     const BuiltIndex index = build_index(image.format, entries);
-    auto pushed = writer_.push_manifest(image.repository, image.tag, index.descriptor.media_type,
-                                        index.bytes);
+    auto pushed =
+        sink_.push_manifest(image.repository, image.tag, index.descriptor.media_type, index.bytes);
     if (!pushed) {
         return pushed.error();
     }

@@ -1,10 +1,12 @@
-// Pushes planned synthetic images through a RegistryWriter: layers generated on the
-// fly (streamed when large), shared base layers uploaded once and mounted elsewhere,
-// then config, manifest(s) and, for multi-arch images, the index under the tag.
+// Pushes planned synthetic images into an ImageSink: layers generated on the fly
+// (streamed when large), shared base layers uploaded once and mounted elsewhere, then
+// config, manifest(s) and, for multi-arch images, the index under the tag.
 #pragma once
 
 #include "tools/fleet/fleet_plan.hpp"
-#include "tools/fleet/registry_writer.hpp"
+#include "tools/fleet/image_builder.hpp"
+#include "tools/fleet/image_sink.hpp"
+#include "tools/fleet/registry_writer.hpp"  // the HTTP sink most callers hand in
 #include "transport/error.hpp"
 
 #include <cstdint>
@@ -50,7 +52,7 @@ class PushedBlobs {
 
 class ImagePusher {
   public:
-    ImagePusher(RegistryWriter& writer, PushedBlobs& blobs);
+    ImagePusher(ImageSink& sink, PushedBlobs& blobs);
 
     Expected<TaggedImage> push(const ImagePlan& image);
     // Makes the layer present in the repository; returns its descriptor.
@@ -61,7 +63,7 @@ class ImagePusher {
     Expected<BuiltImage> push_platform(const std::string& repository, const PlatformPlan& platform,
                                        ManifestFormat format, const std::string& reference);
 
-    RegistryWriter& writer_;
+    ImageSink& sink_;
     PushedBlobs& blobs_;
 };
 

@@ -1,14 +1,14 @@
 // A synchronous, deliberately simple registry client that pushes and reads back images
 // over plain HTTP (optionally with Basic credentials): what tests and fleetgen use to
-// fill real registries.
+// fill real registries. As an ImageSink it is fleetgen's HTTP mode.
 #pragma once
 
+#include "tools/fleet/image_sink.hpp"
 #include "tools/fleet/sync_http_connection.hpp"
 #include "transport/error.hpp"
 
 #include <chrono>
 #include <cstdint>
-#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -29,27 +29,25 @@ struct StoredManifest {
     std::string digest;  // Docker-Content-Digest, checked against the bytes
 };
 
-// Writes the next `size` bytes of a deterministic stream into `out`.
-using ByteGenerator = std::function<void(char* out, std::size_t size)>;
-
-class RegistryWriter {
+class RegistryWriter final : public ImageSink {
   public:
     explicit RegistryWriter(WriterOptions options);
 
     // Monolithic upload (POST, then PUT ?digest=); returns the digest.
-    Expected<std::string> push_blob(std::string_view repository, std::string_view bytes);
+    Expected<std::string> push_blob(std::string_view repository, std::string_view bytes) override;
     // Chunked upload (POST, PATCH chunks with Content-Range, PUT ?digest=) hashing as
     // it goes; only one chunk is ever in memory. Returns the digest.
     Expected<std::string> push_blob_stream(std::string_view repository, std::uint64_t size,
-                                           const ByteGenerator& generator);
+                                           const ByteGenerator& generator) override;
     // Cross-repository mount; false when the registry declined (its fallback upload
     // session is cancelled).
     Expected<bool> mount_blob(std::string_view repository, std::string_view digest,
-                              std::string_view from_repository);
+                              std::string_view from_repository) override;
     Expected<bool> blob_exists(std::string_view repository, std::string_view digest);
     // Returns the digest the registry reports, refusing one that differs from ours.
     Expected<std::string> push_manifest(std::string_view repository, std::string_view reference,
-                                        std::string_view media_type, std::string_view bytes);
+                                        std::string_view media_type,
+                                        std::string_view bytes) override;
     Expected<StoredManifest> get_manifest(std::string_view repository, std::string_view reference);
     Expected<std::vector<std::string>> list_tags(std::string_view repository);
 

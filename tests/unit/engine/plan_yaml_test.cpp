@@ -193,6 +193,23 @@ TEST_F(PlanYaml, NonIntegerNumberNamesKey) {
         "PLAN.yaml line 4: \"registries.old.max_connections\" must be a non-negative integer");
 }
 
+TEST_F(PlanYaml, TimeoutBoundsEveryNetworkWaitOfTheEndpoint) {
+    const auto side = parsed("registries:\n  old:\n    host: a.example\n    timeout_ms: 1500\n"
+                             "sync:\n  - from: old\n    to: b.example\n")
+                          .pairs.at(0)
+                          .source;
+    EXPECT_EQ(side.timeouts.connect, std::chrono::milliseconds(1500));
+    EXPECT_EQ(side.timeouts.response_header, std::chrono::milliseconds(1500));
+    EXPECT_EQ(side.timeouts.idle, std::chrono::milliseconds(1500));
+}
+
+TEST_F(PlanYaml, ZeroTimeoutIsAnError) {
+    EXPECT_NE(error_of("registries:\n  old:\n    host: a.example\n    timeout_ms: 0\n" +
+                       std::string(minimal_sync))
+                  .find("line 4: \"registries.old.timeout_ms\" must be at least 1"),
+              std::string::npos);
+}
+
 TEST_F(PlanYaml, ZeroMaxConnectionsIsAnError) {
     EXPECT_NE(error_of("registries:\n  old:\n    host: a.example\n    max_connections: 0\n" +
                        std::string(minimal_sync))

@@ -156,17 +156,18 @@ TEST(TransferSlot, OtherFailuresSayNothingAboutLoad) {
 }
 
 TEST(TransferSlot, SuccessesCompleteARoundAndGrowTheBound) {
-    TransferLimiter limiter(AdaptiveLimitOptions{.min = 1, .max = 32, .initial = 2}, 1000);
+    constexpr std::uint64_t mib = 1024 * 1024;
+    TransferLimiter limiter(AdaptiveLimitOptions{.min = 1, .max = 32, .initial = 2}, 4 * mib);
     asio::io_context io;
     auto transfer = [&]() -> asio::awaitable<void> {
-        co_await limiter.acquire(10);
-        TransferSlot slot(limiter, 10);
+        co_await limiter.acquire(mib);
+        TransferSlot slot(limiter, mib);
         slot.succeeded();
     };
     asio::co_spawn(io, transfer, asio::detached);
     asio::co_spawn(io, transfer, asio::detached);
     io.run();
-    EXPECT_EQ(limiter.max_transfers(), 3u);
+    EXPECT_EQ(limiter.max_transfers(), 4u);  // slow start: doubled after one round
 }
 
 }  // namespace

@@ -78,5 +78,45 @@ TEST(Listing, TopLevelArrayIsRefused) {
     expect_refused(R"(["a","b"])", "repositories");
 }
 
+// ---- names a registry lists are checked before URLs are built from them ----
+
+void expect_name_refused(const std::string& name, std::string_view key) {
+    auto checked = check_listed_names({"good", name}, key);
+    ASSERT_FALSE(checked) << name << " was accepted";
+    EXPECT_EQ(checked.error().kind, ErrorKind::protocol);
+    EXPECT_NE(checked.error().message.find(name.substr(0, 20)), std::string::npos)
+        << checked.error().message;
+}
+
+TEST(ListedNames, ValidRepositoriesAndTagsPass) {
+    EXPECT_TRUE(check_listed_names({"library/alpine", "team/app-1", "a.b/c__d"}, "repositories"));
+    EXPECT_TRUE(check_listed_names({"v1", "Latest", "_x", "1.0-rc.1"}, "tags"));
+}
+
+TEST(ListedNames, PathTraversalInARepositoryIsRefused) {
+    expect_name_refused("../../etc", "repositories");
+    expect_name_refused("team/../admin", "repositories");
+}
+
+TEST(ListedNames, UppercaseRepositoryIsRefused) {
+    expect_name_refused("Team/App", "repositories");
+}
+
+TEST(ListedNames, OverLongRepositoryIsRefused) {
+    expect_name_refused(std::string(256, 'a'), "repositories");
+}
+
+TEST(ListedNames, TagsWithSlashesDotsFirstOrOverLongAreRefused) {
+    expect_name_refused("../v1", "tags");
+    expect_name_refused(".hidden", "tags");
+    expect_name_refused(std::string(129, 't'), "tags");
+}
+
+TEST(ListedNames, ControlCharactersNeverReachTheMessage) {
+    auto checked = check_listed_names({"bad\x1b[2Jname"}, "tags");
+    ASSERT_FALSE(checked);
+    EXPECT_EQ(checked.error().message.find('\x1b'), std::string::npos) << checked.error().message;
+}
+
 }  // namespace
 }  // namespace regmigrate::registry

@@ -3,6 +3,9 @@
 #include <gtest/gtest.h>
 #include <boost/url/parse.hpp>
 
+#include <string>
+#include <vector>
+
 namespace regmigrate::registry {
 namespace {
 
@@ -157,6 +160,51 @@ TEST(RateLimitGate, RetryAfterIsCappedByPolicy) {
     const RateLimitGate::Clock::time_point now{};
     gate.observe(429, "", "", "86400", now, wall);
     EXPECT_EQ(gate.pause_before(verb::get, manifest_url, now)->duration, 10'000ms);
+}
+
+TEST(RateLimitGate, A429GivenUpOnStillHoldsTheHostForItsRetryAfter) {
+    RateLimitPolicy policy;
+    policy.max_throttled_retries = 0;
+    RateLimitGate gate("h", policy);
+    const RateLimitGate::Clock::time_point now{};
+    EXPECT_FALSE(gate.observe(429, "", "", "4", now, wall));
+    EXPECT_EQ(gate.pause_before(verb::get, blob_url, now)->duration, 4000ms);
+}
+
+// ---- a 429 the gate waits out, counted once by the retry policy ----
+
+transport::RetrySettings two_attempts(std::uint64_t budget) {
+    transport::RetrySettings settings;
+    settings.max_attempts = 2;
+    settings.global_budget = budget;
+    return settings;
+}
+
+TEST(CountThrottledRetry, WithoutARetryPolicyTheGateAloneDecides) {
+    EXPECT_TRUE(count_throttled_retry(nullptr, nullptr));
+}
+
+TEST(CountThrottledRetry, UsesUpOneAttemptOfTheRequest) {
+    transport::RetryPolicy policy(two_attempts(10));
+    transport::RetryAttempts attempts(policy);
+    EXPECT_TRUE(count_throttled_retry(&policy, &attempts));
+    EXPECT_FALSE(count_throttled_retry(&policy, &attempts));
+    EXPECT_EQ(policy.budget_left(), 9u);
+}
+
+TEST(CountThrottledRetry, ARequestWithoutATrackerStillSpendsTheRunsBudget) {
+    transport::RetryPolicy policy(two_attempts(1));
+    EXPECT_TRUE(count_throttled_retry(&policy, nullptr));
+    EXPECT_FALSE(count_throttled_retry(&policy, nullptr));
+}
+
+TEST(CountThrottledRetry, IsCountedInTheRetryMetricUnderHttp429) {
+    std::vector<std::string> heard;
+    transport::RetryPolicy policy(two_attempts(10), transport::default_uniform_random(),
+                                  [&](std::string_view reason) { heard.emplace_back(reason); });
+    transport::RetryAttempts attempts(policy);
+    count_throttled_retry(&policy, &attempts);
+    EXPECT_EQ(heard, (std::vector<std::string>{"http_429"}));
 }
 
 }  // namespace

@@ -193,6 +193,73 @@ TEST(RetryAttempts, ObserverHearsEachRetryReason) {
     EXPECT_EQ(heard, (std::vector<std::string>{"http_502", "timeout"}));
 }
 
+// ---- retries waited by another layer (the rate-limit gate's 429s) ----
+
+TEST(WaitedRetry, UsesUpAnAttemptOfTheRequest) {
+    RetryPolicy policy(settings_for_tests(), constant(0.5));
+    RetryAttempts attempts(policy);
+    EXPECT_TRUE(attempts.take_waited_retry("http_429"));
+    EXPECT_EQ(attempts.attempt(), 2);
+}
+
+TEST(WaitedRetry, IsRefusedOnceTheRequestsAttemptsAreSpent) {
+    RetryPolicy policy(settings_for_tests(), constant(0.5));  // 4 attempts: 3 retries
+    RetryAttempts attempts(policy);
+    for (int i = 0; i < 3; ++i)
+        EXPECT_TRUE(attempts.take_waited_retry("http_429"));
+    EXPECT_FALSE(attempts.take_waited_retry("http_429"));
+    EXPECT_EQ(policy.budget_left(), 97u);
+}
+
+TEST(WaitedRetry, LeavesNoRetryToTheBackoffWhenTheAttemptsAreSpent) {
+    RetryPolicy policy(settings_for_tests(), constant(0.5));
+    RetryAttempts attempts(policy);
+    while (attempts.take_waited_retry("http_429")) {
+    }
+    attempts.note_retry_after("3", std::chrono::system_clock::now());
+    EXPECT_FALSE(attempts.after_failure(failure(ErrorKind::http, 429)));
+}
+
+TEST(WaitedRetry, SharesTheAttemptsWithBackedOffRetries) {
+    RetryPolicy policy(settings_for_tests(), constant(0.5));
+    RetryAttempts attempts(policy);
+    EXPECT_TRUE(attempts.take_waited_retry("http_429"));
+    EXPECT_TRUE(attempts.after_failure(failure(ErrorKind::network)));
+    EXPECT_TRUE(attempts.take_waited_retry("http_429"));
+    EXPECT_FALSE(attempts.after_failure(failure(ErrorKind::network)));
+}
+
+TEST(WaitedRetry, TakesFromTheRunsBudgetAndIsRefusedWhenItIsSpent) {
+    auto settings = settings_for_tests();
+    settings.global_budget = 1;
+    RetryPolicy policy(settings, constant(0.5));
+    RetryAttempts first(policy);
+    RetryAttempts second(policy);
+    EXPECT_TRUE(first.take_waited_retry("http_429"));
+    EXPECT_FALSE(second.take_waited_retry("http_429"));
+    EXPECT_EQ(second.attempt(), 1);
+}
+
+TEST(WaitedRetry, IsObservedOnceUnderItsReason) {
+    std::vector<std::string> heard;
+    RetryPolicy policy(settings_for_tests(), constant(0.5),
+                       [&](std::string_view reason) { heard.emplace_back(reason); });
+    RetryAttempts attempts(policy);
+    attempts.take_waited_retry("http_429");
+    EXPECT_EQ(heard, (std::vector<std::string>{"http_429"}));
+}
+
+TEST(PolicyTakeRetry, TakesFromTheBudgetAndIsObserved) {
+    auto settings = settings_for_tests();
+    settings.global_budget = 1;
+    std::vector<std::string> heard;
+    RetryPolicy policy(settings, constant(0.5),
+                       [&](std::string_view reason) { heard.emplace_back(reason); });
+    EXPECT_TRUE(policy.take_retry("http_429"));
+    EXPECT_FALSE(policy.take_retry("http_429"));
+    EXPECT_EQ(heard, (std::vector<std::string>{"http_429"}));
+}
+
 TEST(RetryBudget, SharedAcrossRequestsAndExhausted) {
     auto settings = settings_for_tests();
     settings.global_budget = 2;

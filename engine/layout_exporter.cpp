@@ -1,0 +1,158 @@
+#include "engine/layout_exporter.hpp"
+
+#include "engine/layout_source.hpp"
+#include "registry/media_types.hpp"
+#include "transport/retry_wait.hpp"
+
+#include <chrono>
+#include <utility>
+
+namespace regmigrate::engine {
+
+namespace asio = boost::asio;
+
+namespace {
+
+// The ledger's name for a layout: one "registry" holding a single repository.
+std::string ledger_key(const OciLayoutStore& layout) {
+    return "oci:" + layout.directory().string();
+}
+
+}  // namespace
+
+LayoutExporter::LayoutExporter(BlobLedger& ledger, TransferLimiter& limiter,
+                               metrics::Metrics& metrics, CopyOptions options)
+    : ledger_(ledger), limiter_(limiter), metrics_(metrics), options_(std::move(options)) {}
+
+asio::awaitable<Expected<std::string>> LayoutExporter::copy(const Endpoint& source,
+                                                            std::string reference,
+                                                            OciLayoutStore& layout,
+                                                            std::string tag) {
+    co_return co_await copy_manifest(source, reference, layout, tag, true);
+}
+
+asio::awaitable<Expected<std::string>> LayoutExporter::copy_manifest(const Endpoint& source,
+                                                                     const std::string& reference,
+                                                                     OciLayoutStore& layout,
+                                                                     const std::string& tag,
+                                                                     bool root) {
+    auto data = co_await read_source_manifest(source, reference);
+    if (!data)
+        co_return data.error();
+    const auto& manifest = data->manifest;
+    if (manifest.is_index()) {
+        if (root && options_.platform) {
+            for (const auto& child : manifest.manifests) {
+                if (child.platform && child.platform->to_string() == *options_.platform)
+                    co_return co_await copy_manifest(source, child.digest, layout, tag, true);
+            }
+            co_return make_error(ErrorKind::not_found, describe_source(source) + ":" + reference +
+                                                           " has no image for platform " +
+                                                           *options_.platform);
+        }
+        const std::string untagged;
+        for (const auto& child : manifest.manifests) {
+            auto written = co_await copy_manifest(source, child.digest, layout, untagged, false);
+            if (!written)
+                co_return written.error();
+        }
+    } else {
+        for (const auto& blob : manifest.blobs()) {
+            auto copied = co_await copy_blob(source, layout, blob);
+            if (!copied)
+                co_return copied.error();
+        }
+    }
+    auto written = layout.write_bytes(data->digest, data->bytes);
+    if (!written)
+        co_return written.error();
+    metrics_.add_bytes_transferred(*written);
+    metrics_.manifest_pushed();
+    if (root) {
+        registry::OciLayoutEntry entry{data->media_type, data->digest, data->bytes.size(), {}};
+        if (!tag.empty())
+            entry.annotations.emplace(registry::oci_ref_name_annotation, tag);
+        if (auto indexed = layout.update_index(std::move(entry)); !indexed)
+            co_return indexed.error();
+    }
+    co_return data->digest;
+}
+
+asio::awaitable<Expected<void>> LayoutExporter::copy_blob(const Endpoint& source,
+                                                          OciLayoutStore& layout,
+                                                          const registry::Descriptor& blob) {
+    // Non-distributable layers live outside registries, and so outside the layout.
+    if (registry::is_foreign_layer_media_type(blob.media_type))
+        co_return Expected<void>{};
+    const std::string key = ledger_key(layout);
+    // One repository per layout: the ledger never answers mount, only single flight.
+    const std::string repository;
+    auto decision = co_await ledger_.acquire(key, blob.digest, repository);
+    if (decision.action == BlobLedger::Action::present) {
+        metrics_.blob_finished("deduped");
+        co_return Expected<void>{};
+    }
+    auto settle = [&](Expected<void> result) -> Expected<void> {
+        if (result) {
+            ledger_.finished(key, blob.digest, repository);
+        } else {
+            ledger_.abandoned(key, blob.digest, repository);
+        }
+        return result;
+    };
+    auto existing = layout.blob_size(blob.digest);
+    if (!existing)
+        co_return settle(existing.error());
+    std::uint64_t size = blob.size;
+    if (size == 0 && blob.media_type.empty()) {
+        // schema1 layers carry no size: ask the source.
+        auto source_size = co_await source_blob_size(source, blob.digest);
+        if (!source_size)
+            co_return settle(source_size.error());
+        if (!*source_size) {
+            co_return settle(
+                make_error(ErrorKind::not_found, "blob " + blob.digest + " missing from source"));
+        }
+        size = **source_size;
+    }
+    if (*existing && **existing == size) {
+        metrics_.blob_finished("existing");
+        co_return settle({});
+    }
+    co_return settle(co_await transfer_blob(source, layout, blob.digest, size));
+}
+
+asio::awaitable<Expected<void>> LayoutExporter::transfer_blob(const Endpoint& source,
+                                                              OciLayoutStore& layout,
+                                                              const std::string& digest,
+                                                              std::uint64_t size) {
+    co_await limiter_.acquire(size);
+    const TransferSlot slot(limiter_, size);
+    const auto started = std::chrono::steady_clock::now();
+    std::uint64_t written = 0;
+    // Each attempt reads the blob afresh into a fresh temporary file.
+    auto attempt = [&](transport::RetryAttempts*) -> asio::awaitable<Expected<void>> {
+        auto blob = co_await SourceBlob::open(source, digest, size);
+        if (!blob)
+            co_return blob.error();
+        auto stored = co_await layout.write_blob(digest, size, (*blob)->body());
+        if (!stored)
+            co_return stored.error();
+        written = *stored;
+        co_return Expected<void>{};
+    };
+    const std::string what = "blob " + digest + " to oci:" + layout.directory().string();
+    metrics_.transfer_started();
+    auto transferred = co_await transport::retry_operation<void>(
+        source.client ? source.client->retry_policy() : nullptr, what, attempt);
+    metrics_.transfer_finished();
+    if (!transferred)
+        co_return transferred.error();
+    metrics_.blob_finished("uploaded");
+    metrics_.add_bytes_transferred(written);
+    metrics_.observe_blob_transfer(
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+    co_return Expected<void>{};
+}
+
+}  // namespace regmigrate::engine

@@ -1,0 +1,48 @@
+// Copies images from a registry repository into an OCI image layout: blobs first, streamed
+// and verified into the layout's files, then the manifest bytes exactly as read (index
+// children before the index), then the tag in index.json. What the layout already holds is
+// not written again, so a rerun completes an interrupted export and writes nothing more.
+#pragma once
+
+#include "engine/blob_ledger.hpp"
+#include "engine/image_copier.hpp"
+#include "engine/oci_layout_store.hpp"
+#include "engine/transfer_limiter.hpp"
+#include "metrics/metrics.hpp"
+
+#include <string>
+
+namespace regmigrate::engine {
+
+class LayoutExporter {
+  public:
+    // options.platform: only that platform of an index, written as the tagged image.
+    LayoutExporter(BlobLedger& ledger, TransferLimiter& limiter, metrics::Metrics& metrics,
+                   CopyOptions options);
+
+    // source:reference into layout, tagged `tag` there (empty: an untagged entry).
+    // Returns the digest written.
+    boost::asio::awaitable<Expected<std::string>> copy(const Endpoint& source,
+                                                       std::string reference,
+                                                       OciLayoutStore& layout, std::string tag);
+
+  private:
+    // The manifest and everything it references; root: the image index.json names.
+    boost::asio::awaitable<Expected<std::string>> copy_manifest(const Endpoint& source,
+                                                                const std::string& reference,
+                                                                OciLayoutStore& layout,
+                                                                const std::string& tag, bool root);
+    boost::asio::awaitable<Expected<void>> copy_blob(const Endpoint& source, OciLayoutStore& layout,
+                                                     const registry::Descriptor& blob);
+    boost::asio::awaitable<Expected<void>> transfer_blob(const Endpoint& source,
+                                                         OciLayoutStore& layout,
+                                                         const std::string& digest,
+                                                         std::uint64_t size);
+
+    BlobLedger& ledger_;
+    TransferLimiter& limiter_;
+    metrics::Metrics& metrics_;
+    CopyOptions options_;
+};
+
+}  // namespace regmigrate::engine

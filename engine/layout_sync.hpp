@@ -1,0 +1,60 @@
+// Sync pairs with an OCI image layout directory on one side (host "oci:DIR"): every
+// repository is a layout of its own, DIR/<repository>, its tags as ref names. Exports
+// write through LayoutExporter, imports read through ImageCopier's layout source.
+#pragma once
+
+#include "engine/blob_ledger.hpp"
+#include "engine/image_copier.hpp"
+#include "engine/layout_exporter.hpp"
+#include "engine/oci_layout_store.hpp"
+#include "engine/run_report.hpp"
+#include "engine/sync_job.hpp"
+#include "engine/sync_plan.hpp"
+#include "engine/tag_producer.hpp"
+#include "engine/task_queue.hpp"
+
+#include <filesystem>
+#include <map>
+#include <mutex>
+#include <optional>
+
+namespace regmigrate::engine {
+
+// The layout directory a side names ("oci:DIR" as its host), or nullopt for a registry.
+std::optional<std::filesystem::path> layout_directory(const RegistrySide& side);
+bool has_layout_side(const SyncPair& pair);
+
+// What runs with layout sides do not do: verify, a dry run reading a layout, --referrers.
+Expected<void> check_layout_pairs(const SyncPlan& plan, SyncMode mode);
+
+// The layouts a run has opened, shared by the workers of every thread; and the single
+// flight of blobs into them (apart from the registries' ledger: the journal records only
+// registry blobs).
+class LayoutSyncState {
+  public:
+    // DIR/repository; create: made when absent. The repository name is checked first, so
+    // it cannot climb out of DIR.
+    Expected<OciLayoutStore*> open(const std::filesystem::path& directory,
+                                   const std::string& repository, bool create);
+    BlobLedger& ledger() { return ledger_; }
+
+  private:
+    std::mutex mutex_;
+    std::map<std::filesystem::path, std::unique_ptr<OciLayoutStore>> stores_;
+    BlobLedger ledger_;
+};
+
+// One image of a layout pair: "copied", or "skipped" when skip_existing and the other
+// side already has the tag at the same digest. record.digest is set on success.
+// source / destination: the registry client of the side that is not a layout (else null).
+boost::asio::awaitable<Expected<std::string>> sync_layout_image(
+    const SyncPair& pair, const ImageTask& task, registry::RegistryClient* source,
+    registry::RegistryClient* destination, ImageCopier& copier, LayoutExporter& exporter,
+    LayoutSyncState& layouts, bool skip_existing, ImageRecord& record);
+
+// The tasks of pairs whose source is a layout directory: each layout under it, named by
+// its relative path, filtered, renamed and sharded like a registry's repositories.
+boost::asio::awaitable<Expected<void>> produce_layout_tasks(const SyncPlan& plan, TaskQueue& queue,
+                                                            const ProducerHooks& hooks);
+
+}  // namespace regmigrate::engine

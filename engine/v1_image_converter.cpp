@@ -1,0 +1,267 @@
+#include "engine/v1_image_converter.hpp"
+
+#include "engine/v1_layer_body.hpp"
+#include "registry/media_types.hpp"
+#include "transport/retry_wait.hpp"
+
+#include <algorithm>
+#include <array>
+#include <chrono>
+#include <cstring>
+
+namespace regmigrate::engine {
+
+namespace asio = boost::asio;
+
+namespace {
+
+// The config: small, uploaded from memory.
+class MemoryBody final : public transport::BodySource {
+  public:
+    explicit MemoryBody(std::string_view data) : data_(data) {}
+    asio::awaitable<Expected<std::size_t>> read(asio::mutable_buffer buffer) override {
+        const std::size_t n = std::min(buffer.size(), data_.size() - at_);
+        std::memcpy(buffer.data(), data_.data() + at_, n);
+        at_ += n;
+        co_return n;
+    }
+
+  private:
+    std::string_view data_;
+    std::size_t at_ = 0;
+};
+
+}  // namespace
+
+V1ImageConverter::V1ImageConverter(registry::V1Client client, V1LayerCache& cache,
+                                   BlobLedger& ledger, TransferLimiter& limiter,
+                                   metrics::Metrics& metrics, registry::GzipLimits limits)
+    : client_(std::move(client)),
+      cache_(cache),
+      ledger_(ledger),
+      limiter_(limiter),
+      metrics_(metrics),
+      limits_(limits) {}
+
+asio::awaitable<Expected<registry::V1LayerDigests>> V1ImageConverter::hash_layer(
+    const std::string& image_id) {
+    auto layer = co_await client_.open_layer(image_id);
+    if (!layer)
+        co_return layer.error();
+    registry::V1LayerTranscoder transcoder(image_id, limits_);
+    std::array<char, 64 * 1024> chunk;
+    for (;;) {
+        auto got = co_await layer->read(asio::buffer(chunk));
+        if (!got)
+            co_return with_context(got.error(), "reading the layer of v1 image " + image_id);
+        if (*got == 0)
+            break;
+        if (auto written = transcoder.write(std::string_view(chunk.data(), *got)); !written)
+            co_return written.error();
+    }
+    co_return transcoder.finish();
+}
+
+asio::awaitable<Expected<registry::V1LayerDigests>> V1ImageConverter::measure(
+    const std::string& image_id) {
+    if (auto known = co_await cache_.acquire(client_.host(), image_id))
+        co_return *known;
+    auto digests = co_await hash_layer(image_id);
+    if (digests) {
+        cache_.store(client_.host(), image_id, *digests);
+    } else {
+        cache_.abandon(client_.host(), image_id);
+    }
+    co_return digests;
+}
+
+asio::awaitable<Expected<V1Conversion>> V1ImageConverter::convert(const std::string& repository,
+                                                                  const std::string& tag) {
+    auto name = registry::parse_v1_repository(repository);
+    if (!name)
+        co_return name.error();
+    auto image_id = co_await client_.tag_image(*name, tag);
+    if (!image_id)
+        co_return image_id.error();
+    auto ancestry = co_await client_.ancestry(*image_id);
+    if (!ancestry)
+        co_return ancestry.error();
+    std::reverse(ancestry->begin(), ancestry->end());  // base first, as layers stack
+
+    std::vector<registry::V1Image> chain;
+    std::vector<registry::V1LayerDigests> digests;
+    V1Conversion conversion;
+    for (const auto& id : *ancestry) {
+        auto image = co_await client_.image(id);
+        if (!image)
+            co_return image.error();
+        // The chain must be what each image JSON says its parent is.
+        const std::string expected_parent = chain.empty() ? "" : chain.back().id;
+        if (image->parent != expected_parent) {
+            co_return make_error(ErrorKind::protocol,
+                                 "v1 image " + id + " names parent \"" + image->parent +
+                                     "\" but its ancestry says \"" + expected_parent + "\"");
+        }
+        auto layer = co_await measure(id);
+        if (!layer)
+            co_return layer.error();
+        if (!layer->empty)
+            conversion.layers.push_back({id, *layer});
+        chain.push_back(std::move(*image));
+        digests.push_back(std::move(*layer));
+    }
+    auto converted = registry::convert_v1_image(chain, digests);
+    if (!converted)
+        co_return converted.error();
+    conversion.image = std::move(*converted);
+    co_return conversion;
+}
+
+asio::awaitable<Expected<void>> V1ImageConverter::place_blob(const Endpoint& destination,
+                                                             const std::string& digest,
+                                                             std::uint64_t size,
+                                                             const Upload& upload) {
+    const std::string& registry = destination.client->host();
+    auto decision = co_await ledger_.acquire(registry, digest, destination.repository);
+    if (decision.action == BlobLedger::Action::present) {
+        metrics_.blob_finished("deduped");
+        co_return Expected<void>{};
+    }
+    if (decision.action == BlobLedger::Action::mount) {
+        auto mounted = co_await destination.client->mount_blob(destination.repository, digest,
+                                                               decision.from_repo);
+        if (mounted && mounted->mounted) {
+            ledger_.finished(registry, digest, destination.repository);
+            metrics_.blob_finished("mounted");
+            co_return Expected<void>{};
+        }
+        ledger_.abandoned(registry, digest, destination.repository);
+        if (!mounted)
+            co_return mounted.error();
+        ledger_.refuse_mounts(registry);
+        decision = co_await ledger_.acquire(registry, digest, destination.repository);
+        if (decision.action == BlobLedger::Action::present) {
+            metrics_.blob_finished("deduped");
+            co_return Expected<void>{};
+        }
+    }
+    // This caller owns the blob's single flight now and must settle it.
+    auto settle = [&](Expected<void> result) -> Expected<void> {
+        if (result) {
+            ledger_.finished(registry, digest, destination.repository);
+        } else {
+            ledger_.abandoned(registry, digest, destination.repository);
+        }
+        return result;
+    };
+    if (!destination.fresh) {
+        auto existing = co_await destination.client->blob_size(destination.repository, digest);
+        if (!existing)
+            co_return settle(existing.error());
+        if (*existing) {
+            metrics_.blob_finished("existing");
+            co_return settle({});
+        }
+    }
+    co_await limiter_.acquire(size);
+    TransferSlot slot(limiter_, size);
+    const auto started = std::chrono::steady_clock::now();
+    metrics_.transfer_started();
+    auto attempt = [&](transport::RetryAttempts*) { return upload(); };
+    auto uploaded = co_await transport::retry_operation<void>(
+        destination.client->retry_policy(), "blob " + digest + " to " + registry, attempt);
+    metrics_.transfer_finished();
+    if (!uploaded)
+        co_return settle(slot.failed(uploaded.error()));
+    slot.succeeded();
+    metrics_.blob_finished("uploaded");
+    metrics_.add_bytes_transferred(size);
+    metrics_.observe_blob_transfer(
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+    co_return settle({});
+}
+
+asio::awaitable<Expected<void>> V1ImageConverter::upload_layer(const Endpoint& destination,
+                                                               const V1Layer& layer) {
+    auto response = co_await client_.open_layer(layer.image_id);
+    if (!response)
+        co_return response.error();
+    V1LayerBody body(*response, layer.image_id, limits_, layer.digests.digest);
+    co_return co_await destination.client->upload_blob(destination.repository, layer.digests.digest,
+                                                       layer.digests.size, body);
+}
+
+asio::awaitable<Expected<void>> V1ImageConverter::push(const V1Conversion& conversion,
+                                                       const Endpoint& destination,
+                                                       const std::string& tag) {
+    for (const auto& layer : conversion.layers) {
+        const Upload upload = [&]() { return upload_layer(destination, layer); };
+        auto placed =
+            co_await place_blob(destination, layer.digests.digest, layer.digests.size, upload);
+        if (!placed)
+            co_return placed.error();
+    }
+    const auto& image = conversion.image;
+    const Upload upload_config = [&]() -> asio::awaitable<Expected<void>> {
+        MemoryBody body(image.config);
+        co_return co_await destination.client->upload_blob(
+            destination.repository, image.config_digest, image.config.size(), body);
+    };
+    auto config =
+        co_await place_blob(destination, image.config_digest, image.config.size(), upload_config);
+    if (!config)
+        co_return config.error();
+    auto pushed = co_await destination.client->put_manifest(
+        destination.repository, tag, registry::media_type::docker_manifest, image.manifest);
+    if (!pushed)
+        co_return pushed.error();
+    metrics_.manifest_pushed();
+    co_return Expected<void>{};
+}
+
+asio::awaitable<VerifyOutcome> V1ImageConverter::verify(const std::string& repository,
+                                                        const std::string& tag,
+                                                        registry::RegistryClient& destination,
+                                                        const std::string& destination_repository) {
+    VerifyOutcome outcome;
+    auto conversion = co_await convert(repository, tag);
+    if (!conversion) {
+        outcome.status = "failed";
+        outcome.error = conversion.error().message;
+        co_return outcome;
+    }
+    outcome.digest = conversion->image.digest;
+    auto there = co_await destination.head_manifest(destination_repository, tag);
+    if (!there) {
+        outcome.status = "failed";
+        outcome.error = there.error().message;
+        co_return outcome;
+    }
+    if (!*there) {
+        outcome.status = "missing";
+        outcome.error = "the destination has no tag " + tag;
+        co_return outcome;
+    }
+    if ((*there)->digest != outcome.digest) {
+        outcome.status = "mismatched";
+        outcome.error = "the destination serves " + (*there)->digest +
+                        ", the v1 image converts to " + outcome.digest;
+        co_return outcome;
+    }
+    std::vector<std::string> blobs{conversion->image.config_digest};
+    for (const auto& layer : conversion->layers)
+        blobs.push_back(layer.digests.digest);
+    for (const auto& digest : blobs) {
+        auto size = co_await destination.blob_size(destination_repository, digest);
+        if (!size || !*size) {
+            outcome.status = size ? "missing" : "failed";
+            outcome.error =
+                size ? "blob " + digest + " is missing at the destination" : size.error().message;
+            co_return outcome;
+        }
+    }
+    outcome.status = "matched";
+    co_return outcome;
+}
+
+}  // namespace regmigrate::engine

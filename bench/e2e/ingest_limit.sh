@@ -4,7 +4,8 @@
 # uploaded monolithically (POST, then one PUT with the digest) by P curl processes at once,
 # for each P in INGEST_PARALLEL, into a fresh registry each time. The copy benchmarks
 # (big_blob.sh, w2_sync.sh) are measured against this: a copier can at best match it.
-# (Expect: is cleared: curl would otherwise wait a second for "100 Continue" per PUT.)
+# (Expect: is cleared: curl would otherwise wait a second for "100 Continue" per PUT.
+# --upload-file streams the blob; --data-binary would read all of it into memory first.)
 # Usage: bench/e2e/ingest_limit.sh                    (8 × 32 MiB; P = 1 2 4 8)
 #        INGEST_BLOBS=1 INGEST_SIZE=2147483648 INGEST_PARALLEL=1 bench/e2e/ingest_limit.sh
 set -euo pipefail
@@ -26,7 +27,7 @@ upload() {  # registry blob-index -> one monolithic upload, fails on any non-201
   [[ $location == /* ]] && location="http://$registry$location"
   [[ $location == *\?* ]] && separator='&' || separator='?'
   status=$(curl -sS -o /dev/null -w '%{http_code}' -X PUT \
-    -H 'Content-Type: application/octet-stream' -H 'Expect:' --data-binary "@$work/blob-$i" \
+    -H 'Content-Type: application/octet-stream' -H 'Expect:' --upload-file "$work/blob-$i" \
     "$location${separator}digest=$(cat "$work/blob-$i.digest")")
   [[ $status == 201 ]] || { echo "upload of blob $i: HTTP $status" >&2; return 1; }
 }

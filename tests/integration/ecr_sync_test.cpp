@@ -4,10 +4,14 @@
 // destination repository once, and refuses a wrong secret without ever printing it.
 #include "tests/support/copy_report.hpp"
 #include "tests/support/ecr_fake.hpp"
+#include "tests/support/fault_proxy_process.hpp"
 #include "tests/support/registry_process.hpp"
 #include "tests/support/regmigrate_cli.hpp"
 #include "tests/support/sample_images.hpp"
 #include "tests/support/temp_dir.hpp"
+#include "tools/fleet/byte_source.hpp"
+#include "tools/fleet/image_builder.hpp"
+#include "tools/fleet/registry_writer.hpp"
 
 #include <gtest/gtest.h>
 
@@ -123,6 +127,66 @@ TEST_F(EcrSyncTest, ALoginDueForRenewalIsRenewedDuringTheRun) {
     EXPECT_EQ(fake_.state().tokens_issued, 0u);
 }
 
+// Amazon ECR refuses a chunked upload whose parts but the last are under 5 MiB. Here the
+// destination is reached through faultproxy enforcing that rule, with a 12 MiB layer and a
+// plan asking for 1 MiB chunks.
+class EcrPartSizeTest : public EcrSyncTest {
+  protected:
+    static constexpr std::uint64_t kMiB = 1024 * 1024;
+
+    void SetUp() override {
+        EcrSyncTest::SetUp();
+        fleet::RegistryWriter writer({source_.host()});
+        fleet::ByteSource content(0xec2);
+        const std::uint64_t size = 12 * kMiB + 1;
+        const std::string layer =
+            writer
+                .push_blob_stream("big/app", size,
+                                  [&](char* out, std::size_t n) { content.fill(out, n); })
+                .value();
+        const auto image = fleet::build_image(
+            {fleet::ManifestFormat::oci, {}, {{fleet::media_type::oci_layer, layer, size}}});
+        writer.push_blob("big/app", image.config).value();
+        writer.push_manifest("big/app", "v1", image.manifest_descriptor.media_type, image.manifest)
+            .value();
+    }
+
+    // sync of big/app through the part-size check; the destination endpoint's YAML extra.
+    CliResult sync_through_part_check(const std::string& destination_extra) {
+        std::ofstream(dir_.path() / "parts.yaml")
+            << "registries:\n"
+            << "  src: { host: " << source_.host() << ", tls: disabled }\n"
+            << "  dst: { host: " << proxy_.host() << ", tls: disabled, chunk_size: " << kMiB << ", "
+            << destination_extra << " }\n"
+            << "sync:\n  - { from: src, to: dst, repositories: [big/app] }\n";
+        return cli_.run({"sync", "--config", (dir_.path() / "parts.yaml").string(), "--no-journal",
+                         "--certs-dir", cli_.certs_dir().string()},
+                        aws_env(fake_options_.secret_access_key));
+    }
+
+    FaultProxyProcess proxy_{FAULTPROXY_BINARY,
+                             destination_.host(),
+                             {},
+                             {"--min-upload-part", std::to_string(5 * kMiB)}};
+};
+
+TEST_F(EcrPartSizeTest, ChunksAgainstEcrAreAtLeastFiveMiBExceptTheLast) {
+    const auto synced = sync_through_part_check("ecr: { endpoint: \"" + fake_.endpoint() + "\" }");
+    ASSERT_EQ(synced.exit_code, 0) << synced.describe() << "\n" << proxy_.output();
+    const auto verified =
+        run("verify", aws_env(fake_options_.secret_access_key), {"--repo", "^big/app$"});
+    EXPECT_EQ(verified.cli.exit_code, 0) << verified.cli.describe();
+}
+
+// The control: the same plan against the proxy as a plain registry keeps its 1 MiB chunks,
+// and the rule refuses the second part, so the test above could fail.
+TEST_F(EcrPartSizeTest, TheFakeRefusesSmallPartsThatAreNotTheLast) {
+    const auto synced =
+        sync_through_part_check(std::string("username: AWS, password: ") + kRegistryPassword);
+    EXPECT_EQ(synced.exit_code, 1) << synced.describe();
+    EXPECT_NE(synced.err.find("was not the last"), std::string::npos) << synced.describe();
+}
+
 TEST_F(EcrSyncTest, VerifyLogsInTheSameWayAndMatchesWhatSyncCopied) {
     const Env env = aws_env(fake_options_.secret_access_key);
     const auto synced = run("sync", env);
@@ -134,8 +198,8 @@ TEST_F(EcrSyncTest, VerifyLogsInTheSameWayAndMatchesWhatSyncCopied) {
 // Many jobs over several threads: first pushes to one repository race, and still only one
 // of them asks.
 TEST_F(EcrSyncTest, CreateRepositoryIsCalledOncePerDestinationRepository) {
-    const auto synced = run("sync", aws_env(fake_options_.secret_access_key),
-                            {"--jobs", "16", "--threads", "2"});
+    const auto synced =
+        run("sync", aws_env(fake_options_.secret_access_key), {"--jobs", "16", "--threads", "2"});
     ASSERT_EQ(synced.cli.exit_code, 0) << synced.cli.describe();
     std::vector<std::string> created;
     for (const auto& call : fake_.state().create_calls)

@@ -24,13 +24,15 @@ std::string read_file(const std::filesystem::path& file) {
 
 FaultProxyProcess::FaultProxyProcess(const std::filesystem::path& binary,
                                      const std::string& upstream,
-                                     const std::vector<std::string>& rules)
+                                     const std::vector<std::string>& rules,
+                                     const std::vector<std::string>& options)
     : log_file_(dir_.path() / "faultproxy.log") {
     std::vector<std::string> argv{binary.string(), "--port", "0", "--upstream", upstream};
     for (const auto& rule : rules) {
         argv.push_back("--fault");
         argv.push_back(rule);
     }
+    argv.insert(argv.end(), options.begin(), options.end());
     child_ = std::make_unique<ChildProcess>(argv, log_file_);
     const auto deadline = std::chrono::steady_clock::now() + kReadyTimeout;
     while (std::chrono::steady_clock::now() < deadline && child_->running()) {

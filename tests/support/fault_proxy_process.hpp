@@ -16,10 +16,11 @@ namespace regmigrate::testing {
 
 class FaultProxyProcess {
   public:
-    // Starts `binary --upstream UPSTREAM --fault RULE...` and waits for its announcement;
-    // throws std::runtime_error (with the proxy's output) when it does not come.
+    // Starts `binary --upstream UPSTREAM --fault RULE... OPTIONS...` and waits for its
+    // announcement; throws std::runtime_error (with the proxy's output) when it does not come.
     FaultProxyProcess(const std::filesystem::path& binary, const std::string& upstream,
-                      const std::vector<std::string>& rules);
+                      const std::vector<std::string>& rules,
+                      const std::vector<std::string>& options = {});
     ~FaultProxyProcess();
     FaultProxyProcess(const FaultProxyProcess&) = delete;
     FaultProxyProcess& operator=(const FaultProxyProcess&) = delete;

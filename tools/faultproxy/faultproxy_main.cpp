@@ -73,8 +73,15 @@ int main(int argc, char** argv) {
     app.add_option("--timeout-ms", timeout_ms, "limit of every read, write and connect")
         ->check(CLI::Range(1, 600'000))
         ->capture_default_str();
+    std::uint64_t min_upload_part = 0;
+    app.add_option("--min-upload-part", min_upload_part,
+                   "refuse chunked uploads whose parts but the last are smaller than this many "
+                   "bytes, as Amazon ECR does (5242880)")
+        ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{1} << 32));
     app.add_flag("--quiet", quiet, "do not log each injected fault");
     CLI11_PARSE(app, argc, argv);
+    if (min_upload_part > 0)
+        options.min_upload_part = min_upload_part;
 
     std::string why;
     if (!parse_upstream(upstream, options, why)) {

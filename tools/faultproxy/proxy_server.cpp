@@ -10,6 +10,9 @@
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http.hpp>
+#include <boost/json/array.hpp>
+#include <boost/json/object.hpp>
+#include <boost/json/serialize.hpp>
 
 #include <ctime>
 #include <iostream>
@@ -39,6 +42,17 @@ std::string imf_fixdate_from_now(std::uint64_t seconds) {
 }
 
 // The answer of a status fault, in the distribution error format.
+Response refused_upload_part(const Request& request, const std::string& why) {
+    Response response{http::status::bad_request, request.version()};
+    response.set(http::field::content_type, "application/json");
+    boost::json::object error{{"code", "BLOB_UPLOAD_INVALID"}, {"message", why}};
+    response.body() =
+        boost::json::serialize(boost::json::object{{"errors", boost::json::array{error}}});
+    response.keep_alive(request.keep_alive());
+    response.prepare_payload();
+    return response;
+}
+
 Response injected_answer(const FaultRule& rule, const Request& request) {
     Response response{static_cast<http::status>(rule.status), request.version()};
     response.set(http::field::content_type, "application/json");
@@ -97,7 +111,10 @@ ProxyServer::ProxyServer(asio::io_context& io, ProxyOptions options, FaultSchedu
     : io_(io),
       options_(std::move(options)),
       schedule_(schedule),
-      acceptor_(io, tcp::endpoint(asio::ip::make_address("127.0.0.1"), options_.port)) {}
+      acceptor_(io, tcp::endpoint(asio::ip::make_address("127.0.0.1"), options_.port)) {
+    if (options_.min_upload_part)
+        part_check_.emplace(*options_.min_upload_part);
+}
 
 std::uint16_t ProxyServer::port() const {
     return acceptor_.local_endpoint().port();
@@ -193,8 +210,12 @@ asio::awaitable<void> ProxyServer::serve(tcp::socket socket) {
                       << target.substr(0, target.find('?')) << std::endl;
         }
 
-        if (fault && fault->kind == FaultKind::status) {
-            Response answer = injected_answer(*fault, request);
+        std::optional<std::string> bad_part;
+        if (part_check_)
+            bad_part = part_check_->check(method, target, request.body().size());
+        if (bad_part || (fault && fault->kind == FaultKind::status)) {
+            Response answer = bad_part ? refused_upload_part(request, *bad_part)
+                                       : injected_answer(*fault, request);
             client.expires_after(options_.io_timeout);
             auto [write_ec, written] = co_await http::async_write(client, answer, use_tuple);
             if (write_ec || !keep_alive)

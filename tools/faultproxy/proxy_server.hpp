@@ -4,6 +4,7 @@
 #pragma once
 
 #include "tools/faultproxy/fault_schedule.hpp"
+#include "tools/faultproxy/upload_part_check.hpp"
 
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/io_context.hpp>
@@ -11,6 +12,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <optional>
 #include <string>
 
 namespace regmigrate::faultproxy {
@@ -23,6 +25,9 @@ struct ProxyOptions {
     std::size_t max_connections = 256;  // clients at once; more are closed on accept
     std::chrono::milliseconds io_timeout{30'000};  // every read, write and connect
     bool log_injections = true;                    // one stderr line per fault
+    // Set: uploads breaking Amazon ECR's part-size rule (see UploadPartCheck) are answered
+    // 400 BLOB_UPLOAD_INVALID instead of being forwarded.
+    std::optional<std::uint64_t> min_upload_part;
 };
 
 class ProxyServer {
@@ -41,6 +46,7 @@ class ProxyServer {
     boost::asio::io_context& io_;
     ProxyOptions options_;
     FaultSchedule& schedule_;
+    std::optional<UploadPartCheck> part_check_;  // one io thread: no lock needed
     boost::asio::ip::tcp::acceptor acceptor_;
     std::size_t connections_ = 0;
 };

@@ -128,20 +128,11 @@ asio::awaitable<Expected<void>> ImageCopier::copy_blob(const Endpoint& source,
         if (*mounted)
             co_return settle({});
     }
-    std::uint64_t size = blob.size;
-    if (size == 0 && blob.media_type.empty()) {
-        // schema1 layers carry no size: ask the source.
-        auto source_size = co_await source_blob_size(source, blob.digest);
-        if (!source_size)
-            co_return settle(source_size.error());
-        if (!*source_size) {
-            co_return settle(
-                make_error(ErrorKind::not_found, "blob " + blob.digest + " missing from source"));
-        }
-        size = **source_size;
-    }
+    auto size = co_await size_to_copy(source, blob);
+    if (!size)
+        co_return settle(size.error());
     co_return settle(
-        co_await transfer_blob(source, destination, blob.digest, size, std::move(session)));
+        co_await transfer_blob(source, destination, blob.digest, *size, std::move(session)));
 }
 
 asio::awaitable<Expected<bool>> ImageCopier::try_mount(const Endpoint& destination,

@@ -103,23 +103,14 @@ asio::awaitable<Expected<void>> LayoutExporter::copy_blob(const Endpoint& source
     auto existing = layout.blob_size(blob.digest);
     if (!existing)
         co_return settle(existing.error());
-    std::uint64_t size = blob.size;
-    if (size == 0 && blob.media_type.empty()) {
-        // schema1 layers carry no size: ask the source.
-        auto source_size = co_await source_blob_size(source, blob.digest);
-        if (!source_size)
-            co_return settle(source_size.error());
-        if (!*source_size) {
-            co_return settle(
-                make_error(ErrorKind::not_found, "blob " + blob.digest + " missing from source"));
-        }
-        size = **source_size;
-    }
-    if (*existing && **existing == size) {
+    auto size = co_await size_to_copy(source, blob);
+    if (!size)
+        co_return settle(size.error());
+    if (*existing && **existing == *size) {
         metrics_.blob_finished("existing");
         co_return settle({});
     }
-    co_return settle(co_await transfer_blob(source, layout, blob.digest, size));
+    co_return settle(co_await transfer_blob(source, layout, blob.digest, *size));
 }
 
 asio::awaitable<Expected<void>> LayoutExporter::transfer_blob(const Endpoint& source,

@@ -62,6 +62,18 @@ asio::awaitable<Expected<std::optional<std::uint64_t>>> source_blob_size(const E
     co_return co_await source.client->blob_size(source.repository, digest);
 }
 
+asio::awaitable<Expected<std::uint64_t>> size_to_copy(const Endpoint& source,
+                                                      const registry::Descriptor& blob) {
+    if (blob.size != 0 || !blob.media_type.empty())
+        co_return blob.size;
+    auto source_size = co_await source_blob_size(source, blob.digest);
+    if (!source_size)
+        co_return source_size.error();
+    if (!*source_size)
+        co_return make_error(ErrorKind::not_found, "blob " + blob.digest + " missing from source");
+    co_return **source_size;
+}
+
 asio::awaitable<Expected<std::unique_ptr<SourceBlob>>> SourceBlob::open(const Endpoint& source,
                                                                         std::string digest,
                                                                         std::uint64_t size) {

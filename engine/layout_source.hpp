@@ -28,6 +28,11 @@ boost::asio::awaitable<Expected<registry::ManifestData>> read_source_manifest(
 boost::asio::awaitable<Expected<std::optional<std::uint64_t>>> source_blob_size(
     const Endpoint& source, std::string digest);
 
+// The size of a blob to copy: its descriptor's, or for a schema1 layer (which carries
+// none) the source's; an error when the source does not have it.
+boost::asio::awaitable<Expected<std::uint64_t>> size_to_copy(const Endpoint& source,
+                                                             const registry::Descriptor& blob);
+
 // One read of a blob from the source, verified against digest and size as it flows.
 class SourceBlob {
   public:

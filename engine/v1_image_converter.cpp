@@ -2,6 +2,7 @@
 
 #include "engine/v1_layer_body.hpp"
 #include "registry/media_types.hpp"
+#include "transport/memory_body_source.hpp"
 #include "transport/retry_wait.hpp"
 
 #include <algorithm>
@@ -12,26 +13,6 @@
 namespace regmigrate::engine {
 
 namespace asio = boost::asio;
-
-namespace {
-
-// The config: small, uploaded from memory.
-class MemoryBody final : public transport::BodySource {
-  public:
-    explicit MemoryBody(std::string_view data) : data_(data) {}
-    asio::awaitable<Expected<std::size_t>> read(asio::mutable_buffer buffer) override {
-        const std::size_t n = std::min(buffer.size(), data_.size() - at_);
-        std::memcpy(buffer.data(), data_.data() + at_, n);
-        at_ += n;
-        co_return n;
-    }
-
-  private:
-    std::string_view data_;
-    std::size_t at_ = 0;
-};
-
-}  // namespace
 
 V1ImageConverter::V1ImageConverter(registry::V1Client client, V1LayerCache& cache,
                                    BlobLedger& ledger, TransferLimiter& limiter,
@@ -203,7 +184,7 @@ asio::awaitable<Expected<void>> V1ImageConverter::push(const V1Conversion& conve
     }
     const auto& image = conversion.image;
     const Upload upload_config = [&]() -> asio::awaitable<Expected<void>> {
-        MemoryBody body(image.config);
+        transport::MemoryBodySource body(image.config);
         co_return co_await destination.client->upload_blob(
             destination.repository, image.config_digest, image.config.size(), body);
     };

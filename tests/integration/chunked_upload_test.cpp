@@ -5,6 +5,7 @@
 #include "tests/support/registry_process.hpp"
 #include "tests/support/run_coro.hpp"
 #include "tools/fleet/registry_writer.hpp"
+#include "transport/memory_body_source.hpp"
 
 #include <gtest/gtest.h>
 
@@ -15,23 +16,6 @@ namespace regmigrate {
 namespace {
 
 namespace asio = boost::asio;
-
-// Serves a string in pieces of at most `piece` bytes, as a network source would.
-class StringSource final : public transport::BodySource {
-public:
-    StringSource(const std::string& data, std::size_t piece) : data_(data), piece_(piece) {}
-    asio::awaitable<Expected<std::size_t>> read(asio::mutable_buffer buffer) override {
-        const std::size_t n = std::min({buffer.size(), piece_, data_.size() - offset_});
-        std::memcpy(buffer.data(), data_.data() + offset_, n);
-        offset_ += n;
-        co_return n;
-    }
-
-private:
-    const std::string& data_;
-    std::size_t piece_;
-    std::size_t offset_ = 0;
-};
 
 std::string patterned_bytes(std::size_t size) {
     std::string bytes(size, '\0');
@@ -49,7 +33,7 @@ Expected<void> upload_in_chunks(const std::string& host, const std::string& blob
     registry::RegistryOptions registry_options;
     registry_options.chunk_size = chunk_size;
     registry::RegistryClient client(*http, host, {}, registry_options);
-    StringSource source(blob, 100'000);
+    transport::MemoryBodySource source(blob, 100'000);
     return testing::run_coro(io, client.upload_blob("chunked/app", digest, blob.size(), source));
 }
 

@@ -7,6 +7,7 @@
 #include "tests/support/scripted_http_server.hpp"
 #include "tests/support/test_pki.hpp"
 #include "transport/http_client.hpp"
+#include "transport/memory_body_source.hpp"
 
 #include <gtest/gtest.h>
 #include <boost/asio/co_spawn.hpp>
@@ -68,24 +69,6 @@ std::string random_bytes(std::size_t size) {
     std::generate(bytes.begin(), bytes.end(), [&] { return static_cast<char>(generator()); });
     return bytes;
 }
-
-// Hands out its bytes in pieces of at most `piece`, as a network source would.
-class StringBodySource : public BodySource {
-  public:
-    StringBodySource(std::string_view data, std::size_t piece) : data_(data), piece_(piece) {}
-
-    asio::awaitable<Expected<std::size_t>> read(asio::mutable_buffer buffer) override {
-        const std::size_t n = std::min({buffer.size(), piece_, data_.size() - offset_});
-        std::memcpy(buffer.data(), data_.data() + offset_, n);
-        offset_ += n;
-        co_return n;
-    }
-
-  private:
-    std::string_view data_;
-    std::size_t piece_;
-    std::size_t offset_ = 0;
-};
 
 class TransportBehaviourTest : public ::testing::Test {
   protected:
@@ -292,7 +275,7 @@ TEST_F(TransportBehaviourTest, SeeOtherAfterStreamedPutIsFollowedWithABodilessGe
     }));
     auto client = make_client();
     const std::string data = random_bytes(1000);
-    StringBodySource source(data, data.size());
+    transport::MemoryBodySource source(data, data.size());
     HttpRequest request = get(server.url("/upload"));
     request.method = http::verb::put;
     request.body_source = &source;
@@ -395,7 +378,7 @@ TEST_F(TransportBehaviourTest, StreamedPutBodyArrivesIntactWithContentLength) {
     }));
     auto client = make_client();
     const std::string data = random_bytes(3 * 1024 * 1024 + 17);
-    StringBodySource source(data, 10007);  // pieces that do not line up with any buffer size
+    transport::MemoryBodySource source(data, 10007);  // pieces that do not line up with any buffer size
     HttpRequest request = get(server.url("/v2/app/blobs/uploads/1?digest=x"));
     request.method = http::verb::put;
     request.body_source = &source;

@@ -2,6 +2,7 @@
 
 #include "registry/sha256.hpp"
 #include "tests/support/run_coro.hpp"
+#include "transport/memory_body_source.hpp"
 
 #include <gtest/gtest.h>
 
@@ -15,22 +16,6 @@ namespace {
 
 namespace fs = std::filesystem;
 using testing::run_coro;
-
-class StringBody final : public transport::BodySource {
-  public:
-    explicit StringBody(std::string content) : content_(std::move(content)) {}
-    boost::asio::awaitable<Expected<std::size_t>> read(
-        boost::asio::mutable_buffer buffer) override {
-        const std::size_t n = std::min(buffer.size(), content_.size() - offset_);
-        std::memcpy(buffer.data(), content_.data() + offset_, n);
-        offset_ += n;
-        co_return n;
-    }
-
-  private:
-    std::string content_;
-    std::size_t offset_ = 0;
-};
 
 std::string slurp(const fs::path& path) {
     std::ifstream in(path, std::ios::binary);
@@ -62,7 +47,7 @@ class OciLayoutStoreTest : public ::testing::Test {
 
     Expected<std::uint64_t> write(const std::string& digest, const std::string& content,
                                   std::uint64_t size) {
-        StringBody body(content);
+        transport::MemoryBodySource body(content);
         return run_coro(io_, store_->write_blob(digest, size, body));
     }
     fs::path blob_path(const std::string& digest) const {

@@ -1,5 +1,6 @@
 #include "engine/journal.hpp"
 
+#include "engine/state_directory.hpp"
 #include "registry/sha256.hpp"
 #include "transport/log.hpp"
 
@@ -11,7 +12,6 @@
 
 #include <cerrno>
 #include <cstdio>
-#include <cstdlib>
 #include <cstring>
 #include <fstream>
 #include <sstream>
@@ -180,15 +180,7 @@ Expected<JournalContents> parse_journal(std::string_view text) {
 }
 
 std::filesystem::path default_journal_path(const JournalPlan& plan) {
-    std::filesystem::path state;
-    if (const char* xdg = std::getenv("XDG_STATE_HOME"); xdg && *xdg) {
-        state = xdg;
-    } else if (const char* home = std::getenv("HOME"); home && *home) {
-        state = std::filesystem::path(home) / ".local" / "state";
-    } else {
-        state = std::filesystem::temp_directory_path();
-    }
-    return state / "regmigrate" / (plan.id + ".journal");
+    return state_directory() / (plan.id + ".journal");
 }
 
 Expected<std::unique_ptr<Journal>> Journal::open(const std::filesystem::path& path,

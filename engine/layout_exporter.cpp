@@ -63,19 +63,26 @@ asio::awaitable<Expected<std::string>> LayoutExporter::copy_manifest(const Endpo
                 co_return copied.error();
         }
     }
-    auto written = layout.write_bytes(data->digest, data->bytes);
+    if (auto stored = store_manifest(layout, data->media_type, data->digest, data->bytes, tag, root);
+        !stored)
+        co_return stored.error();
+    co_return data->digest;
+}
+
+Expected<void> LayoutExporter::store_manifest(OciLayoutStore& layout, std::string_view media_type,
+                                              const std::string& digest, std::string_view bytes,
+                                              const std::string& tag, bool root) {
+    auto written = layout.write_bytes(digest, bytes);
     if (!written)
-        co_return written.error();
+        return written.error();
     metrics_.add_bytes_transferred(*written);
     metrics_.manifest_pushed();
-    if (root) {
-        registry::OciLayoutEntry entry{data->media_type, data->digest, data->bytes.size(), {}};
-        if (!tag.empty())
-            entry.annotations.emplace(registry::oci_ref_name_annotation, tag);
-        if (auto indexed = layout.update_index(std::move(entry)); !indexed)
-            co_return indexed.error();
-    }
-    co_return data->digest;
+    if (!root)
+        return {};
+    registry::OciLayoutEntry entry{std::string(media_type), digest, bytes.size(), {}};
+    if (!tag.empty())
+        entry.annotations.emplace(registry::oci_ref_name_annotation, tag);
+    return layout.update_index(std::move(entry));
 }
 
 asio::awaitable<Expected<void>> LayoutExporter::copy_blob(const Endpoint& source,
@@ -84,49 +91,64 @@ asio::awaitable<Expected<void>> LayoutExporter::copy_blob(const Endpoint& source
     // Non-distributable layers live outside registries, and so outside the layout.
     if (registry::is_foreign_layer_media_type(blob.media_type))
         co_return Expected<void>{};
+    auto size = co_await size_to_copy(source, blob);
+    if (!size)
+        co_return size.error();
+    const std::string& digest = blob.digest;
+    const std::uint64_t bytes = *size;
+    // Each attempt reads the blob afresh into a fresh temporary file.
+    const BlobWrite write = [&]() -> asio::awaitable<Expected<std::uint64_t>> {
+        auto opened = co_await SourceBlob::open(source, digest, bytes);
+        if (!opened)
+            co_return opened.error();
+        co_return co_await layout.write_blob(digest, bytes, (*opened)->body());
+    };
+    co_return co_await place_blob(layout, digest, bytes,
+                                  source.client ? source.client->retry_policy() : nullptr, write);
+}
+
+asio::awaitable<Expected<void>> LayoutExporter::place_blob(OciLayoutStore& layout,
+                                                           const std::string& digest,
+                                                           std::uint64_t size,
+                                                           transport::RetryPolicy* retry,
+                                                           const BlobWrite& write) {
     const std::string key = ledger_key(layout);
     // One repository per layout: the ledger never answers mount, only single flight.
     const std::string repository;
-    auto decision = co_await ledger_.acquire(key, blob.digest, repository);
+    auto decision = co_await ledger_.acquire(key, digest, repository);
     if (decision.action == BlobLedger::Action::present) {
         metrics_.blob_finished("deduped");
         co_return Expected<void>{};
     }
     auto settle = [&](Expected<void> result) -> Expected<void> {
         if (result) {
-            ledger_.finished(key, blob.digest, repository);
+            ledger_.finished(key, digest, repository);
         } else {
-            ledger_.abandoned(key, blob.digest, repository);
+            ledger_.abandoned(key, digest, repository);
         }
         return result;
     };
-    auto existing = layout.blob_size(blob.digest);
+    auto existing = layout.blob_size(digest);
     if (!existing)
         co_return settle(existing.error());
-    auto size = co_await size_to_copy(source, blob);
-    if (!size)
-        co_return settle(size.error());
-    if (*existing && **existing == *size) {
+    if (*existing && **existing == size) {
         metrics_.blob_finished("existing");
         co_return settle({});
     }
-    co_return settle(co_await transfer_blob(source, layout, blob.digest, *size));
+    co_return settle(co_await transfer_blob(layout, digest, size, retry, write));
 }
 
-asio::awaitable<Expected<void>> LayoutExporter::transfer_blob(const Endpoint& source,
-                                                              OciLayoutStore& layout,
+asio::awaitable<Expected<void>> LayoutExporter::transfer_blob(OciLayoutStore& layout,
                                                               const std::string& digest,
-                                                              std::uint64_t size) {
+                                                              std::uint64_t size,
+                                                              transport::RetryPolicy* retry,
+                                                              const BlobWrite& write) {
     co_await limiter_.acquire(size);
     const TransferSlot slot(limiter_, size);
     const auto started = std::chrono::steady_clock::now();
     std::uint64_t written = 0;
-    // Each attempt reads the blob afresh into a fresh temporary file.
     auto attempt = [&](transport::RetryAttempts*) -> asio::awaitable<Expected<void>> {
-        auto blob = co_await SourceBlob::open(source, digest, size);
-        if (!blob)
-            co_return blob.error();
-        auto stored = co_await layout.write_blob(digest, size, (*blob)->body());
+        auto stored = co_await write();
         if (!stored)
             co_return stored.error();
         written = *stored;
@@ -134,8 +156,7 @@ asio::awaitable<Expected<void>> LayoutExporter::transfer_blob(const Endpoint& so
     };
     const std::string what = "blob " + digest + " to oci:" + layout.directory().string();
     metrics_.transfer_started();
-    auto transferred = co_await transport::retry_operation<void>(
-        source.client ? source.client->retry_policy() : nullptr, what, attempt);
+    auto transferred = co_await transport::retry_operation<void>(retry, what, attempt);
     metrics_.transfer_finished();
     if (!transferred)
         co_return transferred.error();

@@ -10,7 +10,9 @@
 #include "engine/transfer_limiter.hpp"
 #include "metrics/metrics.hpp"
 
+#include <functional>
 #include <string>
+#include <string_view>
 
 namespace regmigrate::engine {
 
@@ -26,6 +28,23 @@ class LayoutExporter {
                                                        std::string reference,
                                                        OciLayoutStore& layout, std::string tag);
 
+    // One attempt at streaming a blob into the layout (OciLayoutStore::write_blob);
+    // returns the bytes written.
+    using BlobWrite = std::function<boost::asio::awaitable<Expected<std::uint64_t>>()>;
+    // digest (size bytes) into layout, unless the layout holds it or another worker is
+    // writing it; attempts are retried under retry (null: one attempt). For blobs that do
+    // not come from a registry (converted v1 layers).
+    boost::asio::awaitable<Expected<void>> place_blob(OciLayoutStore& layout,
+                                                      const std::string& digest,
+                                                      std::uint64_t size,
+                                                      transport::RetryPolicy* retry,
+                                                      const BlobWrite& write);
+    // A manifest's bytes as its digest, then (root) its index.json entry, tagged unless
+    // tag is empty.
+    Expected<void> store_manifest(OciLayoutStore& layout, std::string_view media_type,
+                                  const std::string& digest, std::string_view bytes,
+                                  const std::string& tag, bool root);
+
   private:
     // The manifest and everything it references; root: the image index.json names.
     boost::asio::awaitable<Expected<std::string>> copy_manifest(const Endpoint& source,
@@ -34,10 +53,11 @@ class LayoutExporter {
                                                                 const std::string& tag, bool root);
     boost::asio::awaitable<Expected<void>> copy_blob(const Endpoint& source, OciLayoutStore& layout,
                                                      const registry::Descriptor& blob);
-    boost::asio::awaitable<Expected<void>> transfer_blob(const Endpoint& source,
-                                                         OciLayoutStore& layout,
+    boost::asio::awaitable<Expected<void>> transfer_blob(OciLayoutStore& layout,
                                                          const std::string& digest,
-                                                         std::uint64_t size);
+                                                         std::uint64_t size,
+                                                         transport::RetryPolicy* retry,
+                                                         const BlobWrite& write);
 
     BlobLedger& ledger_;
     TransferLimiter& limiter_;

@@ -89,13 +89,37 @@ Expected<std::vector<std::string>> layout_tags(const std::filesystem::path& dire
 
 }  // namespace
 
+// A v1 registry's image into a layout: converted (reads only), skipped when the layout
+// already has the converted digest under the tag, else exported.
+asio::awaitable<Expected<std::string>> export_v1_image(V1ImageConverter& v1, const ImageTask& task,
+                                                       registry::RegistryClient* source,
+                                                       LayoutExporter& exporter,
+                                                       OciLayoutStore& into, bool skip_existing,
+                                                       ImageRecord& record) {
+    auto conversion = co_await v1.convert(task.source_repository, task.tag);
+    if (!conversion)
+        co_return conversion.error();
+    record.digest = conversion->image.digest;
+    if (skip_existing) {
+        auto there = co_await tag_digest(&into, nullptr, task.destination_repository, task.tag);
+        if (!there)
+            co_return there.error();
+        if (*there == record.digest)
+            co_return std::string("skipped");
+    }
+    auto exported = co_await v1.export_to(*conversion, exporter, into, task.tag,
+                                          source ? source->retry_policy() : nullptr);
+    if (!exported)
+        co_return exported.error();
+    co_return std::string("copied");
+}
+
 asio::awaitable<Expected<std::string>> sync_layout_image(
-    const SyncPair& pair, const ImageTask& task, registry::RegistryClient* source,
-    registry::RegistryClient* destination, ImageCopier& copier, LayoutExporter& exporter,
-    LayoutSyncState& layouts, bool skip_existing, ImageRecord& record) {
+    const SyncPair& pair, const ImageTask& task, const LayoutPairEnds& ends, ImageCopier& copier,
+    LayoutExporter& exporter, LayoutSyncState& layouts, bool skip_existing, ImageRecord& record) {
     const auto source_dir = layout_directory(pair.source);
     const auto destination_dir = layout_directory(pair.destination);
-    Endpoint from{source, task.source_repository};
+    Endpoint from{ends.source, task.source_repository};
     if (source_dir) {
         auto opened = layouts.open(*source_dir, task.source_repository, false);
         if (!opened)
@@ -109,12 +133,18 @@ asio::awaitable<Expected<std::string>> sync_layout_image(
             co_return opened.error();
         into = *opened;
     }
+    if (ends.v1 && into) {
+        co_return co_await export_v1_image(*ends.v1, task, ends.source, exporter, *into,
+                                           skip_existing, record);
+    }
     if (skip_existing) {
-        auto there = co_await tag_digest(into, destination, task.destination_repository, task.tag);
+        auto there =
+            co_await tag_digest(into, ends.destination, task.destination_repository, task.tag);
         if (!there)
             co_return there.error();
         if (*there) {
-            auto here = co_await tag_digest(from.layout, source, task.source_repository, task.tag);
+            auto here =
+                co_await tag_digest(from.layout, ends.source, task.source_repository, task.tag);
             if (!here)
                 co_return here.error();
             if (*here == *there) {
@@ -123,7 +153,7 @@ asio::awaitable<Expected<std::string>> sync_layout_image(
             }
         }
     }
-    const Endpoint to{destination, task.destination_repository};
+    const Endpoint to{ends.destination, task.destination_repository};
     std::optional<Expected<std::string>> copied;
     if (into) {
         copied.emplace(co_await exporter.copy(from, task.tag, *into, task.tag));

@@ -12,6 +12,7 @@
 #include "engine/sync_plan.hpp"
 #include "engine/tag_producer.hpp"
 #include "engine/task_queue.hpp"
+#include "engine/v1_image_converter.hpp"
 
 #include <filesystem>
 #include <map>
@@ -44,13 +45,19 @@ class LayoutSyncState {
     BlobLedger ledger_;
 };
 
+// The ends of a layout pair's image: the registry client of the side that is not a
+// layout (else null), and for a v1 registry source its converter (else null).
+struct LayoutPairEnds {
+    registry::RegistryClient* source = nullptr;
+    registry::RegistryClient* destination = nullptr;
+    V1ImageConverter* v1 = nullptr;
+};
+
 // One image of a layout pair: "copied", or "skipped" when skip_existing and the other
 // side already has the tag at the same digest. record.digest is set on success.
-// source / destination: the registry client of the side that is not a layout (else null).
 boost::asio::awaitable<Expected<std::string>> sync_layout_image(
-    const SyncPair& pair, const ImageTask& task, registry::RegistryClient* source,
-    registry::RegistryClient* destination, ImageCopier& copier, LayoutExporter& exporter,
-    LayoutSyncState& layouts, bool skip_existing, ImageRecord& record);
+    const SyncPair& pair, const ImageTask& task, const LayoutPairEnds& ends, ImageCopier& copier,
+    LayoutExporter& exporter, LayoutSyncState& layouts, bool skip_existing, ImageRecord& record);
 
 // The tasks of pairs whose source is a layout directory: each layout under it, named by
 // its relative path, filtered, renamed and sharded like a registry's repositories.

@@ -102,6 +102,12 @@ Expected<MigratorSide> side_from(const EnvLookup& env, std::string_view side, bo
     return result;
 }
 
+// A host as one directory name: "registry.example:5000" → "registry.example_5000".
+std::string staging_name(std::string host) {
+    std::replace(host.begin(), host.end(), ':', '_');
+    return host;
+}
+
 // Whitespace separated, as the migrator split it in the shell.
 std::vector<std::string> words(const std::string& text) {
     std::vector<std::string> parts;
@@ -155,6 +161,11 @@ const std::vector<MigratorVariable>& migrator_variables() {
          "Docker Hub official images keep library/ at the destination; false: drop it"},
         {"SKIP_EXISTING_TAGS", "false",
          "skip tags the destination already has with the same digest"},
+        {"MIGRATION_STAGING_DIR", "(state directory)/staging/HOST",
+         "V1_REGISTRY = V2_REGISTRY: every image is exported here as OCI layouts, the registry "
+         "is switched, then they are imported; needs room for the whole registry"},
+        {"MIGRATION_SWITCH_TIMEOUT", "3600",
+         "V1_REGISTRY = V2_REGISTRY: seconds to wait, after the export, for the new registry"},
         {"AWS_ACCESS_KEY_ID", "(~/.aws/credentials)",
          "Amazon ECR destination: access key (AWS_PROFILE and the AWS files apply too)"},
         {"AWS_SECRET_ACCESS_KEY", "(unset)", "Amazon ECR destination: secret key (never printed)"},
@@ -183,12 +194,19 @@ Expected<MigratorSettings> parse_migrator_env(const EnvLookup& env) {
     settings.source = std::move(*source);
     settings.destination = std::move(*destination);
     if (same_registry(settings.source.host, settings.destination.host)) {
-        const std::string& host = settings.source.host;
-        return invalid("V2_REGISTRY",
-                       "the same registry as V1_REGISTRY (" + host +
-                           "): migrate it in two steps through OCI layouts: `regmigrate sync "
-                           "--from " + host + " --to oci:DIR`, switch the registry, then "
-                           "`regmigrate sync --from oci:DIR --to " + host + "`");
+        if (registry::is_docker_hub(settings.source.host))
+            return invalid("V2_REGISTRY", "Docker Hub cannot be migrated onto itself");
+        if (const auto staging = value_of(env, "MIGRATION_STAGING_DIR")) {
+            settings.staging_dir = *staging;
+        } else {
+            settings.staging_dir =
+                state_directory(env) / "staging" / staging_name(settings.source.host);
+        }
+        auto timeout = positive_integer(env, "MIGRATION_SWITCH_TIMEOUT");
+        if (!timeout)
+            return timeout.error();
+        if (*timeout != 0)
+            settings.switch_timeout = std::chrono::seconds(*timeout);
     }
 
     if (const auto action = value_of(env, "ERROR_ACTION")) {
@@ -272,7 +290,7 @@ SyncOptions migrator_sync_options(const MigratorSettings& settings) {
     options.skip_existing = settings.skip_existing;
     // Batches exist to bound a migration between two registries; onto itself there is
     // nothing to batch.
-    if (!same_registry(settings.source.host, settings.destination.host))
+    if (!settings.same_host())
         options.increment = settings.increment;
     return options;
 }

@@ -7,6 +7,7 @@
 #pragma once
 
 #include "engine/error_action.hpp"
+#include "engine/state_directory.hpp"
 #include "engine/sync_job.hpp"
 #include "engine/sync_plan.hpp"
 #include "registry/credentials.hpp"
@@ -14,7 +15,8 @@
 
 #include <boost/regex.hpp>
 
-#include <functional>
+#include <chrono>
+#include <filesystem>
 #include <map>
 #include <optional>
 #include <string>
@@ -22,9 +24,6 @@
 #include <vector>
 
 namespace regmigrate::engine {
-
-// The value of an environment variable, or nullopt when it is not set.
-using EnvLookup = std::function<std::optional<std::string>(std::string_view name)>;
 
 EnvLookup lookup_in(const std::map<std::string, std::string, std::less<>>& env);
 
@@ -50,6 +49,13 @@ struct MigratorSettings {
     std::string tag_filter;                         // V1_TAG_FILTER
     bool library_namespace = true;
     bool skip_existing = false;
+    // V1_REGISTRY = V2_REGISTRY: the registry is replaced in place, through this staging
+    // directory (MIGRATION_STAGING_DIR); empty otherwise.
+    std::filesystem::path staging_dir;
+    // How long an unattended same-host migration waits for the new registry.
+    std::chrono::seconds switch_timeout{3600};
+
+    bool same_host() const { return !staging_dir.empty(); }
     // The AWS_* variables of an ECR destination are read by registry::load_aws_settings.
 };
 
@@ -61,8 +67,8 @@ struct MigratorVariable {
 };
 const std::vector<MigratorVariable>& migrator_variables();
 
-// Reads and checks every variable. Refuses the same registry as source and destination,
-// pointing to the two `regmigrate sync` steps through oci:DIR that migrate it.
+// Reads and checks every variable. The same registry on both sides (not Docker Hub) is an
+// in-place replacement: staging_dir is set, by default under the state directory.
 Expected<MigratorSettings> parse_migrator_env(const EnvLookup& env);
 
 // The pair between the sides the CLI built from the settings (with docker's credential

@@ -1,10 +1,10 @@
 #include "engine/run_report.hpp"
 
+#include "engine/atomic_file.hpp"
+
 #include <boost/json.hpp>
 
 #include <algorithm>
-#include <cstdio>
-#include <fstream>
 
 namespace regmigrate::engine {
 
@@ -54,19 +54,7 @@ std::string RunReport::to_json() const {
 }
 
 Expected<void> write_report(const RunReport& report, const std::string& path) {
-    const std::string temporary = path + ".tmp";
-    {
-        std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
-        out << report.to_json() << '\n';
-        if (!out.flush()) {
-            return make_error(ErrorKind::io, "cannot write report \"" + path + "\"");
-        }
-    }
-    if (std::rename(temporary.c_str(), path.c_str()) != 0) {
-        std::remove(temporary.c_str());
-        return make_error(ErrorKind::io, "cannot write report \"" + path + "\"");
-    }
-    return {};
+    return replace_file_atomically(path, report.to_json() + '\n', "report");
 }
 
 }  // namespace regmigrate::engine

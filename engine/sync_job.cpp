@@ -236,10 +236,12 @@ asio::awaitable<Expected<std::string>> sync_v1_once(RunState& state, LoopClients
 asio::awaitable<Expected<std::string>> sync_once(RunState& state, LoopClients& clients,
                                                  const ImageTask& task, ImageRecord& record) {
     if (const SyncPair& pair = state.plan.pairs[task.pair]; has_layout_side(pair)) {
-        co_return co_await sync_layout_image(
-            pair, task, clients.sources[task.pair].get(), clients.destinations[task.pair].get(),
-            *clients.copiers[task.pair], *clients.exporters[task.pair], state.layouts,
-            state.options.skip_existing, record);
+        const LayoutPairEnds ends{clients.sources[task.pair].get(),
+                                  clients.destinations[task.pair].get(),
+                                  clients.v1[task.pair].get()};
+        co_return co_await sync_layout_image(pair, task, ends, *clients.copiers[task.pair],
+                                             *clients.exporters[task.pair], state.layouts,
+                                             state.options.skip_existing, record);
     }
     if (clients.v1[task.pair])
         co_return co_await sync_v1_once(state, clients, task, record);
@@ -516,7 +518,7 @@ Expected<SyncResult> run_sync(const SyncPlan& given_plan, const SyncOptions& opt
     }
     RunState state(plan, options, metrics, progress);
     for (const auto& pair : plan.pairs)
-        state.v1_sources.push_back(!has_layout_side(pair) && source_speaks_v1(pair));
+        state.v1_sources.push_back(!layout_directory(pair.source) && source_speaks_v1(pair));
     for (std::size_t i = 0; i < plan.pairs.size(); ++i) {
         if (!ecr_apis[i]) {
             state.ecr_creators.emplace_back();

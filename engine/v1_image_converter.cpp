@@ -200,6 +200,36 @@ asio::awaitable<Expected<void>> V1ImageConverter::push(const V1Conversion& conve
     co_return Expected<void>{};
 }
 
+asio::awaitable<Expected<void>> V1ImageConverter::export_to(const V1Conversion& conversion,
+                                                            LayoutExporter& exporter,
+                                                            OciLayoutStore& layout,
+                                                            const std::string& tag,
+                                                            transport::RetryPolicy* retry) {
+    for (const auto& layer : conversion.layers) {
+        const LayoutExporter::BlobWrite write = [&]() -> asio::awaitable<Expected<std::uint64_t>> {
+            auto response = co_await client_.open_layer(layer.image_id);
+            if (!response)
+                co_return response.error();
+            V1LayerBody body(*response, layer.image_id, limits_, layer.digests.digest);
+            co_return co_await layout.write_blob(layer.digests.digest, layer.digests.size, body);
+        };
+        auto placed = co_await exporter.place_blob(layout, layer.digests.digest,
+                                                   layer.digests.size, retry, write);
+        if (!placed)
+            co_return placed.error();
+    }
+    const auto& image = conversion.image;
+    const LayoutExporter::BlobWrite write_config = [&]() -> asio::awaitable<Expected<std::uint64_t>> {
+        co_return layout.write_bytes(image.config_digest, image.config);
+    };
+    auto config = co_await exporter.place_blob(layout, image.config_digest, image.config.size(),
+                                               nullptr, write_config);
+    if (!config)
+        co_return config.error();
+    co_return exporter.store_manifest(layout, registry::media_type::docker_manifest, image.digest,
+                                      image.manifest, tag, true);
+}
+
 asio::awaitable<VerifyOutcome> V1ImageConverter::verify(const std::string& repository,
                                                         const std::string& tag,
                                                         registry::RegistryClient& destination,

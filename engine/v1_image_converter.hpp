@@ -11,6 +11,7 @@
 #include "engine/blob_ledger.hpp"
 #include "engine/image_copier.hpp"
 #include "engine/image_verifier.hpp"
+#include "engine/layout_exporter.hpp"
 #include "engine/transfer_limiter.hpp"
 #include "engine/v1_layer_cache.hpp"
 #include "metrics/metrics.hpp"
@@ -50,6 +51,13 @@ class V1ImageConverter {
     boost::asio::awaitable<Expected<void>> push(const V1Conversion& conversion,
                                                 const Endpoint& destination,
                                                 const std::string& tag);
+    // The same image into an OCI layout (the export of a same-host migration): layers
+    // through exporter.place_blob (retried under retry), the config, then the manifest
+    // tagged in index.json.
+    boost::asio::awaitable<Expected<void>> export_to(const V1Conversion& conversion,
+                                                     LayoutExporter& exporter,
+                                                     OciLayoutStore& layout, const std::string& tag,
+                                                     transport::RetryPolicy* retry);
     // The destination serves the converted digest under tag and holds every blob.
     boost::asio::awaitable<VerifyOutcome> verify(const std::string& repository,
                                                  const std::string& tag,

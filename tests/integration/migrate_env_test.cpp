@@ -114,12 +114,6 @@ TEST_F(MigrateEnvTest, UserPromptWithoutATerminalRefusesAndSaysHowToRunUnattende
     EXPECT_TRUE(list_repositories(destination_.host())->empty());
 }
 
-TEST_F(MigrateEnvTest, SameRegistryOnBothSidesIsRefused) {
-    const auto run = migrate(merged(unattended(), {{"V2_REGISTRY", source_.host()}}));
-    EXPECT_EQ(run.cli.exit_code, 2) << run.cli.describe();
-    EXPECT_NE(run.cli.err.find("V2_REGISTRY"), std::string::npos) << run.cli.describe();
-}
-
 // Without AWS keys (and AWS files that do not exist) nothing is sent anywhere.
 TEST_F(MigrateEnvTest, EcrDestinationWithoutAwsKeysIsAUsageErrorNamingThem) {
     const auto run = migrate(

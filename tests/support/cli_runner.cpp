@@ -80,6 +80,8 @@ pid_t spawn(const std::filesystem::path& program, const CliInvocation& invocatio
                                      O_WRONLY | O_CREAT | O_TRUNC, 0644);
     posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, err.c_str(),
                                      O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    // The test's own sockets (a fake server's listener) must not live on in the child.
+    posix_spawn_file_actions_addclosefrom_np(&actions, STDERR_FILENO + 1);
     reset_own_peak_rss();
     pid_t pid = -1;
     const int rc = posix_spawn(&pid, argv.front().c_str(), &actions, nullptr, argv_pointers.data(),

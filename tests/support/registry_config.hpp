@@ -39,6 +39,8 @@ struct RegistryOptions {
     std::optional<RegistryTls> tls;
     std::optional<RegistryTokenAuth> token;
     std::chrono::milliseconds ready_timeout{15'000};
+    // The loopback port to listen on (a server being replaced there); 0: a free one.
+    std::uint16_t port = 0;
 };
 
 // The config file for docker-registry. It is JSON, which the registry's YAML parser

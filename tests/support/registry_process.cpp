@@ -46,7 +46,8 @@ RegistryProcess::RegistryProcess(RegistryOptions options) : options_(std::move(o
     config_file_ = dir_.path() / "config.yml";
     htpasswd_file_ = dir_.path() / "htpasswd";
     log_file_ = dir_.path() / "registry.log";
-    start(false);
+    port_ = options_.port;
+    start(port_ != 0);
 }
 
 RegistryProcess::~RegistryProcess() {

@@ -2,8 +2,10 @@
 #include "engine/migrator_env.hpp"
 #include "engine/registry_api.hpp"
 #include "registry/ecr_api.hpp"
+#include "registry/oci_layout_reference.hpp"
 #include "registry/reference.hpp"
 #include "tools/cli/commands.hpp"
+#include "tools/cli/migrate_in_place.hpp"
 #include "tools/cli/plan_run.hpp"
 #include "tools/cli/run_output.hpp"
 #include "tools/cli/side_options.hpp"
@@ -11,7 +13,6 @@
 #include "transport/log.hpp"
 
 #include <algorithm>
-#include <cstdlib>
 #include <memory>
 #include <thread>
 
@@ -27,12 +28,6 @@ struct MigrateFlags {
 
 Error usage(std::string message) {
     return make_error(ErrorKind::invalid_argument, std::move(message));
-}
-
-std::optional<std::string> process_env(std::string_view name) {
-    if (const char* value = std::getenv(std::string(name).c_str()))
-        return std::string(value);
-    return std::nullopt;
 }
 
 // User and password asked on the terminal, the password not echoed. An empty user keeps
@@ -70,10 +65,11 @@ Expected<engine::RegistrySide> side_for(const engine::MigratorSide& wanted, std:
     return side;
 }
 
-// The source must answer the v2 or the v1 API; Docker Hub is a v2 one without asking.
-Expected<void> check_source_api(const engine::RegistrySide& source, const std::string& given) {
+// What the source speaks: the v2 or the v1 API; Docker Hub is a v2 one without asking.
+Expected<engine::RegistryApi> source_api(const engine::RegistrySide& source,
+                                         const std::string& given) {
     if (registry::is_docker_hub(source.host))
-        return {};
+        return engine::RegistryApi::v2;
     auto api = engine::detect_registry_api(source);
     if (!api) {
         auto error = with_context(api.error(), "V1_REGISTRY (" + given + ")");
@@ -82,11 +78,26 @@ Expected<void> check_source_api(const engine::RegistrySide& source, const std::s
             error.kind = ErrorKind::invalid_argument;
         return error;
     }
-    return {};
+    return api;
 }
 
-Expected<engine::SyncPlan> plan_for(const engine::MigratorSettings& settings,
-                                    const std::string& certs_dir) {
+// The staging directory as the destination of the export: oci:STAGING.
+Expected<engine::RegistrySide> staging_side(const engine::MigratorSettings& settings) {
+    auto layout = registry::parse_oci_layout_reference("oci:" + settings.staging_dir.string());
+    if (!layout)
+        return with_context(layout.error(), "MIGRATION_STAGING_DIR");
+    engine::RegistrySide side;
+    side.host = layout->to_string();
+    return side;
+}
+
+struct MigrateSides {
+    engine::RegistrySide source;
+    engine::RegistrySide destination;
+};
+
+Expected<MigrateSides> sides_for(const engine::MigratorSettings& settings,
+                                 const std::string& certs_dir) {
     auto source = side_for(settings.source, "V1", certs_dir, "REGMIGRATE_SRC_CREDS");
     if (!source)
         return source.error();
@@ -97,30 +108,12 @@ Expected<engine::SyncPlan> plan_for(const engine::MigratorSettings& settings,
     auto destination = side_for(wanted_destination, "V2", certs_dir, "REGMIGRATE_DEST_CREDS");
     if (!destination)
         return destination.error();
-    if (auto api = check_source_api(*source, settings.source.host); !api)
-        return api.error();
-    auto pair = engine::migrator_pair(settings, std::move(*source), std::move(*destination));
-    if (!pair)
-        return pair.error();
-    engine::SyncPlan plan;
-    plan.pairs.push_back(std::move(*pair));
-    return plan;
-}
-
-// USER_PROMPT=true: the dry-run summary, then the operator's yes.
-Expected<bool> confirmed(const engine::SyncPlan& plan, engine::SyncOptions options) {
-    options.mode = engine::SyncMode::dry_run;
-    metrics::Metrics scratch;  // the dry run's requests stay out of the run's metrics
-    auto preview = run_with_progress(plan, options, scratch);
-    if (!preview)
-        return preview.error();
-    print_dry_run(*preview);
-    return confirm("Proceed?");
+    return MigrateSides{std::move(*source), std::move(*destination)};
 }
 
 int run(const MigrateFlags& flags) {
     configure_logging(flags.common);
-    auto settings = engine::parse_migrator_env(process_env);
+    auto settings = engine::parse_migrator_env(engine::process_environment);
     if (!settings)
         return report_error(settings.error());
     if (settings->user_prompt && !has_terminal()) {
@@ -128,9 +121,9 @@ int run(const MigrateFlags& flags) {
             usage("USER_PROMPT=true asks for confirmation on a terminal and there is none: set "
                   "USER_PROMPT=false to migrate unattended"));
     }
-    auto plan = plan_for(*settings, flags.common.certs_dir);
-    if (!plan)
-        return report_error(plan.error());
+    auto sides = sides_for(*settings, flags.common.certs_dir);
+    if (!sides)
+        return report_error(sides.error());
 
     auto options = engine::migrator_sync_options(*settings);
     options.jobs = flags.common.jobs;
@@ -145,8 +138,32 @@ int run(const MigrateFlags& flags) {
             options.error_action = engine::effective_error_action(options.error_action, false);
         }
     }
+
+    if (settings->same_host()) {
+        auto staging = staging_side(*settings);
+        if (!staging)
+            return report_error(staging.error());
+        auto pair = engine::migrator_pair(*settings, sides->source, std::move(*staging));
+        if (!pair)
+            return report_error(pair.error());
+        const InPlaceMigration migration{std::move(*pair), std::move(sides->destination),
+                                         settings->staging_dir, settings->switch_timeout,
+                                         settings->user_prompt};
+        return migrate_in_place(migration, options, flags.common, [&] {
+            return source_api(migration.export_pair.source, settings->source.host);
+        });
+    }
+
+    if (auto api = source_api(sides->source, settings->source.host); !api)
+        return report_error(api.error());
+    auto pair = engine::migrator_pair(*settings, std::move(sides->source),
+                                      std::move(sides->destination));
+    if (!pair)
+        return report_error(pair.error());
+    engine::SyncPlan plan;
+    plan.pairs.push_back(std::move(*pair));
     if (settings->user_prompt) {
-        auto yes = confirmed(*plan, options);
+        auto yes = confirm_plan(plan, options);
         if (!yes)
             return report_error(yes.error());
         if (!*yes) {
@@ -159,7 +176,7 @@ int run(const MigrateFlags& flags) {
     auto server = serve_metrics(flags.common, metrics);
     if (!server)
         return report_error(server.error());
-    auto result = run_with_progress(*plan, options, metrics);
+    auto result = run_with_progress(plan, options, metrics);
     if (!result)
         return report_error(result.error());
     const int code = finish_run(result->report, flags.common, metrics, "copied");

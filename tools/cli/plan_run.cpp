@@ -1,6 +1,7 @@
 #include "tools/cli/plan_run.hpp"
 
 #include "metrics/progress.hpp"
+#include "tools/cli/terminal.hpp"
 
 #include <cstdio>
 
@@ -34,6 +35,16 @@ void print_dry_run(const engine::SyncResult& result) {
                 result.plan.repositories, result.plan.images, result.plan.images,
                 static_cast<unsigned long long>(result.plan.bytes_after_dedupe));
     std::fflush(stdout);
+}
+
+Expected<bool> confirm_plan(const engine::SyncPlan& plan, engine::SyncOptions options) {
+    options.mode = engine::SyncMode::dry_run;
+    metrics::Metrics scratch;
+    auto preview = run_with_progress(plan, options, scratch);
+    if (!preview)
+        return preview.error();
+    print_dry_run(*preview);
+    return confirm("Proceed?");
 }
 
 }  // namespace regmigrate::cli

@@ -1,4 +1,5 @@
-// Running a sync plan from the command line: with a progress line, and the dry-run summary.
+// Running a sync plan from the command line: with a progress line, the dry-run summary, and
+// the operator's confirmation of a plan.
 #pragma once
 
 #include "engine/sync_job.hpp"
@@ -13,5 +14,9 @@ Expected<engine::SyncResult> run_with_progress(const engine::SyncPlan& plan,
 // Every planned image, then "plan: R repositories, T tags, I images, B bytes to move after
 // dedupe".
 void print_dry_run(const engine::SyncResult& result);
+
+// The plan's dry run (its requests kept out of the run's metrics), printed, then the
+// operator's yes on the terminal.
+Expected<bool> confirm_plan(const engine::SyncPlan& plan, engine::SyncOptions options);
 
 }  // namespace regmigrate::cli

@@ -85,13 +85,40 @@ TEST(MigratorEnv, RegistryWithAPathIsRefused) {
     expect_names(parse_error(env_with({{"V2_REGISTRY", "new.example/team"}})), "V2_REGISTRY");
 }
 
-TEST(MigratorEnv, SameRegistryOnBothSidesNeedsTheTwoPhasePath) {
-    const auto error = parse_error(env_with({{"V2_REGISTRY", "OLD.example:5000"}}));
-    expect_names(error, "V2_REGISTRY");
-    EXPECT_NE(error.message.find("OCI layout"), std::string::npos);
+TEST(MigratorEnv, DifferentRegistriesNeedNoStaging) {
+    EXPECT_FALSE(parse(env_with()).same_host());
 }
 
-TEST(MigratorEnv, DockerHubAliasesAreTheSameRegistry) {
+TEST(MigratorEnv, SameRegistryStagesUnderTheStateDirectoryByDefault) {
+    const auto settings =
+        parse(env_with({{"V2_REGISTRY", "OLD.example:5000"}, {"HOME", "/home/ops"}}));
+    EXPECT_TRUE(settings.same_host());
+    EXPECT_EQ(settings.staging_dir, "/home/ops/.local/state/regmigrate/staging/old.example_5000");
+    EXPECT_EQ(settings.switch_timeout, std::chrono::seconds(3600));
+}
+
+TEST(MigratorEnv, SameRegistryPrefersXdgStateHome) {
+    const auto settings = parse(env_with({{"V2_REGISTRY", "old.example:5000"},
+                                          {"HOME", "/home/ops"},
+                                          {"XDG_STATE_HOME", "/var/state"}}));
+    EXPECT_EQ(settings.staging_dir, "/var/state/regmigrate/staging/old.example_5000");
+}
+
+TEST(MigratorEnv, StagingDirAndSwitchTimeoutAreSettable) {
+    const auto settings = parse(env_with({{"V2_REGISTRY", "old.example:5000"},
+                                          {"MIGRATION_STAGING_DIR", "/big/disk"},
+                                          {"MIGRATION_SWITCH_TIMEOUT", "90"}}));
+    EXPECT_EQ(settings.staging_dir, "/big/disk");
+    EXPECT_EQ(settings.switch_timeout, std::chrono::seconds(90));
+}
+
+TEST(MigratorEnv, SwitchTimeoutIsAPositiveInteger) {
+    expect_names(parse_error(env_with({{"V2_REGISTRY", "old.example:5000"},
+                                       {"MIGRATION_SWITCH_TIMEOUT", "soon"}})),
+                 "MIGRATION_SWITCH_TIMEOUT");
+}
+
+TEST(MigratorEnv, DockerHubCannotBeMigratedOntoItself) {
     expect_names(
         parse_error({{"V1_REGISTRY", "docker.io"}, {"V2_REGISTRY", "registry-1.docker.io"}}),
         "V2_REGISTRY");
@@ -342,13 +369,12 @@ TEST(MigratorSyncOptions, SkipExistingIsOffByDefault) {
 }
 
 TEST(MigratorSyncOptions, IncrementOnlyWhenSourceAndDestinationDiffer) {
-    MigratorSettings settings;
-    settings.source.host = "registry.example";
-    settings.destination.host = "REGISTRY.example";
-    settings.increment = 5;
-    EXPECT_EQ(migrator_sync_options(settings).increment, 0u);
-    settings.destination.host = "other.example";
-    EXPECT_EQ(migrator_sync_options(settings).increment, 5u);
+    const Env same{{"V1_REGISTRY", "registry.example"},
+                   {"V2_REGISTRY", "REGISTRY.example"},
+                   {"MIGRATION_INCREMENT", "5"}};
+    EXPECT_EQ(migrator_sync_options(parse(same)).increment, 0u);
+    EXPECT_EQ(migrator_sync_options(parse(env_with({{"MIGRATION_INCREMENT", "5"}}))).increment,
+              5u);
 }
 
 }  // namespace

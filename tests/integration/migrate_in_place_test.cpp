@@ -205,5 +205,35 @@ TEST_F(MigrateV1InPlaceTest, RerunAfterASwitchTimeoutImportsWithoutExportingAgai
     expect_images_as_staged();
 }
 
+// An image whose tag names a v1 image the registry does not have: its export fails.
+constexpr const char* kMissingImage =
+    "0000000000000000000000000000000000000000000000000000000000000bad";
+
+TEST_F(MigrateV1InPlaceTest, ExportFailureStopsTheRunBeforeTheSwitch) {
+    fake_->tag("acme/broken", "1", kMissingImage);
+    auto env = in_place(host_, staging(), 30);
+    env["ERROR_ACTION"] = "abort";
+    const auto run = cli_.run({"migrate"}, env);
+    EXPECT_EQ(run.exit_code, 1) << run.describe();
+    EXPECT_NE(run.err.find("must not be switched yet"), std::string::npos) << run.describe();
+    EXPECT_EQ(run.err.find("waiting for"), std::string::npos) << run.describe();
+    EXPECT_FALSE(fs::exists(staging() / engine::export_marker_name));
+}
+
+TEST_F(MigrateV1InPlaceTest, SkippedExportFailureIsReportedAndTheRestArrives) {
+    fake_->tag("acme/broken", "1", kMissingImage);
+    auto env = in_place(host_, staging(), 120);
+    env["ERROR_ACTION"] = "skip";
+    BackgroundMigrate run(env, dir_.path());
+    ASSERT_TRUE(run.waiting_for_switch()) << run.log();
+    replace_with_v2();
+    EXPECT_EQ(run.exit_status(), 1) << run.log();
+    expect_images_as_staged();
+    const auto report = read_copy_report(dir_.path() / "report.json");
+    ASSERT_TRUE(report) << report.error().message;
+    EXPECT_EQ(report->summary.images_copied, 3u) << report->text;
+    EXPECT_EQ(report->summary.images_failed, 1u) << report->text;
+}
+
 }  // namespace
 }  // namespace regmigrate::testing

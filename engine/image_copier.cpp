@@ -98,6 +98,7 @@ asio::awaitable<Expected<void>> ImageCopier::copy_blob(const Endpoint& source,
         // Refused: upload it like a blob never seen (another caller may hold it meanwhile).
         decision = co_await ledger_.acquire(registry, blob.digest, destination.repository);
         if (decision.action == BlobLedger::Action::present) {
+            co_await discard_upload_session(destination, session);
             metrics_.blob_finished("deduped");
             co_return Expected<void>{};
         }
@@ -114,6 +115,8 @@ asio::awaitable<Expected<void>> ImageCopier::copy_blob(const Endpoint& source,
     };
     if (!destination.fresh) {
         auto existing = co_await destination.client->blob_size(destination.repository, blob.digest);
+        if (!existing || *existing)
+            co_await discard_upload_session(destination, session);
         if (!existing)
             co_return settle(existing.error());
         if (*existing) {
@@ -133,6 +136,15 @@ asio::awaitable<Expected<void>> ImageCopier::copy_blob(const Endpoint& source,
         co_return settle(size.error());
     co_return settle(
         co_await transfer_blob(source, destination, blob.digest, *size, std::move(session)));
+}
+
+asio::awaitable<void> discard_upload_session(const Endpoint& destination,
+                                             std::optional<UploadSession>& session) {
+    if (!session)
+        co_return;
+    const UploadSession unwanted = std::move(*session);
+    session.reset();
+    co_await destination.client->cancel_upload(destination.repository, unwanted);
 }
 
 asio::awaitable<Expected<bool>> ImageCopier::try_mount(const Endpoint& destination,

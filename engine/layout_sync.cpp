@@ -87,8 +87,6 @@ Expected<std::vector<std::string>> layout_tags(const std::filesystem::path& dire
     return index->ref_names();
 }
 
-}  // namespace
-
 // A v1 registry's image into a layout: converted (reads only), skipped when the layout
 // already has the converted digest under the tag, else exported.
 asio::awaitable<Expected<std::string>> export_v1_image(V1ImageConverter& v1, const ImageTask& task,
@@ -113,6 +111,8 @@ asio::awaitable<Expected<std::string>> export_v1_image(V1ImageConverter& v1, con
         co_return exported.error();
     co_return std::string("copied");
 }
+
+}  // namespace
 
 asio::awaitable<Expected<std::string>> sync_layout_image(
     const SyncPair& pair, const ImageTask& task, const LayoutPairEnds& ends, ImageCopier& copier,

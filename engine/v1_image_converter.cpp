@@ -120,6 +120,8 @@ asio::awaitable<Expected<void>> V1ImageConverter::place_blob(const Endpoint& des
         if (!mounted)
             co_return mounted.error();
         ledger_.refuse_mounts(registry);
+        // The upload below opens its own session.
+        co_await discard_upload_session(destination, mounted->session);
         decision = co_await ledger_.acquire(registry, digest, destination.repository);
         if (decision.action == BlobLedger::Action::present) {
             metrics_.blob_finished("deduped");

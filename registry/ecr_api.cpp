@@ -132,11 +132,6 @@ Expected<EcrAuthorization> parse_authorization_token_response(std::string_view b
     return authorization;
 }
 
-bool token_needs_refresh(const std::optional<EcrAuthorization>& current,
-                         std::chrono::system_clock::time_point now, std::chrono::seconds margin) {
-    return !current || current->expires_at - margin <= now;
-}
-
 Expected<void> validate_repository_settings(const EcrRepositorySettings& settings) {
     if (!is_one_of(settings.image_tag_mutability, {"MUTABLE", "IMMUTABLE"})) {
         return make_error(ErrorKind::invalid_argument,
@@ -307,20 +302,6 @@ asio::awaitable<Expected<CreateRepositoryOutcome>> EcrApi::create_repository(
         co_return with_context(outcome.error(), "repository " + std::string(repository));
     }
     co_return outcome;
-}
-
-EcrLogin::EcrLogin(EcrApi& api, std::chrono::seconds refresh_margin)
-    : api_(api), refresh_margin_(refresh_margin) {}
-
-asio::awaitable<Expected<Credentials>> EcrLogin::credentials() {
-    if (token_needs_refresh(current_, api_.options().clock(), refresh_margin_)) {
-        auto fresh = co_await api_.get_authorization_token();
-        if (!fresh) {
-            co_return fresh.error();
-        }
-        current_ = std::move(*fresh);
-    }
-    co_return current_->credentials;
 }
 
 EcrRepositoryCreator::EcrRepositoryCreator(EcrRepositorySettings settings)

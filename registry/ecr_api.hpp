@@ -57,10 +57,6 @@ struct EcrAuthorization {
 // seconds). Errors never quote the token.
 Expected<EcrAuthorization> parse_authorization_token_response(std::string_view body);
 
-// Whether a token should be replaced: absent, or expiring within margin of now.
-bool token_needs_refresh(const std::optional<EcrAuthorization>& current,
-                         std::chrono::system_clock::time_point now, std::chrono::seconds margin);
-
 // Settings for repositories we create; unset fields take ECR's defaults.
 struct EcrRepositorySettings {
     std::optional<std::string> image_tag_mutability;  // "MUTABLE" | "IMMUTABLE"
@@ -119,19 +115,6 @@ class EcrApi {
 
     std::shared_ptr<transport::HttpClient> http_;
     EcrApiOptions options_;
-};
-
-// Basic credentials for the dkr.ecr host from GetAuthorizationToken, kept until they are
-// within refresh_margin of expiring (ECR tokens last 12 hours).
-class EcrLogin {
-  public:
-    explicit EcrLogin(EcrApi& api, std::chrono::seconds refresh_margin = std::chrono::minutes(30));
-    boost::asio::awaitable<Expected<Credentials>> credentials();
-
-  private:
-    EcrApi& api_;
-    std::chrono::seconds refresh_margin_;
-    std::optional<EcrAuthorization> current_;
 };
 
 // Creates destination repositories before their first push, asking once per name: callers

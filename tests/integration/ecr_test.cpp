@@ -68,13 +68,13 @@ TEST_F(EcrTest, TokenFromGetAuthorizationTokenAuthorizesAPushToTheRegistry) {
     const auto pushed =
         push_image(source.host(), sample_image("team/app", "v1", fleet::ManifestFormat::docker));
 
-    registry::EcrLogin login(api_);
-    const auto credentials = run_coro(io_, login.credentials());
-    ASSERT_TRUE(credentials) << credentials.error().message;
-    EXPECT_EQ(credentials->username, "AWS");
+    const auto authorization = run_coro(io_, api_.get_authorization_token());
+    ASSERT_TRUE(authorization) << authorization.error().message;
+    const registry::Credentials& credentials = authorization->credentials;
+    EXPECT_EQ(credentials.username, "AWS");
 
     registry::RegistryClient from(http_, source.host(), {});
-    registry::RegistryClient to(http_, destination_.host(), *credentials);
+    registry::RegistryClient to(http_, destination_.host(), credentials);
     engine::BlobLedger ledger;
     engine::TransferLimiter limiter(4, 1ull << 30);
     metrics::Metrics metrics;
@@ -93,21 +93,6 @@ TEST_F(EcrTest, RegistryRefusesThePushWithoutTheToken) {
     const auto listed = run_coro(io_, to.list_tags("team/app"));
     ASSERT_FALSE(listed);
     EXPECT_EQ(listed.error().kind, ErrorKind::unauthorized) << listed.error().message;
-}
-
-TEST_F(EcrTest, LoginReusesTheTokenUntilItNearsExpiry) {
-    registry::EcrLogin login(api_, std::chrono::minutes(30));
-    ASSERT_TRUE(run_coro(io_, login.credentials()));
-    ASSERT_TRUE(run_coro(io_, login.credentials()));
-    EXPECT_EQ(fake_.state().tokens_issued, 1u);
-}
-
-TEST_F(EcrTest, LoginRefreshesATokenInsideTheRefreshMargin) {
-    // The fake's tokens last 12 hours: a 13-hour margin makes each one too old at once.
-    registry::EcrLogin login(api_, std::chrono::hours(13));
-    ASSERT_TRUE(run_coro(io_, login.credentials()));
-    ASSERT_TRUE(run_coro(io_, login.credentials()));
-    EXPECT_EQ(fake_.state().tokens_issued, 2u);
 }
 
 TEST_F(EcrTest, CreateRepositoryIsCalledOncePerRepository) {

@@ -104,16 +104,6 @@ TEST(EcrAuthorizationToken, MissingExpiryIsRefused) {
     EXPECT_FALSE(parse_authorization_token_response(body));
 }
 
-TEST(EcrTokenRefresh, RefreshesWhenAbsentOrWithinTheMargin) {
-    const system_clock::time_point now(seconds(1000));
-    EcrAuthorization token;
-    token.expires_at = now + seconds(600);
-    EXPECT_TRUE(token_needs_refresh(std::nullopt, now, seconds(60)));
-    EXPECT_FALSE(token_needs_refresh(token, now, seconds(60)));
-    EXPECT_TRUE(token_needs_refresh(token, now, seconds(600)));
-    EXPECT_TRUE(token_needs_refresh(token, now + seconds(700), seconds(0)));
-}
-
 // ---- CreateRepository ----
 
 TEST(EcrCreateRepository, BodyNamesOnlyTheRepositoryByDefault) {

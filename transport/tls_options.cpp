@@ -1,5 +1,7 @@
 #include "transport/tls_options.hpp"
 
+#include "transport/system_trust.hpp"
+
 #include <filesystem>
 #include <system_error>
 
@@ -57,8 +59,8 @@ Expected<std::shared_ptr<ssl::context>> make_tls_context(const TlsOptions& optio
     auto ctx = std::make_shared<ssl::context>(ssl::context::tls_client);
     ctx->set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 |
                      ssl::context::no_sslv3 | ssl::context::no_tlsv1 | ssl::context::no_tlsv1_1);
+    add_system_trust(SSL_CTX_get_cert_store(ctx->native_handle()));
     boost::system::error_code ec;
-    ctx->set_default_verify_paths(ec);
     if (!options.ca_file.empty()) {
         ctx->load_verify_file(options.ca_file, ec);
         if (ec) return file_error("CA file", options.ca_file, ec);

@@ -2,10 +2,11 @@
 # One fleet workload synced side by side: fills a local registry with fleetgen, syncs it
 # into a fresh registry with `regmigrate sync` and into another with `skopeo sync`, then
 # reruns both unchanged (warm), and ends with `regmigrate verify`. Prints a Markdown table
-# of wall time, its ratio to regmigrate's in the same run, peak RSS, HTTP requests and
-# bytes moved.
+# of wall time, its ratio to regmigrate's in the same run, peak RSS, the CPU time of the
+# tool and of the two registries it talked to during the run, HTTP requests and bytes moved.
 # Usage: bench/e2e/fleet_sync.sh NAME FLEETGEN-OPTION...   (NAME is the repository prefix)
 #        REGMIGRATE_OPTIONS="--jobs 8" ...                  (extra sync options)
+#        REGMIGRATE_WORK_BASE=/dev/shm ...                   (registry storage in memory)
 # Called by w1_sync.sh and w2_sync.sh; build first: tools/setup/build.sh regmigrate fleetgen
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
@@ -35,21 +36,31 @@ ours=$(start_registry ours)
 theirs=$(start_registry skopeo)
 declare -A wall
 
-timed() {  # command... -> sets $seconds and $mib
-  /usr/bin/time -f '%e %M' -o "$work/time" "$@" >"$work/out" 2>&1 ||
+# timed DESTINATION command... runs the command against the source registry and the
+# registry named DESTINATION; sets $seconds, $mib, $cpu (the command's user + system
+# seconds) and $registry_cpu (what both registries used meanwhile).
+timed() {
+  local destination=$1 before user system after
+  shift
+  before=$(registry_cpu_seconds source "$destination")
+  /usr/bin/time -f '%e %M %U %S' -o "$work/time" "$@" >"$work/out" 2>&1 ||
     { echo "failed: $*" >&2; cat "$work/out" >&2; exit 1; }
-  read -r seconds kib <"$work/time"
+  after=$(registry_cpu_seconds source "$destination")
+  read -r seconds kib user system <"$work/time"
   mib=$((kib / 1024))
+  cpu=$(awk -v u="$user" -v s="$system" 'BEGIN { printf "%.2f", u + s }')
+  registry_cpu=$(awk -v a="$after" -v b="$before" 'BEGIN { printf "%.2f", a - b }')
 }
 
-row() {  # run tool seconds mib requests bytes
+row() {  # run tool requests bytes (the rest comes from the last `timed`)
   local ratio
-  ratio=$(awk -v a="$3" -v b="${wall[$1]}" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }')
-  printf '| %s | %s | %s | %s | %s | %s | %s |\n' "$1" "$2" "$3" "$ratio" "$4" "$5" "$6"
+  ratio=$(awk -v a="$seconds" -v b="${wall[$1]}" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }')
+  printf '| %s | %s | %s | %s | %s | %s | %s | %s | %s |\n' "$1" "$2" "$seconds" "$ratio" \
+    "$mib" "$cpu" "$registry_cpu" "$3" "$4"
 }
 
 regmigrate_sync() {  # run
-  timed "$build/tools/regmigrate" sync --from "$source_registry" --to "$ours" \
+  timed ours "$build/tools/regmigrate" sync --from "$source_registry" --to "$ours" \
     --src-tls disabled --dest-tls disabled --error-action abort \
     --report "$work/$1.json" --metrics-file "$work/$1.prom" "${extra_options[@]}"
   wall[$1]=$seconds
@@ -58,14 +69,14 @@ regmigrate_sync() {  # run
     "$work/$1.prom")
   bytes=$(python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["summary"]["bytes_transferred"])' \
     "$work/$1.json")
-  row "$1" regmigrate "$seconds" "$mib" "$requests" "$bytes"
+  row "$1" regmigrate "$requests" "$bytes"
 }
 
 skopeo_sync() {  # run
-  timed skopeo sync --all --preserve-digests --src yaml --dest docker \
+  timed skopeo skopeo sync --all --preserve-digests --src yaml --dest docker \
     --src-tls-verify=false --dest-tls-verify=false "$work/skopeo.yaml" "$theirs/$name"
   # skopeo reports neither requests nor bytes; the registries log at level warn only.
-  row "$1" "skopeo sync" "$seconds" "$mib" n/a n/a
+  row "$1" "skopeo sync" n/a n/a
 }
 
 stored_bytes() {  # registry-name -> bytes of blob data in its storage
@@ -75,8 +86,8 @@ stored_bytes() {  # registry-name -> bytes of blob data in its storage
 
 echo "$name: $images images, $unique_bytes unique blob bytes (fleetgen $*)"
 echo
-echo "| run | tool | wall s | ratio | peak RSS MiB | requests | bytes |"
-echo "|---|---|---|---|---|---|---|"
+echo "| run | tool | wall s | ratio | peak RSS MiB | tool CPU s | registries CPU s | requests | bytes |"
+echo "|---|---|---|---|---|---|---|---|---|"
 for run in cold warm; do
   regmigrate_sync "$run"
   skopeo_sync "$run"

@@ -6,7 +6,7 @@ set -euo pipefail
 packages=(
   build-essential cmake ninja-build ccache pkg-config git
   libboost1.81-dev libboost-url1.81-dev libboost-json1.81-dev libboost-regex1.81-dev libboost-iostreams1.81-dev
-  libssl-dev openssl libsimdjson-dev libconcurrentqueue-dev prometheus-cpp-dev
+  libssl-dev openssl ca-certificates libsimdjson-dev libconcurrentqueue-dev prometheus-cpp-dev
   libyaml-cpp-dev libcli11-dev libgtest-dev libgmock-dev libbenchmark-dev
   docker-registry skopeo apache2-utils python3 procps
   clang libclang-rt-14-dev  # tools/setup/fuzz.sh: libFuzzer and the sanitizer runtimes

@@ -1,7 +1,10 @@
 # Sourced by the demo and the end-to-end benchmarks. start_registry NAME starts a
-# docker-registry on a free loopback port with storage under $work and prints HOST:PORT.
-# Every registry started stops, and $work is removed, when the sourcing script exits.
-work=$(mktemp -d /tmp/regmigrate.XXXXXX)
+# docker-registry on a free loopback port with storage under $work and prints HOST:PORT;
+# registry_cpu_seconds NAME... prints the CPU time (user + system) those processes used so
+# far. Every registry started stops, and $work is removed, when the sourcing script exits.
+# $work lies under REGMIGRATE_WORK_BASE (default /tmp): /dev/shm keeps the registries'
+# storage in memory, which spares them the disk flushes docker-registry makes per write.
+work=$(mktemp -d "${REGMIGRATE_WORK_BASE:-/tmp}/regmigrate.XXXXXX")
 stop_registries() {
   # start_registry runs inside $(...): its pids travel through files, not variables.
   for pidfile in "$work"/*.pid; do
@@ -33,4 +36,14 @@ YAML
   done
   echo "registry $name did not start; see $work/$name.log" >&2
   return 1
+}
+
+registry_cpu_seconds() {
+  local name ticks=0 fields
+  for name in "$@"; do
+    # /proc/PID/stat: the command is field 2 and has no spaces here; utime and stime are 14, 15.
+    read -r -a fields <"/proc/$(cat "$work/$name.pid")/stat"
+    ticks=$((ticks + fields[13] + fields[14]))
+  done
+  awk -v t="$ticks" -v hz="$(getconf CLK_TCK)" 'BEGIN { printf "%.2f", t / hz }'
 }

@@ -3,25 +3,27 @@
 # build-fuzz/) and runs each on a scratch copy of its seed corpus for SECONDS_PER_TARGET
 # (default 10). Fails if any target crashes, leaks or breaks an invariant; the input that did
 # it is kept in build-fuzz/fuzz-findings/<target>/.
-# Usage: tools/setup/fuzz.sh [SECONDS_PER_TARGET] [all|parsers]
+# Usage: tools/setup/fuzz.sh [SECONDS_PER_TARGET] [all|parsers|TARGET]
 #   parsers: only the registry parsers, whose build is a few files (what CI's smoke runs);
-#   all (default): plan_yaml too, which builds the whole engine with clang.
+#   all (default): plan_yaml too, which builds the whole engine with clang;
+#   TARGET: that one target (reference, auth_challenge, link_header, manifest, plan_yaml).
 set -euo pipefail
 
 seconds=${1:-10}
 set_name=${2:-all}
-if ! [[ $seconds =~ ^[1-9][0-9]*$ && $set_name =~ ^(all|parsers)$ ]]; then
-  echo "usage: $0 [SECONDS_PER_TARGET] [all|parsers]" >&2
+parser_targets=(reference auth_challenge link_header manifest)
+if ! [[ $seconds =~ ^[1-9][0-9]*$ &&
+  $set_name =~ ^(all|parsers|reference|auth_challenge|link_header|manifest|plan_yaml)$ ]]; then
+  echo "usage: $0 [SECONDS_PER_TARGET] [all|parsers|TARGET]" >&2
   exit 2
 fi
 root=$(cd "$(dirname "$0")/../.." && pwd)
 build=$root/build-fuzz
-targets=(reference auth_challenge link_header manifest)
-build_target=fuzz_parser_targets
-if [[ $set_name == all ]]; then
-  targets+=(plan_yaml)
-  build_target=fuzz_targets
-fi
+case $set_name in
+  parsers) targets=("${parser_targets[@]}") build_target=fuzz_parser_targets ;;
+  all) targets=("${parser_targets[@]}" plan_yaml) build_target=fuzz_targets ;;
+  *) targets=("$set_name") build_target=${set_name}_fuzz ;;
+esac
 
 export CCACHE_DIR=${CCACHE_DIR:-$root/.cache/ccache} CCACHE_BASEDIR=$root
 # Tests and benchmarks are not needed here: only the parsers' libraries and the fuzz targets.

@@ -97,6 +97,16 @@ void BlobLedger::abandoned(const std::string& registry, const std::string& diges
     erase(entry.mounting, repo);
 }
 
+Expected<void> BlobLedger::settle(const std::string& registry, const std::string& digest,
+                                  const std::string& repo, Expected<void> result) {
+    if (result) {
+        finished(registry, digest, repo);
+    } else {
+        abandoned(registry, digest, repo);
+    }
+    return result;
+}
+
 void BlobLedger::refuse_mounts(const std::string& registry) {
     std::lock_guard lock(mutex_);
     no_mount_registries_.insert(registry);

@@ -3,6 +3,8 @@
 // destination registry in a run: later repositories mount it, concurrent ones wait.
 #pragma once
 
+#include "transport/error.hpp"
+
 #include <boost/asio/awaitable.hpp>
 
 #include <chrono>
@@ -49,6 +51,10 @@ class BlobLedger {
     // The upload or mount this caller claimed for repo failed; the next claim decides anew.
     void abandoned(const std::string& registry, const std::string& digest, const std::string& repo);
 
+    // The owner of a blob's flight reports its outcome: finished when result holds a value,
+    // else abandoned. Returns result.
+    Expected<void> settle(const std::string& registry, const std::string& digest,
+                          const std::string& repo, Expected<void> result);
     // A registry that answered a mount with 202 does not mount: upload there instead.
     void refuse_mounts(const std::string& registry);
     bool mounts_refused(const std::string& registry) const;

@@ -1,5 +1,6 @@
 #include "engine/image_copier.hpp"
 
+#include "engine/blob_claim.hpp"
 #include "engine/layout_source.hpp"
 #include "engine/verifying_blob_source.hpp"
 #include "registry/media_types.hpp"
@@ -81,37 +82,15 @@ asio::awaitable<Expected<void>> ImageCopier::copy_blob(const Endpoint& source,
         co_return make_error(ErrorKind::unsupported,
                              "blob " + blob.digest + ": only sha256 digests can be verified");
     }
-    const std::string& registry = destination.client->host();
-    auto decision = co_await ledger_.acquire(registry, blob.digest, destination.repository);
-    if (decision.action == BlobLedger::Action::present) {
-        metrics_.blob_finished("deduped");
+    auto claim = co_await claim_blob(ledger_, metrics_, destination, blob.digest);
+    if (!claim)
+        co_return claim.error();
+    if (!claim->owned)
         co_return Expected<void>{};
-    }
-    std::optional<UploadSession> session;
-    if (decision.action == BlobLedger::Action::mount) {
-        auto mounted = co_await try_mount(destination, blob.digest, decision.from_repo, session);
-        if (mounted && *mounted)
-            co_return Expected<void>{};
-        ledger_.abandoned(registry, blob.digest, destination.repository);
-        if (!mounted)
-            co_return mounted.error();
-        // Refused: upload it like a blob never seen (another caller may hold it meanwhile).
-        decision = co_await ledger_.acquire(registry, blob.digest, destination.repository);
-        if (decision.action == BlobLedger::Action::present) {
-            co_await discard_upload_session(destination, session);
-            metrics_.blob_finished("deduped");
-            co_return Expected<void>{};
-        }
-    }
-
-    // From here this caller owns the blob's single flight and must settle it.
-    auto settle = [&](Expected<void> result) -> Expected<void> {
-        if (result) {
-            ledger_.finished(registry, blob.digest, destination.repository);
-        } else {
-            ledger_.abandoned(registry, blob.digest, destination.repository);
-        }
-        return result;
+    std::optional<UploadSession>& session = claim->session;
+    auto settle = [&](Expected<void> result) {
+        return ledger_.settle(destination.client->host(), blob.digest, destination.repository,
+                              std::move(result));
     };
     if (!destination.fresh) {
         auto existing = co_await destination.client->blob_size(destination.repository, blob.digest);
@@ -125,7 +104,7 @@ asio::awaitable<Expected<void>> ImageCopier::copy_blob(const Endpoint& source,
         }
     }
     if (options_.same_registry && !session) {
-        auto mounted = co_await try_mount(destination, blob.digest, source.repository, session);
+        auto mounted = co_await mount_from_source(source, destination, blob.digest, session);
         if (!mounted)
             co_return settle(mounted.error());
         if (*mounted)
@@ -147,16 +126,14 @@ asio::awaitable<void> discard_upload_session(const Endpoint& destination,
     co_await destination.client->cancel_upload(destination.repository, unwanted);
 }
 
-asio::awaitable<Expected<bool>> ImageCopier::try_mount(const Endpoint& destination,
-                                                       const std::string& digest,
-                                                       const std::string& from_repo,
-                                                       std::optional<UploadSession>& session) {
-    auto result =
-        co_await destination.client->mount_blob(destination.repository, digest, from_repo);
+asio::awaitable<Expected<bool>> ImageCopier::mount_from_source(
+    const Endpoint& source, const Endpoint& destination, const std::string& digest,
+    std::optional<UploadSession>& session) {
+    auto result = co_await destination.client->mount_blob(destination.repository, digest,
+                                                          source.repository);
     if (!result)
         co_return result.error();
     if (result->mounted) {
-        ledger_.finished(destination.client->host(), digest, destination.repository);
         metrics_.blob_finished("mounted");
         co_return true;
     }

@@ -73,8 +73,11 @@ class ImageCopier {
     boost::asio::awaitable<std::uint64_t> resume_offset(
         const Endpoint& destination, std::uint64_t size,
         std::optional<registry::UploadSession>& session, const Error& failure);
-    boost::asio::awaitable<Expected<bool>> try_mount(
-        const Endpoint& destination, const std::string& digest, const std::string& from_repo,
+    // Source and destination on one registry: mounts digest straight from the source
+    // repository. true: mounted (counted); false: refused, the registry is marked as not
+    // mounting and session holds the upload it opened instead.
+    boost::asio::awaitable<Expected<bool>> mount_from_source(
+        const Endpoint& source, const Endpoint& destination, const std::string& digest,
         std::optional<registry::UploadSession>& session);
 
     BlobLedger& ledger_;

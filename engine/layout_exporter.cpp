@@ -120,13 +120,8 @@ asio::awaitable<Expected<void>> LayoutExporter::place_blob(OciLayoutStore& layou
         metrics_.blob_finished("deduped");
         co_return Expected<void>{};
     }
-    auto settle = [&](Expected<void> result) -> Expected<void> {
-        if (result) {
-            ledger_.finished(key, digest, repository);
-        } else {
-            ledger_.abandoned(key, digest, repository);
-        }
-        return result;
+    auto settle = [&](Expected<void> result) {
+        return ledger_.settle(key, digest, repository, std::move(result));
     };
     auto existing = layout.blob_size(digest);
     if (!existing)

@@ -11,6 +11,7 @@
 #include "engine/registry_api.hpp"
 #include "engine/run_report.hpp"
 
+#include <chrono>
 #include <filesystem>
 #include <string>
 #include <string_view>
@@ -46,6 +47,11 @@ Expected<void> write_export_marker(const std::filesystem::path& staging,
 // written as "LAYOUT_HOST/REPO:TAG" or "LAYOUT_HOST/REPO@DIGEST"; sorted.
 std::vector<std::string> exported_repositories(const RunReport& report,
                                                std::string_view layout_host);
+
+// How often the host is probed while the switch is awaited. A v2 registry replaced by a v2
+// registry is only seen gone if it stays down (refusing connections) across a probe: a
+// switch quicker than this goes unnoticed and needs the operator's word (USER_PROMPT).
+inline constexpr std::chrono::milliseconds switch_probe_interval{250};
 
 // What one probe of the switched host found.
 enum class HostAnswer {

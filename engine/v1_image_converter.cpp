@@ -1,5 +1,6 @@
 #include "engine/v1_image_converter.hpp"
 
+#include "engine/blob_claim.hpp"
 #include "engine/v1_layer_body.hpp"
 #include "registry/media_types.hpp"
 #include "transport/memory_body_source.hpp"
@@ -102,40 +103,16 @@ asio::awaitable<Expected<void>> V1ImageConverter::place_blob(const Endpoint& des
                                                              const std::string& digest,
                                                              std::uint64_t size,
                                                              const Upload& upload) {
-    const std::string& registry = destination.client->host();
-    auto decision = co_await ledger_.acquire(registry, digest, destination.repository);
-    if (decision.action == BlobLedger::Action::present) {
-        metrics_.blob_finished("deduped");
+    auto claim = co_await claim_blob(ledger_, metrics_, destination, digest);
+    if (!claim)
+        co_return claim.error();
+    if (!claim->owned)
         co_return Expected<void>{};
-    }
-    if (decision.action == BlobLedger::Action::mount) {
-        auto mounted = co_await destination.client->mount_blob(destination.repository, digest,
-                                                               decision.from_repo);
-        if (mounted && mounted->mounted) {
-            ledger_.finished(registry, digest, destination.repository);
-            metrics_.blob_finished("mounted");
-            co_return Expected<void>{};
-        }
-        ledger_.abandoned(registry, digest, destination.repository);
-        if (!mounted)
-            co_return mounted.error();
-        ledger_.refuse_mounts(registry);
-        // The upload below opens its own session.
-        co_await discard_upload_session(destination, mounted->session);
-        decision = co_await ledger_.acquire(registry, digest, destination.repository);
-        if (decision.action == BlobLedger::Action::present) {
-            metrics_.blob_finished("deduped");
-            co_return Expected<void>{};
-        }
-    }
-    // This caller owns the blob's single flight now and must settle it.
-    auto settle = [&](Expected<void> result) -> Expected<void> {
-        if (result) {
-            ledger_.finished(registry, digest, destination.repository);
-        } else {
-            ledger_.abandoned(registry, digest, destination.repository);
-        }
-        return result;
+    // The upload below opens its own session.
+    co_await discard_upload_session(destination, claim->session);
+    const std::string& registry = destination.client->host();
+    auto settle = [&](Expected<void> result) {
+        return ledger_.settle(registry, digest, destination.repository, std::move(result));
     };
     if (!destination.fresh) {
         auto existing = co_await destination.client->blob_size(destination.repository, digest);

@@ -2,6 +2,7 @@
 // registry with bounded memory and arrive with its digest intact.
 #include "tests/support/registry_process.hpp"
 #include "tests/support/regmigrate_cli.hpp"
+#include "tests/support/sanitizer_build.hpp"
 #include "tools/fleet/byte_source.hpp"
 #include "tools/fleet/image_builder.hpp"
 #include "tools/fleet/registry_writer.hpp"
@@ -43,7 +44,9 @@ TEST(CopyLargeBlobTest, LayerOver256MiBStreamsWithin64MiBOfMemoryAndKeepsItsDige
               << static_cast<double>(run.cli.peak_rss_bytes) / kMiB << " MiB" << std::endl;
 
     ASSERT_EQ(run.cli.exit_code, 0) << run.cli.describe();
-    EXPECT_LE(run.cli.peak_rss_bytes, kPeakRssLimit);
+    if (kPeakRssIsMeaningful) {
+        EXPECT_LE(run.cli.peak_rss_bytes, kPeakRssLimit);
+    }
     fleet::RegistryWriter reader({destination.host()});
     // The registry only commits an upload whose bytes hash to the digest it was given.
     EXPECT_TRUE(reader.blob_exists("big/app", layer).value());

@@ -79,11 +79,13 @@ class MigrateInPlaceTest : public SyncFleetTest {
   protected:
     fs::path staging() const { return dir_.path() / "staging"; }
 
-    // Stops the registry and starts a fresh one, empty, on the same port.
+    // Stops the registry and starts a fresh one, empty, on the same port, after a pause long
+    // enough for the run's probes to see the host down (a real switch takes that long).
     void replace_source_registry() {
         source_.stop();
         fs::remove_all(source_.storage_dir());
         fs::create_directories(source_.storage_dir());
+        std::this_thread::sleep_for(4 * engine::switch_probe_interval);
         source_.restart();
     }
 

@@ -15,7 +15,6 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-constexpr auto probe_interval = std::chrono::seconds(1);
 constexpr auto note_interval = std::chrono::seconds(30);
 
 struct Phases {
@@ -151,7 +150,7 @@ struct Phases {
                                         std::to_string(left) + " s left)");
                 next_note = now + note_interval;
             }
-            std::this_thread::sleep_for(probe_interval);
+            std::this_thread::sleep_for(engine::switch_probe_interval);
         }
         if (!marker.switched) {
             marker.switched = true;

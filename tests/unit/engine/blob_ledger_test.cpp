@@ -226,6 +226,27 @@ TEST(BlobLedger, ListenerIsNotToldOfSeededOrAbandonedBlobs) {
     EXPECT_EQ(told, 0u);
 }
 
+TEST(BlobLedger, SettlingASuccessFinishesTheBlobAndReturnsTheResult) {
+    BlobLedger ledger;
+    std::size_t told = 0;
+    ledger.set_listener(
+        [&](const std::string&, const std::string&, const std::string&) { ++told; });
+    ledger.claim(registry, digest, "app");
+    EXPECT_TRUE(ledger.settle(registry, digest, "app", Expected<void>{}));
+    EXPECT_EQ(told, 1u);
+    EXPECT_EQ(ledger.claim(registry, digest, "app").action, Action::present);
+}
+
+TEST(BlobLedger, SettlingAFailureAbandonsTheBlobAndReturnsTheError) {
+    BlobLedger ledger;
+    ledger.claim(registry, digest, "app");
+    const auto settled =
+        ledger.settle(registry, digest, "app", make_error(ErrorKind::network, "reset"));
+    ASSERT_FALSE(settled);
+    EXPECT_EQ(settled.error().message, "reset");
+    EXPECT_EQ(ledger.claim(registry, digest, "app").action, Action::upload);
+}
+
 TEST(BlobLedger, AcquireReturnsAtOnceWhenNothingIsInFlight) {
     asio::io_context io;
     BlobLedger ledger;

@@ -192,7 +192,10 @@ ScriptedReply HubFake::answer_listing(const ScriptedRequest& request) const {
     const auto found = namespaces_.find(namespace_name);
     if (namespace_name.empty() || found == namespaces_.end())
         return {404, listing_error(404, "object not found").body};
-    const auto page = hub_listing_page(namespace_name, found->second, listing_->url(path),
+    // Page links name the host the client asked for, as Docker Hub's name its own. (Reading
+    // listing_ here would race with open() assigning it: this runs on the server's thread.)
+    const std::string page_url = "http://" + request.header("Host") + path;
+    const auto page = hub_listing_page(namespace_name, found->second, page_url,
                                        target->params(), options_.max_page_size);
     return {page.status, page.body, {{"Content-Type", "application/json"}}};
 }

@@ -24,7 +24,7 @@ struct BlobClaim {
     std::optional<registry::UploadSession> session;
 };
 
-// Settles the ledger's answer for digest in destination's repository:
+// Carries out the ledger's answer for digest in destination's repository:
 // - present: counted "deduped";
 // - mount: mounted from the repository the ledger names and counted "mounted"; when the
 //   registry refuses (202), it is marked as not mounting and the ledger is asked again,

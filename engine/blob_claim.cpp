@@ -34,6 +34,21 @@ asio::awaitable<Expected<BlobClaim>> claim_blob(BlobLedger& ledger, metrics::Met
         metrics.blob_finished("deduped");
         co_return claim;
     }
+    // A repository that existed before the run may hold the blob without the ledger knowing.
+    if (!destination.fresh) {
+        auto existing = co_await destination.client->blob_size(repository, digest);
+        if (!existing || *existing)
+            co_await discard_upload_session(destination, claim.session);
+        if (!existing) {
+            ledger.abandoned(registry, digest, repository);
+            co_return existing.error();
+        }
+        if (*existing) {
+            ledger.finished(registry, digest, repository);
+            metrics.blob_finished("existing");
+            co_return claim;
+        }
+    }
     claim.owned = true;
     co_return claim;
 }

@@ -1,7 +1,8 @@
 // The first step of placing a blob in a destination registry, shared by every path that
 // pushes blobs there (registry images, converted v1 images): ask the run's BlobLedger, and
 // do what it says short of moving bytes — nothing when the repository has it, a
-// cross-repository mount when another repository does.
+// cross-repository mount when another repository does, a HEAD when the repository existed
+// before the run.
 #pragma once
 
 #include "engine/blob_ledger.hpp"
@@ -17,7 +18,7 @@ namespace regmigrate::engine {
 struct BlobClaim {
     // true: this caller holds the blob's single flight. It places the blob itself (finds it
     // there, mounts it from elsewhere or uploads it) and then reports the outcome with
-    // BlobLedger::settle. false: the blob is in the repository already, nothing is owed.
+    // BlobLedger::settle. false: the blob is in the repository now, nothing is owed.
     bool owned = false;
     // Owned only: the upload session a refused mount opened (a 202 answer), for the upload
     // to use or discard_upload_session to cancel.
@@ -29,8 +30,9 @@ struct BlobClaim {
 // - mount: mounted from the repository the ledger names and counted "mounted"; when the
 //   registry refuses (202), it is marked as not mounting and the ledger is asked again,
 //   since another caller may have placed the blob meanwhile;
-// - upload: owned.
-// An error from the mount request releases the single flight and is returned.
+// - upload: when the repository is not fresh, a HEAD asks whether it holds the blob
+//   already (counted "existing"); otherwise owned.
+// An error from the mount or the HEAD releases the single flight and is returned.
 boost::asio::awaitable<Expected<BlobClaim>> claim_blob(BlobLedger& ledger,
                                                        metrics::Metrics& metrics,
                                                        const Endpoint& destination,

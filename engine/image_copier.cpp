@@ -92,17 +92,6 @@ asio::awaitable<Expected<void>> ImageCopier::copy_blob(const Endpoint& source,
         return ledger_.settle(destination.client->host(), blob.digest, destination.repository,
                               std::move(result));
     };
-    if (!destination.fresh) {
-        auto existing = co_await destination.client->blob_size(destination.repository, blob.digest);
-        if (!existing || *existing)
-            co_await discard_upload_session(destination, session);
-        if (!existing)
-            co_return settle(existing.error());
-        if (*existing) {
-            metrics_.blob_finished("existing");
-            co_return settle({});
-        }
-    }
     if (options_.same_registry && !session) {
         auto mounted = co_await mount_from_source(source, destination, blob.digest, session);
         if (!mounted)

@@ -114,15 +114,6 @@ asio::awaitable<Expected<void>> V1ImageConverter::place_blob(const Endpoint& des
     auto settle = [&](Expected<void> result) {
         return ledger_.settle(registry, digest, destination.repository, std::move(result));
     };
-    if (!destination.fresh) {
-        auto existing = co_await destination.client->blob_size(destination.repository, digest);
-        if (!existing)
-            co_return settle(existing.error());
-        if (*existing) {
-            metrics_.blob_finished("existing");
-            co_return settle({});
-        }
-    }
     co_await limiter_.acquire(size);
     TransferSlot slot(limiter_, size);
     const auto started = std::chrono::steady_clock::now();

@@ -1,5 +1,6 @@
 // claim_blob against a real docker-registry: what the run's BlobLedger answers for a blob
-// becomes nothing (present), a cross-repository mount, or ownership of the upload. The
+// becomes nothing (present), a cross-repository mount, a HEAD in a repository older than
+// the run, or ownership of the upload. The
 // refused mount is made real: docker-registry answers a mount from a repository that does
 // not hold the blob with 202 and an upload session, as registries that do not mount do.
 #include "engine/blob_claim.hpp"
@@ -32,8 +33,10 @@ class BlobClaimTest : public ::testing::Test {
         return transport::HttpClient::create(io_.get_executor(), options).value();
     }
 
-    Expected<engine::BlobClaim> claim(const std::string& repository) {
-        return run_coro(io_, engine::claim_blob(ledger_, metrics_, {&client_, repository}, digest_));
+    // fresh: the repository did not exist when the run began, so no HEAD is needed.
+    Expected<engine::BlobClaim> claim(const std::string& repository, bool fresh = false) {
+        const engine::Endpoint destination{&client_, repository, fresh};
+        return run_coro(io_, engine::claim_blob(ledger_, metrics_, destination, digest_));
     }
 
     bool stored_in(const std::string& repository) {
@@ -51,12 +54,30 @@ class BlobClaimTest : public ::testing::Test {
     const std::string digest_ = registry::sha256_digest(kBlob);
 };
 
-TEST_F(BlobClaimTest, ABlobNobodyHasIsOwnedWithoutASession) {
-    const auto claimed = claim("team/a");
+TEST_F(BlobClaimTest, ABlobNobodyHasInAFreshRepositoryIsOwnedWithoutARequest) {
+    const auto claimed = claim("team/a", true);
     ASSERT_TRUE(claimed) << claimed.error().message;
     EXPECT_TRUE(claimed->owned);
     EXPECT_FALSE(claimed->session);
     EXPECT_EQ(requests_, 0);
+}
+
+TEST_F(BlobClaimTest, ABlobMissingFromAnOlderRepositoryIsOwnedAfterOneHead) {
+    const auto claimed = claim("team/a");
+    ASSERT_TRUE(claimed) << claimed.error().message;
+    EXPECT_TRUE(claimed->owned);
+    EXPECT_FALSE(claimed->session);
+    EXPECT_EQ(requests_, 1);
+}
+
+TEST_F(BlobClaimTest, ABlobAnOlderRepositoryHoldsIsCountedExistingAndSettled) {
+    ASSERT_TRUE(writer_.push_blob("team/a", kBlob));
+    const auto claimed = claim("team/a");
+    ASSERT_TRUE(claimed) << claimed.error().message;
+    EXPECT_FALSE(claimed->owned);
+    EXPECT_EQ(requests_, 1);
+    EXPECT_EQ(metrics_.snapshot().blobs_existing, 1u);
+    EXPECT_EQ(ledger_.claim(registry_.host(), digest_, "team/a").action, BlobLedger::Action::present);
 }
 
 TEST_F(BlobClaimTest, ABlobTheRepositoryHasCostsNoRequest) {
@@ -108,7 +129,7 @@ TEST_F(BlobClaimTest, AfterARefusalTheRegistryIsNotAskedToMountAgain) {
     ledger_.abandoned(registry_.host(), digest_, "team/b");
     const int requests = requests_;
 
-    const auto claimed = claim("team/c");
+    const auto claimed = claim("team/c", true);
     ASSERT_TRUE(claimed) << claimed.error().message;
     EXPECT_TRUE(claimed->owned);
     EXPECT_FALSE(claimed->session);

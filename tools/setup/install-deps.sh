@@ -1,16 +1,24 @@
 #!/usr/bin/env bash
-# Installs every Debian 12 package the build, the tests and the demo need. Idempotent and
-# non-interactive; run as root (or through sudo).
+# Installs the Debian 12 packages of the lists in tools/setup/packages/ (default: all of
+# them: build, runtime, test — what the build, the tests and the demo need). The container
+# image's stages run it with one list each, so the image and CI install the same packages.
+# Idempotent and non-interactive; run as root (or through sudo).
+# Usage: tools/setup/install-deps.sh [LIST...]     (LIST: build, runtime, test)
 set -euo pipefail
+lists_dir=$(cd "$(dirname "$0")" && pwd)/packages
+lists=("$@")
+((${#lists[@]} > 0)) || lists=(build runtime test)
 
-packages=(
-  build-essential cmake ninja-build ccache pkg-config git
-  libboost1.81-dev libboost-url1.81-dev libboost-json1.81-dev libboost-regex1.81-dev libboost-iostreams1.81-dev
-  libssl-dev openssl ca-certificates libsimdjson-dev libconcurrentqueue-dev prometheus-cpp-dev
-  libyaml-cpp-dev libcli11-dev libgtest-dev libgmock-dev libbenchmark-dev
-  docker-registry skopeo apache2-utils python3 procps
-  clang libclang-rt-14-dev  # tools/setup/fuzz.sh: libFuzzer and the sanitizer runtimes
-)
+packages=()
+for list in "${lists[@]}"; do
+  if [[ ! -f $lists_dir/$list.txt ]]; then
+    echo "install-deps: no package list '$list' in $lists_dir" >&2
+    exit 2
+  fi
+  # One package a line; "#" starts a comment.
+  mapfile -t -O "${#packages[@]}" packages < <(sed -e 's/#.*//' -e '/^[[:space:]]*$/d' \
+    -e 's/[[:space:]]//g' "$lists_dir/$list.txt")
+done
 
 missing=()
 for package in "${packages[@]}"; do
@@ -18,7 +26,7 @@ for package in "${packages[@]}"; do
     missing+=("$package")
 done
 if ((${#missing[@]} == 0)); then
-  echo "install-deps: all packages present"
+  echo "install-deps: all packages present (${lists[*]})"
   exit 0
 fi
 

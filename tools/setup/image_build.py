@@ -4,8 +4,13 @@ context's .dockerignore, and each RUN executed in a chroot of that root, as root
 tools/setup/image-check.sh; run as root.
 
 Usage: image_build.py --base ROOT --context DIR --dockerfile FILE --out DIR
-Writes DIR/<stage>/ (the root) and DIR/<stage>.json (root, user, entrypoint, cmd, env,
-workdir); DIR/image.json is the last stage's, the image's.
+         writes DIR/<stage>/ (the root) and DIR/<stage>.json (root, user, entrypoint, cmd,
+         env, workdir); DIR/image.json is the last stage's, the image's.
+       image_build.py --fresh SOURCE ROOT
+         makes ROOT a fresh copy of SOURCE (a debootstrapped root).
+       image_build.py --run ROOT [--user UID] COMMAND...
+         runs COMMAND in a chroot of ROOT (with /proc and /dev, as RUN steps have them), as
+         UID with the primary group and home /etc/passwd gives it there (default: root).
 """
 
 import argparse
@@ -101,12 +106,6 @@ class StageBuilder:
 
     def build(self, stage):
         root = self.out / stage.name
-        unmount_all(root)
-        if root.exists():
-            still_mounted = [p for p in mounts() if p == str(root) or p.startswith(f"{root}/")]
-            if still_mounted:
-                raise dockerfile.DockerfileError(f"{still_mounted[0]} is mounted: not removing {root}")
-            shutil.rmtree(root)
         if stage.base in DEBIAN_IMAGES:
             source = self.base
         elif stage.base in self.roots:
@@ -114,12 +113,7 @@ class StageBuilder:
         else:
             raise dockerfile.DockerfileError(f"FROM {stage.base}: no root stands in for it")
         print(f"== stage {stage.name}: FROM {stage.base} ({source})", flush=True)
-        subprocess.run(["cp", "-a", str(source), str(root)], check=True)
-        shutil.copy2("/etc/resolv.conf", root / "etc/resolv.conf")
-        # Debian's container images start no services while packages install.
-        policy = root / "usr/sbin/policy-rc.d"
-        policy.write_text("#!/bin/sh\nexit 101\n")
-        policy.chmod(0o755)
+        fresh_root(source, root)
         workdir, env, config = "/", {}, {"user": "0", "entrypoint": [], "cmd": []}
         for instruction in stage.instructions:
             keyword, arguments = instruction.keyword, instruction.arguments
@@ -142,6 +136,23 @@ class StageBuilder:
         self.roots[stage.name] = root
         config.update(root=str(root), workdir=workdir, env=env)
         (self.out / f"{stage.name}.json").write_text(json.dumps(config, indent=2) + "\n")
+
+
+def fresh_root(source, root):
+    """root becomes a copy of source, set up as a container's root is."""
+    root = Path(root)
+    unmount_all(root)
+    if root.exists():
+        still_mounted = [p for p in mounts() if p == str(root) or p.startswith(f"{root}/")]
+        if still_mounted:
+            raise dockerfile.DockerfileError(f"{still_mounted[0]} is mounted: not removing {root}")
+        shutil.rmtree(root)
+    subprocess.run(["cp", "-a", str(source), str(root)], check=True)
+    shutil.copy2("/etc/resolv.conf", root / "etc/resolv.conf")
+    # Debian's container images start no services while packages install.
+    policy = root / "usr/sbin/policy-rc.d"
+    policy.write_text("#!/bin/sh\nexit 101\n")
+    policy.chmod(0o755)
 
 
 def mounts():
@@ -171,7 +182,29 @@ def mounted(root):
         unmount_all(root)
 
 
+def run_in(root, user, command):
+    """Runs command in a chroot of root as user (a uid), as `docker run --user` would."""
+    root = Path(root)
+    gid, home = "0", "/"
+    for line in (root / "etc/passwd").read_text().splitlines():
+        fields = line.split(":")
+        if len(fields) >= 6 and fields[2] == user:
+            gid, home = fields[3], fields[5]
+    env = {"PATH": DEFAULT_PATH, "HOME": home}
+    with mounted(root):
+        return subprocess.run(["chroot", f"--userspec={user}:{gid}", str(root), *command], env=env).returncode
+
+
 def main():
+    if len(sys.argv) == 4 and sys.argv[1] == "--fresh":
+        fresh_root(sys.argv[2], sys.argv[3])
+        return 0
+    if len(sys.argv) > 2 and sys.argv[1] == "--run":
+        root, rest = sys.argv[2], sys.argv[3:]
+        user = "0"
+        if rest[:1] == ["--user"]:
+            user, rest = rest[1], rest[2:]
+        return run_in(root, user, rest)
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--base", required=True)
     parser.add_argument("--context", required=True)

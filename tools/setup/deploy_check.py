@@ -274,6 +274,8 @@ def reference_problems(where, spec, defined):
     problems = []
     for kind, name, keys, optional in wanted:
         if (kind, name) not in defined:
+            if optional:
+                continue
             problems.append(f"{where}: uses {kind} {name}, which no manifest defines")
             continue
         for key in keys:

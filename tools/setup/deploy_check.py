@@ -136,7 +136,11 @@ def found_paths(cmake_text, cache):
         paths = [cache[f"{n}_DIR"] for n in names if f"{n}_DIR" in cache]
         if not paths:
             prefix = f"{names[0].upper()}_"
-            paths = [v for k, v in sorted(cache.items()) if k.startswith(prefix) and k.endswith("_LIBRARY")]
+            paths = [
+                v
+                for k, v in sorted(cache.items())
+                if k.startswith(prefix) and k.endswith("_LIBRARY")
+            ]
         found[what] = [p for p in paths if p.startswith("/") and not p.endswith("-NOTFOUND")]
     return found
 
@@ -202,12 +206,18 @@ def manifest_problems(documents, version, user, entrypoint, help_of):
             continue
         kind = document.get("kind")
         if kind not in KINDS:
-            problems.append(f"{name}: kind {kind!r} is not one the check knows ({', '.join(KINDS)})")
+            problems.append(
+                f"{name}: kind {kind!r} is not one the check knows ({', '.join(KINDS)})"
+            )
         elif document.get("apiVersion") != KINDS[kind]:
-            problems.append(f"{name}: {kind} has apiVersion {document.get('apiVersion')!r}, not {KINDS[kind]}")
+            problems.append(
+                f"{name}: {kind} has apiVersion {document.get('apiVersion')!r}, not {KINDS[kind]}"
+            )
         if kind in ("ConfigMap", "Secret"):
             metadata_name = (document.get("metadata") or {}).get("name")
-            keys = set((document.get("data") or {}).keys()) | set((document.get("stringData") or {}).keys())
+            keys = set((document.get("data") or {}).keys()) | set(
+                (document.get("stringData") or {}).keys()
+            )
             defined[(kind, metadata_name)] = keys
     top_help = help_of([])
     commands = subcommands(top_help)
@@ -226,7 +236,9 @@ def manifest_problems(documents, version, user, entrypoint, help_of):
             if repository.rpartition("/")[2] != "regmigrate":
                 continue
             if tag != version:
-                problems.append(f"{where}: image {image} is not tagged with the project's version {version}")
+                problems.append(
+                    f"{where}: image {image} is not tagged with the project's version {version}"
+                )
             run_as = (container.get("securityContext") or {}).get("runAsUser") or (
                 spec.get("securityContext") or {}
             ).get("runAsUser")
@@ -234,7 +246,9 @@ def manifest_problems(documents, version, user, entrypoint, help_of):
                 problems.append(f"{where}: runAsUser {run_as}, but the image's USER is {user}")
             command = container.get("command")
             if command is not None and command != entrypoint:
-                problems.append(f"{where}: command {command} replaces the image's entrypoint {entrypoint}")
+                problems.append(
+                    f"{where}: command {command} replaces the image's entrypoint {entrypoint}"
+                )
             args = [str(a) for a in container.get("args") or []]
             problems += argument_problems(where, args, commands, help_of)
     return problems
@@ -243,14 +257,18 @@ def manifest_problems(documents, version, user, entrypoint, help_of):
 def argument_problems(where, args, commands, help_of):
     if not args or args[0] not in commands:
         first = args[0] if args else "nothing"
-        return [f"{where}: args start with {first}, not a regmigrate subcommand ({', '.join(sorted(commands))})"]
+        return [
+            f"{where}: args start with {first}, not a regmigrate subcommand ({', '.join(sorted(commands))})"
+        ]
     flags = help_flags(help_of([args[0]]))
     problems = []
     for arg in args[1:]:
         if re.match(r"--?[A-Za-z]", arg):
             flag = arg.split("=", 1)[0]
             if flag not in flags:
-                problems.append(f"{where}: regmigrate {args[0]} has no option {flag} ({args[0]} --help)")
+                problems.append(
+                    f"{where}: regmigrate {args[0]} has no option {flag} ({args[0]} --help)"
+                )
     return problems
 
 
@@ -259,7 +277,10 @@ def reference_problems(where, spec, defined):
     unless marked optional."""
     wanted = []
     for volume in spec.get("volumes") or []:
-        for kind, key, name_key in (("ConfigMap", "configMap", "name"), ("Secret", "secret", "secretName")):
+        for kind, key, name_key in (
+            ("ConfigMap", "configMap", "name"),
+            ("Secret", "secret", "secretName"),
+        ):
             source = volume.get(key)
             if source:
                 keys = [item.get("key") for item in source.get("items") or []]
@@ -270,7 +291,14 @@ def reference_problems(where, spec, defined):
             for kind, key in (("ConfigMap", "configMapKeyRef"), ("Secret", "secretKeyRef")):
                 reference = source.get(key)
                 if reference:
-                    wanted.append((kind, reference.get("name"), [reference.get("key")], reference.get("optional", False)))
+                    wanted.append(
+                        (
+                            kind,
+                            reference.get("name"),
+                            [reference.get("key")],
+                            reference.get("optional", False),
+                        )
+                    )
     problems = []
     for kind, name, keys, optional in wanted:
         if (kind, name) not in defined:
@@ -292,10 +320,16 @@ def run(command):
 
 
 def dpkg_depends(names):
-    output = run(["dpkg-query", "-W", "-f=${Package}\t${Status}\t${Pre-Depends}, ${Depends}\n", *names])
+    output = run(
+        ["dpkg-query", "-W", "-f=${Package}\t${Status}\t${Pre-Depends}, ${Depends}\n", *names]
+    )
     lines = [line.split("\t") for line in output.splitlines() if line.count("\t") == 2]
     installed = {package for package, status, _ in lines if status.endswith(" installed")}
-    return {package: depends_names(field, installed) for package, status, field in lines if package in installed}
+    return {
+        package: depends_names(field, installed)
+        for package, status, field in lines
+        if package in installed
+    }
 
 
 def owners_of(paths):
@@ -336,7 +370,9 @@ def check_build(found, build_packages):
     for what, paths in found.items():
         if not paths:
             if "Boost" in what:
-                problems.append(f"{what}: the build's CMakeCache.txt does not say where it was found")
+                problems.append(
+                    f"{what}: the build's CMakeCache.txt does not say where it was found"
+                )
             continue  # Threads and the like: part of the C library
         for path in paths:
             packages = owners.get(path)
@@ -380,12 +416,18 @@ def main():
     try:
         cache = cache_entries(cache_path.read_text())
     except OSError as error:
-        print(f"deploy-check: {cache_path}: {error} (the binary's build directory?)", file=sys.stderr)
+        print(
+            f"deploy-check: {cache_path}: {error} (the binary's build directory?)", file=sys.stderr
+        )
         return 2
-    problems += [f"build stage: {p}" for p in check_build(found_paths(cmake_text, cache), build_packages)]
+    problems += [
+        f"build stage: {p}" for p in check_build(found_paths(cmake_text, cache), build_packages)
+    ]
     reported = run([options.binary, "--version"]).strip()
     if reported != f"regmigrate {version}":
-        problems.append(f"{options.binary} --version says {reported!r}, CMakeLists.txt's version is {version}")
+        problems.append(
+            f"{options.binary} --version says {reported!r}, CMakeLists.txt's version is {version}"
+        )
 
     user_instruction = dockerfile.last_of(runtime, "USER")
     entrypoint_instruction = dockerfile.last_of(runtime, "ENTRYPOINT")
@@ -395,7 +437,11 @@ def main():
     manifests = sorted((ROOT / "tools/deploy").rglob("*.y*ml"))
     for path in manifests:
         try:
-            documents += [(path.relative_to(ROOT), d) for d in yaml.safe_load_all(path.read_text()) if d is not None]
+            documents += [
+                (path.relative_to(ROOT), d)
+                for d in yaml.safe_load_all(path.read_text())
+                if d is not None
+            ]
         except yaml.YAMLError as error:
             problems.append(f"{path.relative_to(ROOT)}: not valid YAML: {error}")
     help_of = lambda args: run([options.binary, *args, "--help"])  # noqa: E731
@@ -404,7 +450,10 @@ def main():
     for problem in problems:
         print(f"deploy-check: {problem}", file=sys.stderr)
     if problems:
-        print(f"deploy-check: FAILED ({len(problems)} problems) for {options.dockerfile}", file=sys.stderr)
+        print(
+            f"deploy-check: FAILED ({len(problems)} problems) for {options.dockerfile}",
+            file=sys.stderr,
+        )
         return 1
     print(
         f"deploy-check: ok: {len(runtime_packages)} runtime and {len(build_packages)} build packages "

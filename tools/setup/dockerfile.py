@@ -99,7 +99,9 @@ def copy_arguments(instruction):
         if option.startswith("--from="):
             origin = option[len("--from=") :]
         else:
-            raise DockerfileError(f"line {instruction.line}: COPY option {option} is not understood")
+            raise DockerfileError(
+                f"line {instruction.line}: COPY option {option} is not understood"
+            )
     if len(words) < 2:
         raise DockerfileError(f"line {instruction.line}: COPY needs a source and a destination")
     return origin, words[:-1], words[-1]

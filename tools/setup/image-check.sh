@@ -16,6 +16,7 @@
 #   REGMIGRATE_IMAGE_REUSE  1: keep the stages a previous run built (skips step 2)
 #   REGMIGRATE_DEBIAN_MIRROR  default http://deb.debian.org/debian
 set -euo pipefail
+# shellcheck disable=SC2016 # single-quoted commands are expanded by the chroot's shell
 root=$(cd "$(dirname "$0")/../.." && pwd)
 image_work=${REGMIGRATE_IMAGE_WORK:-/var/tmp/regmigrate-image-check}
 mirror=${REGMIGRATE_DEBIAN_MIRROR:-http://deb.debian.org/debian}
@@ -62,13 +63,14 @@ fi
 image_field() { python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))[sys.argv[2]])' "$stages/image.json" "$1"; }
 image_root=$(image_field root)
 image_user=$(image_field user)
-entrypoint=$(python3 -c 'import json, sys; print(" ".join(json.load(open(sys.argv[1]))["entrypoint"]))' "$stages/image.json")
+mapfile -t entrypoint < <(python3 -c 'import json, sys; print("\n".join(json.load(open(sys.argv[1]))["entrypoint"]))' "$stages/image.json")
 build_root=$stages/build
 
-step "the image: $image_root, user $image_user, entrypoint $entrypoint"
+step "the image: $image_root, user $image_user, entrypoint ${entrypoint[*]}"
 du -sh --exclude=proc "$image_root" | sed 's/^/   size /'
-in_root "$image_root" --user "$image_user" $entrypoint --version
+in_root "$image_root" --user "$image_user" "${entrypoint[@]}" --version
 
+# shellcheck source=tools/setup/registries.sh
 source "$root/tools/setup/registries.sh"
 source_registry=$(start_registry source)
 destination_registry=$(start_registry destination)
@@ -76,11 +78,12 @@ python3 "$root/tools/setup/oci_sample.py" "$work/sample" v1 >"$work/sample.diges
 skopeo copy --quiet --dest-tls-verify=false oci:"$work/sample":v1 "docker://$source_registry/sample/app:v1"
 echo "   source $source_registry/sample/app:v1 is $(cat "$work/sample.digest")"
 
-# copy_and_check ROOT USER REGMIGRATE DEST_REPO: copies the sample with that root's binary
-# and checks the destination serves the same digest.
+# copy_and_check ROOT USER DEST_REPO REGMIGRATE...: copies the sample with that root's
+# regmigrate and checks the destination serves the same digest.
 copy_and_check() {
-  local image=$1 user=$2 binary=$3 repository=$4 digest
-  in_root "$image" --user "$user" "$binary" copy "$source_registry/sample/app:v1" \
+  local image=$1 user=$2 repository=$3 digest
+  shift 3
+  in_root "$image" --user "$user" "$@" copy "$source_registry/sample/app:v1" \
     "$destination_registry/$repository" --src-tls disabled --dest-tls disabled
   digest=$(skopeo inspect --tls-verify=false --format '{{.Digest}}' \
     "docker://$destination_registry/$repository:v1")
@@ -91,7 +94,7 @@ copy_and_check() {
   echo "   $destination_registry/$repository:v1 is $digest: the same"
 }
 step "copy with the image's regmigrate"
-copy_and_check "$image_root" "$image_user" "$entrypoint" from-image/app
+copy_and_check "$image_root" "$image_user" from-image/app "${entrypoint[@]}"
 
 step "cmake --install from the build stage's tree"
 in_root "$build_root" sh -c 'rm -rf /tmp/prefix && cmake --install /build --prefix /tmp/prefix \
@@ -112,5 +115,5 @@ in_root "$deb_root" sh -c 'apt-get update -qq && DEBIAN_FRONTEND=noninteractive 
   dpkg -s regmigrate | grep -E "^(Status|Version|Depends):" && command -v regmigrate &&
   regmigrate --version'
 in_root "$deb_root" useradd --system --uid 10002 --create-home migrator
-copy_and_check "$deb_root" 10002 /usr/bin/regmigrate from-deb/app
+copy_and_check "$deb_root" 10002 from-deb/app /usr/bin/regmigrate
 step "all passed"

@@ -192,7 +192,9 @@ def run_in(root, user, command):
             gid, home = fields[3], fields[5]
     env = {"PATH": DEFAULT_PATH, "HOME": home}
     with mounted(root):
-        return subprocess.run(["chroot", f"--userspec={user}:{gid}", str(root), *command], env=env).returncode
+        return subprocess.run(
+            ["chroot", f"--userspec={user}:{gid}", str(root), *command], env=env
+        ).returncode
 
 
 def main():

@@ -58,7 +58,9 @@ def main():
             "schemaVersion": 2,
             "mediaType": "application/vnd.oci.image.manifest.v1+json",
             "config": descriptor("application/vnd.oci.image.config.v1+json", config_digest, config),
-            "layers": [descriptor("application/vnd.oci.image.layer.v1.tar+gzip", layer_digest, layer)],
+            "layers": [
+                descriptor("application/vnd.oci.image.layer.v1.tar+gzip", layer_digest, layer)
+            ],
         }
     ).encode()
     manifest_digest = write_blob(layout, manifest)

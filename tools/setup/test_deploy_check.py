@@ -109,7 +109,9 @@ class DockerfileTest(unittest.TestCase):
         with tempfile.TemporaryDirectory() as lists:
             Path(lists, "build.txt").write_text("# compilers\ncmake  # the build\n\nninja-build\n")
             run = dockerfile.Instruction("RUN", "/setup/install-deps.sh build && rm -rf x", 1)
-            self.assertEqual(dockerfile.installed_by_run(run.arguments, lists), ["cmake", "ninja-build"])
+            self.assertEqual(
+                dockerfile.installed_by_run(run.arguments, lists), ["cmake", "ninja-build"]
+            )
 
     def test_an_install_deps_list_that_does_not_exist_is_an_error(self):
         with self.assertRaisesRegex(dockerfile.DockerfileError, "no list"):
@@ -160,7 +162,9 @@ class ToolOutputTest(unittest.TestCase):
             " 0x0000000000000001 (NEEDED)             Shared library: [libc.so.6]\n"
             " 0x000000000000000c (INIT)               0x1000\n"
         )
-        self.assertEqual(check.needed_libraries(output), ["libboost_iostreams.so.1.81.0", "libc.so.6"])
+        self.assertEqual(
+            check.needed_libraries(output), ["libboost_iostreams.so.1.81.0", "libc.so.6"]
+        )
 
     def test_ldd_lines_map_sonames_to_paths_or_not_found(self):
         output = (
@@ -177,13 +181,17 @@ class ToolOutputTest(unittest.TestCase):
         output = "libssl3:amd64: /usr/lib/x86_64-linux-gnu/libssl.so.3\nlibgtest-dev, libgmock-dev:amd64: /usr/lib/cmake\n"
         self.assertEqual(
             check.dpkg_search(output),
-            {"/usr/lib/x86_64-linux-gnu/libssl.so.3": ["libssl3"], "/usr/lib/cmake": ["libgtest-dev", "libgmock-dev"]},
+            {
+                "/usr/lib/x86_64-linux-gnu/libssl.so.3": ["libssl3"],
+                "/usr/lib/cmake": ["libgtest-dev", "libgmock-dev"],
+            },
         )
 
     def test_depends_takes_names_without_versions_and_the_installed_alternative(self):
         field = "libc6 (>= 2.34), libgcc-s1:amd64, debconf (>= 0.5) | debconf-2.0, , perl:any"
         self.assertEqual(
-            check.depends_names(field, {"debconf-2.0"}), ["libc6", "libgcc-s1", "debconf-2.0", "perl"]
+            check.depends_names(field, {"debconf-2.0"}),
+            ["libc6", "libgcc-s1", "debconf-2.0", "perl"],
         )
 
     def test_closure_follows_dependencies_recursively(self):
@@ -192,7 +200,9 @@ class ToolOutputTest(unittest.TestCase):
         self.assertEqual(check.closure(["a"], lookup), {"a", "b", "c"})
 
     def test_help_flags_and_subcommands_of_a_cli11_help(self):
-        self.assertEqual(check.help_flags(HELP_SYNC), {"-h", "--help", "--config", "--shard", "-j", "--jobs"})
+        self.assertEqual(
+            check.help_flags(HELP_SYNC), {"-h", "--help", "--config", "--shard", "-j", "--jobs"}
+        )
         self.assertEqual(check.subcommands(HELP_TOP), {"copy", "sync"})
 
 
@@ -229,18 +239,28 @@ class CMakeTest(unittest.TestCase):
 
 
 class LibraryCoverageTest(unittest.TestCase):
-    paths = {"libboost_iostreams.so.1.81.0": "/usr/lib/libboost_iostreams.so.1.81.0", "libc.so.6": "/lib/libc.so.6"}
-    owners = {"/usr/lib/libboost_iostreams.so.1.81.0": ["libboost-iostreams1.81.0"], "/lib/libc.so.6": ["libc6"]}
+    paths = {
+        "libboost_iostreams.so.1.81.0": "/usr/lib/libboost_iostreams.so.1.81.0",
+        "libc.so.6": "/lib/libc.so.6",
+    }
+    owners = {
+        "/usr/lib/libboost_iostreams.so.1.81.0": ["libboost-iostreams1.81.0"],
+        "/lib/libc.so.6": ["libc6"],
+    }
 
     def test_a_library_of_a_package_the_stage_does_not_install_is_named(self):
         problems = check.uncovered_libraries(list(self.paths), self.paths, self.owners, {"libc6"})
         self.assertEqual(len(problems), 1)
         self.assertIn("libboost_iostreams.so.1.81.0", problems[0])
-        self.assertIn("add libboost-iostreams1.81.0 to tools/setup/packages/runtime.txt", problems[0])
+        self.assertIn(
+            "add libboost-iostreams1.81.0 to tools/setup/packages/runtime.txt", problems[0]
+        )
 
     def test_libraries_of_installed_packages_pass(self):
         allowed = {"libc6", "libboost-iostreams1.81.0"}
-        self.assertEqual(check.uncovered_libraries(list(self.paths), self.paths, self.owners, allowed), [])
+        self.assertEqual(
+            check.uncovered_libraries(list(self.paths), self.paths, self.owners, allowed), []
+        )
 
     def test_a_library_ldd_cannot_find_or_dpkg_does_not_own_is_named(self):
         paths = {"libgone.so.1": None, "liblocal.so": "/usr/local/lib/liblocal.so"}
@@ -259,7 +279,9 @@ class ManifestTest(unittest.TestCase):
     }
 
     def test_a_job_passing_known_flags_passes(self):
-        self.assertEqual(manifest_problems(job(["sync", "--config", "/p.yaml", "--shard=1/4", "-j", "8"])), [])
+        self.assertEqual(
+            manifest_problems(job(["sync", "--config", "/p.yaml", "--shard=1/4", "-j", "8"])), []
+        )
 
     def test_an_unknown_flag_is_named_with_its_subcommand(self):
         problems = manifest_problems(job(["sync", "--watch"]))
@@ -284,7 +306,9 @@ class ManifestTest(unittest.TestCase):
             self.assertIn("--watch", manifest_problems(job(["sync", "--watch"], kind=kind))[0])
 
     def test_an_unknown_kind_or_wrong_api_version_is_named(self):
-        problems = manifest_problems({"apiVersion": "v1", "kind": "Ingress"}, dict(job(["sync"]), apiVersion="batch/v2"))
+        problems = manifest_problems(
+            {"apiVersion": "v1", "kind": "Ingress"}, dict(job(["sync"]), apiVersion="batch/v2")
+        )
         self.assertIn("kind 'Ingress' is not one the check knows", problems[0])
         self.assertIn("apiVersion 'batch/v2', not batch/v1", problems[1])
 
@@ -294,7 +318,10 @@ class ManifestTest(unittest.TestCase):
         container["env"] = [
             {"name": "A", "valueFrom": {"secretKeyRef": {"name": "creds", "key": "src-password"}}},
             {"name": "B", "valueFrom": {"secretKeyRef": {"name": "creds", "key": "dest-password"}}},
-            {"name": "C", "valueFrom": {"configMapKeyRef": {"name": "extra", "key": "p", "optional": True}}},
+            {
+                "name": "C",
+                "valueFrom": {"configMapKeyRef": {"name": "extra", "key": "p", "optional": True}},
+            },
             {"name": "D", "valueFrom": {"configMapKeyRef": {"name": "plan", "key": "p"}}},
         ]
         problems = manifest_problems(self.secret, document)

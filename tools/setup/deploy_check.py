@@ -319,17 +319,24 @@ def run(command):
     return subprocess.run(command, capture_output=True, text=True, check=False).stdout
 
 
-def dpkg_depends(names):
-    output = run(
-        ["dpkg-query", "-W", "-f=${Package}\t${Status}\t${Pre-Depends}, ${Depends}\n", *names]
-    )
-    lines = [line.split("\t") for line in output.splitlines() if line.count("\t") == 2]
+def dependency_graph(status_lines):
+    """package -> dependency names of the installed packages, from lines of
+    "package TAB status TAB pre-depends, depends" (dpkg-query -W)."""
+    lines = [line.split("\t") for line in status_lines.splitlines() if line.count("\t") == 2]
     installed = {package for package, status, _ in lines if status.endswith(" installed")}
     return {
         package: depends_names(field, installed)
         for package, status, field in lines
         if package in installed
     }
+
+
+def installed_dependencies():
+    """A depends_of for closure(): the whole dpkg database in one query."""
+    graph = dependency_graph(
+        run(["dpkg-query", "-W", "-f=${Package}\t${Status}\t${Pre-Depends}, ${Depends}\n"])
+    )
+    return lambda names: {name: graph[name] for name in names if name in graph}
 
 
 def owners_of(paths):
@@ -351,20 +358,20 @@ def runtime_libraries(binary):
     return needed, paths
 
 
-def check_runtime(binary, runtime_packages):
+def check_runtime(binary, runtime_packages, depends_of):
     needed, paths = runtime_libraries(binary)
     if not needed:
         return [f"{binary}: readelf -d lists no NEEDED library (not a dynamic executable?)"]
-    allowed = closure(runtime_packages, dpkg_depends)
+    allowed = closure(runtime_packages, depends_of)
     owners = owners_of([p for p in paths.values() if p])
     # The direct ones first, so the message names what the binary itself links.
     libraries = needed + [s for s in paths if s not in needed]
     return uncovered_libraries(libraries, paths, owners, allowed)
 
 
-def check_build(found, build_packages):
+def check_build(found, build_packages, depends_of):
     """found: find_package_paths' answer for the build that made the binary."""
-    allowed = closure(build_packages, dpkg_depends)
+    allowed = closure(build_packages, depends_of)
     owners = owners_of([path for paths in found.values() for path in paths])
     problems = []
     for what, paths in found.items():
@@ -392,6 +399,44 @@ def derived_runtime(binary):
     return sorted({packages[0] for packages in owners.values()})
 
 
+def load_manifests():
+    """([(file, document)], problems) of the YAML files under tools/deploy."""
+    documents, problems = [], []
+    for path in sorted((ROOT / "tools/deploy").rglob("*.y*ml")):
+        name = path.relative_to(ROOT)
+        try:
+            documents += [(name, d) for d in yaml.safe_load_all(path.read_text()) if d is not None]
+        except yaml.YAMLError as error:
+            problems.append(f"{name}: not valid YAML: {error}")
+    return documents, problems
+
+
+def check(binary, runtime, runtime_packages, build_packages, cache):
+    """Every problem of the deploy files against this build."""
+    cmake_text = (ROOT / "CMakeLists.txt").read_text()
+    version = project_version(cmake_text)
+    depends_of = installed_dependencies()
+    problems = [f"runtime stage: {p}" for p in check_runtime(binary, runtime_packages, depends_of)]
+    found = found_paths(cmake_text, cache)
+    problems += [f"build stage: {p}" for p in check_build(found, build_packages, depends_of)]
+    reported = run([binary, "--version"]).strip()
+    if reported != f"regmigrate {version}":
+        problems.append(f"{binary} --version says {reported!r}; CMakeLists.txt says {version}")
+
+    user = dockerfile.last_of(runtime, "USER")
+    entrypoint = dockerfile.last_of(runtime, "ENTRYPOINT")
+    documents, yaml_problems = load_manifests()
+    problems += yaml_problems
+    problems += manifest_problems(
+        documents,
+        version,
+        user.arguments if user else "0",
+        dockerfile.exec_form(entrypoint) if entrypoint else [],
+        lambda args: run([binary, *args, "--help"]),
+    )
+    return problems, len(documents)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("binary")
@@ -401,64 +446,30 @@ def main():
     if options.print_runtime:
         print("\n".join(derived_runtime(options.binary)))
         return 0
+    # The build directory the binary was built in says where CMake found each package.
+    cache_path = Path(options.binary).resolve().parents[1] / "CMakeCache.txt"
     try:
         stages = dockerfile.load(options.dockerfile)
         runtime, build = dockerfile.runtime_and_build(stages)
         runtime_packages = dockerfile.stage_packages(runtime, LISTS)
         build_packages = dockerfile.stage_packages(build, LISTS)
-    except (OSError, dockerfile.DockerfileError) as error:
-        print(f"deploy-check: {options.dockerfile}: {error}", file=sys.stderr)
-        return 2
-    cmake_text = (ROOT / "CMakeLists.txt").read_text()
-    version = project_version(cmake_text)
-    problems = [f"runtime stage: {p}" for p in check_runtime(options.binary, runtime_packages)]
-    cache_path = Path(options.binary).resolve().parents[1] / "CMakeCache.txt"
-    try:
         cache = cache_entries(cache_path.read_text())
-    except OSError as error:
-        print(
-            f"deploy-check: {cache_path}: {error} (the binary's build directory?)", file=sys.stderr
-        )
+    except (OSError, dockerfile.DockerfileError) as error:
+        print(f"deploy-check: {error}", file=sys.stderr)
         return 2
-    problems += [
-        f"build stage: {p}" for p in check_build(found_paths(cmake_text, cache), build_packages)
-    ]
-    reported = run([options.binary, "--version"]).strip()
-    if reported != f"regmigrate {version}":
-        problems.append(
-            f"{options.binary} --version says {reported!r}, CMakeLists.txt's version is {version}"
-        )
-
-    user_instruction = dockerfile.last_of(runtime, "USER")
-    entrypoint_instruction = dockerfile.last_of(runtime, "ENTRYPOINT")
-    user = user_instruction.arguments if user_instruction else "0"
-    entrypoint = dockerfile.exec_form(entrypoint_instruction) if entrypoint_instruction else []
-    documents = []
-    manifests = sorted((ROOT / "tools/deploy").rglob("*.y*ml"))
-    for path in manifests:
-        try:
-            documents += [
-                (path.relative_to(ROOT), d)
-                for d in yaml.safe_load_all(path.read_text())
-                if d is not None
-            ]
-        except yaml.YAMLError as error:
-            problems.append(f"{path.relative_to(ROOT)}: not valid YAML: {error}")
-    help_of = lambda args: run([options.binary, *args, "--help"])  # noqa: E731
-    problems += manifest_problems(documents, version, user, entrypoint, help_of)
-
+    problems, manifests = check(options.binary, runtime, runtime_packages, build_packages, cache)
     for problem in problems:
         print(f"deploy-check: {problem}", file=sys.stderr)
     if problems:
         print(
-            f"deploy-check: FAILED ({len(problems)} problems) for {options.dockerfile}",
+            f"deploy-check: FAILED: {len(problems)} problems with {options.dockerfile}",
             file=sys.stderr,
         )
         return 1
     print(
-        f"deploy-check: ok: {len(runtime_packages)} runtime and {len(build_packages)} build packages "
-        f"cover the binary's libraries and CMake's packages; {len(documents)} manifests in "
-        f"{len(manifests)} files agree with regmigrate {version}"
+        f"deploy-check: ok: the {len(runtime_packages)} runtime and {len(build_packages)} build "
+        f"packages of {options.dockerfile} cover the libraries the binary links and the packages "
+        f"CMake finds; {manifests} Kubernetes objects agree with regmigrate's options"
     )
     return 0
 

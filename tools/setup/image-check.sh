@@ -15,8 +15,8 @@
 #   REGMIGRATE_IMAGE_WORK   where the roots go (default /var/tmp/regmigrate-image-check)
 #   REGMIGRATE_IMAGE_REUSE  1: keep the stages a previous run built (skips step 2)
 #   REGMIGRATE_DEBIAN_MIRROR  default http://deb.debian.org/debian
-set -euo pipefail
 # shellcheck disable=SC2016 # single-quoted commands are expanded by the chroot's shell
+set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 image_work=${REGMIGRATE_IMAGE_WORK:-/var/tmp/regmigrate-image-check}
 mirror=${REGMIGRATE_DEBIAN_MIRROR:-http://deb.debian.org/debian}

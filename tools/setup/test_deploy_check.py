@@ -194,6 +194,16 @@ class ToolOutputTest(unittest.TestCase):
             ["libc6", "libgcc-s1", "debconf-2.0", "perl"],
         )
 
+    def test_the_dependency_graph_holds_installed_packages_only(self):
+        lines = (
+            "libssl3\tinstall ok installed\t, libc6 (>= 2.34)\n"
+            "libc6\tinstall ok installed\tlibgcc-s1, \n"
+            "oldpkg\tdeinstall ok config-files\t, libc6\n"
+        )
+        self.assertEqual(
+            check.dependency_graph(lines), {"libssl3": ["libc6"], "libc6": ["libgcc-s1"]}
+        )
+
     def test_closure_follows_dependencies_recursively(self):
         graph = {"a": ["b"], "b": ["c", "a"], "c": [], "x": ["y"]}
         lookup = lambda names: {n: graph[n] for n in names if n in graph}  # noqa: E731

@@ -231,27 +231,41 @@ def manifest_problems(documents, version, user, entrypoint, help_of):
         problems += reference_problems(where, spec, defined)
         containers = (spec.get("containers") or []) + (spec.get("initContainers") or [])
         for container in containers:
-            image = container.get("image", "")
-            repository, _, tag = image.rpartition(":")
-            if repository.rpartition("/")[2] != "regmigrate":
-                continue
-            if tag != version:
-                problems.append(
-                    f"{where}: image {image} is not tagged with the project's version {version}"
-                )
-            run_as = (container.get("securityContext") or {}).get("runAsUser") or (
-                spec.get("securityContext") or {}
-            ).get("runAsUser")
-            if user.isdigit() and run_as is not None and str(run_as) != user:
-                problems.append(f"{where}: runAsUser {run_as}, but the image's USER is {user}")
-            command = container.get("command")
-            if command is not None and command != entrypoint:
-                problems.append(
-                    f"{where}: command {command} replaces the image's entrypoint {entrypoint}"
-                )
-            args = [str(a) for a in container.get("args") or []]
-            problems += argument_problems(where, args, commands, help_of)
+            context = (where, version, user, entrypoint, commands, help_of)
+            problems += container_problems(container, spec, *context)
     return problems
+
+
+def image_name_and_tag(image):
+    """("host/path/name", tag or None) of an image reference (a digest is no tag)."""
+    image = image.split("@", 1)[0]
+    repository, _, tag = image.rpartition(":")
+    if not repository or "/" in tag:
+        return image, None
+    return repository, tag
+
+
+def container_problems(container, spec, where, version, user, entrypoint, commands, help_of):
+    """Problems of one container, when it runs the regmigrate image."""
+    repository, tag = image_name_and_tag(container.get("image", ""))
+    if repository.rpartition("/")[2] != "regmigrate":
+        return []
+    problems = []
+    if tag != version:
+        problems.append(
+            f"{where}: image {container.get('image')} is not tagged with the project's "
+            f"version {version}"
+        )
+    run_as = (container.get("securityContext") or {}).get("runAsUser") or (
+        spec.get("securityContext") or {}
+    ).get("runAsUser")
+    if user.isdigit() and run_as is not None and str(run_as) != user:
+        problems.append(f"{where}: runAsUser {run_as}, but the image's USER is {user}")
+    command = container.get("command")
+    if command is not None and command != entrypoint:
+        problems.append(f"{where}: command {command} replaces the image's entrypoint {entrypoint}")
+    args = [str(a) for a in container.get("args") or []]
+    return problems + argument_problems(where, args, commands, help_of)
 
 
 def argument_problems(where, args, commands, help_of):

@@ -305,6 +305,10 @@ class ManifestTest(unittest.TestCase):
         problems = manifest_problems(job(["sync"], image="r.example/regmigrate:0.0.9"))
         self.assertIn("not tagged with the project's version 0.1.0", problems[0])
 
+    def test_an_untagged_image_on_a_registry_with_a_port_has_no_tag(self):
+        problems = manifest_problems(job(["sync"], image="registry.example:5000/regmigrate"))
+        self.assertIn("not tagged with the project's version", problems[0])
+
     def test_other_images_are_not_regmigrate_containers(self):
         self.assertEqual(manifest_problems(job(["anything"], image="busybox:1")), [])
 

@@ -1,3 +1,4 @@
+#!/usr/bin/env python3
 """The deploy files' check (seconds; tools/setup/test.sh runs it after the build):
 
 - every shared library the built regmigrate needs (readelf -d NEEDED, and what those

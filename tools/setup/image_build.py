@@ -1,3 +1,4 @@
+#!/usr/bin/env python3
 """Builds the filesystem of each stage of tools/deploy/Dockerfile without a container
 engine: a copy of a debootstrapped Debian root per stage, COPY done with the build
 context's .dockerignore, and each RUN executed in a chroot of that root, as root. Used by

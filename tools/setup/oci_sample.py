@@ -1,3 +1,4 @@
+#!/usr/bin/env python3
 """Writes a small OCI image layout (one image, one gzip layer of a few files) for checks
 that need an image to push without building regmigrate's fleetgen; tools/setup/image-check.sh
 pushes it with skopeo. Deterministic: the same arguments give the same digests.

@@ -157,7 +157,8 @@ def help_flags(help_text):
 
 
 def subcommands(help_text):
-    section = help_text.split("SUBCOMMANDS:", 1)
+    """Subcommand names listed under "Subcommands:" (CLI11 2.3; older CLI11: "SUBCOMMANDS:")."""
+    section = re.split(r"^subcommands:\s*$", help_text, maxsplit=1, flags=re.I | re.M)
     if len(section) < 2:
         return set()
     return set(re.findall(r"^\s{2}(\w[\w-]*)", section[1], re.MULTILINE))

@@ -44,11 +44,11 @@ HELP_TOP = textwrap.dedent(
     regmigrate: stream container images between registries
     Usage: regmigrate [OPTIONS] SUBCOMMAND
 
-    OPTIONS:
-      -h,     --help              Print this help message and exit
-              --version           Display program version information and exit
+    Options:
+      -h,--help                   Print this help message and exit
+      --version                   Display program version information and exit
 
-    SUBCOMMANDS:
+    Subcommands:
       copy                        Copy one image
       sync                        Copy many images
     """
@@ -56,11 +56,13 @@ HELP_TOP = textwrap.dedent(
 
 HELP_SYNC = textwrap.dedent(
     """\
-    OPTIONS:
-      -h,     --help              Print this help message and exit
-              --config TEXT       Plan file
-              --shard TEXT        I/N
-      -j,     --jobs UINT         Blob transfers in flight
+    Options:
+      -h,--help                   Print this help message and exit
+      --config TEXT               Plan file
+      --shard TEXT                I/N
+      -j,--jobs UINT              Blob transfers in flight
+      --skip-existing,--no-skip-existing{false}
+                                  skip tags already there
     """
 )
 
@@ -211,7 +213,17 @@ class ToolOutputTest(unittest.TestCase):
 
     def test_help_flags_and_subcommands_of_a_cli11_help(self):
         self.assertEqual(
-            check.help_flags(HELP_SYNC), {"-h", "--help", "--config", "--shard", "-j", "--jobs"}
+            check.help_flags(HELP_SYNC),
+            {
+                "-h",
+                "--help",
+                "--config",
+                "--shard",
+                "-j",
+                "--jobs",
+                "--skip-existing",
+                "--no-skip-existing",
+            },
         )
         self.assertEqual(check.subcommands(HELP_TOP), {"copy", "sync"})
 

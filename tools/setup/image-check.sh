@@ -101,6 +101,9 @@ in_root "$build_root" sh -c 'rm -rf /tmp/prefix && cmake --install /build --pref
   >/dev/null && cd /tmp/prefix && find . -type f | sort && ./bin/regmigrate --version'
 
 step "cpack: the .deb, built in the build stage"
+# cpack's own tool (file) is not in the image: installed from tools/setup/packages/package.txt.
+cp "$root/tools/setup/packages/package.txt" "$build_root/setup/packages/"
+in_root "$build_root" sh -c '/setup/install-deps.sh package >/dev/null'
 # Packaging only: the binary is built; the other targets (fleetgen, faultproxy) are not needed.
 in_root "$build_root" sh -c 'cmake -DCMAKE_SKIP_INSTALL_ALL_DEPENDENCY=ON /build >/dev/null &&
   cd /build && cpack -G DEB >/dev/null && ls *.deb && dpkg-deb --field regmigrate_*.deb Package \

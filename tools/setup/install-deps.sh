@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
-# Installs the Debian 12 packages of the lists in tools/setup/packages/ (default: all of
-# them: build, runtime, test — what the build, the tests and the demo need). The container
-# image's stages run it with one list each, so the image and CI install the same packages.
-# Idempotent and non-interactive; run as root (or through sudo).
-# Usage: tools/setup/install-deps.sh [LIST...]     (LIST: build, runtime, test)
+# Installs the Debian 12 packages of the lists in tools/setup/packages/ (default: build,
+# runtime and test — what the build, the tests and the demo need; package: what cpack adds).
+# The container image's stages run it with one list each, so the image and CI install the
+# same packages. Idempotent and non-interactive; run as root (or through sudo).
+# Usage: tools/setup/install-deps.sh [LIST...]     (LIST: build, runtime, test, package)
 set -euo pipefail
 lists_dir=$(cd "$(dirname "$0")" && pwd)/packages
 lists=("$@")

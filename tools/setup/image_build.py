@@ -162,7 +162,7 @@ def mounts():
 
 
 def mount_points(root):
-    return [root / "proc", root / "dev"]
+    return [root / "proc", root / "dev", root / "dev/pts"]
 
 
 def unmount_all(root):
@@ -173,11 +173,17 @@ def unmount_all(root):
 
 @contextmanager
 def mounted(root):
-    """/proc and /dev inside the root while a RUN step runs, as a container has them."""
-    proc, dev = mount_points(root)
+    """/proc, /dev and /dev/pts inside the root while a command runs, as a container has them
+    (apt and dpkg want a terminal device for their logs)."""
+    proc, dev, pts = mount_points(root)
     subprocess.run(["mount", "-t", "proc", "proc", str(proc)], check=True)
     try:
         subprocess.run(["mount", "--bind", "/dev", str(dev)], check=True)
+        # A private instance: the host's terminals stay out of the root.
+        subprocess.run(
+            ["mount", "-t", "devpts", "-o", "newinstance,ptmxmode=0666", "devpts", str(pts)],
+            check=True,
+        )
         yield
     finally:
         unmount_all(root)

@@ -6,6 +6,7 @@
 #include "registry/media_types.hpp"
 #include "registry/registry_error.hpp"
 #include "registry/sha256.hpp"
+#include "registry/upload_range.hpp"
 #include "transport/retry_wait.hpp"
 
 #include <boost/url/parse.hpp>
@@ -329,9 +330,8 @@ Expected<UploadSession> upload_session_from(const ResponseStream& response,
     }
     const std::string min_chunk = response.header("OCI-Chunk-Min-Length");
     if (!min_chunk.empty()) {
-        try {
-            session.min_chunk = std::stoull(min_chunk);
-        } catch (const std::exception&) {
+        session.min_chunk = parse_byte_count(min_chunk);
+        if (!session.min_chunk) {
             return make_error(ErrorKind::protocol,
                               "invalid OCI-Chunk-Min-Length " + quote_for_message(min_chunk));
         }

@@ -46,9 +46,9 @@ class LimitedSource final : public BodySource {
 
 // A 202 that opened an upload (to POST, or to a mount the registry declined): its session.
 asio::awaitable<Expected<UploadSession>> opened_session(ResponseStream& response,
-                                                        boost::urls::url_view registry,
+                                                        boost::urls::url_view registry_url,
                                                         const std::string& context) {
-    auto session = upload_session_from(response, response.url(), registry);
+    auto session = upload_session_from(response, response.url(), registry_url);
     co_await response.discard();
     if (!session)
         co_return with_context(session.error(), context);

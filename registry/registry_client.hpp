@@ -163,10 +163,10 @@ boost::asio::awaitable<Error> explain_response(transport::ResponseStream& respon
 // both: the blob and the registry's credentials would go to a server the user never named.
 Expected<UploadSession> upload_session_from(const transport::ResponseStream& response,
                                             boost::urls::url_view request_url,
-                                            boost::urls::url_view registry);
+                                            boost::urls::url_view registry_url);
 
 // Refuses `target` unless it is on the registry's origin; `what` names it in the error.
-Expected<void> check_registry_origin(boost::urls::url_view target, boost::urls::url_view registry,
+Expected<void> check_registry_origin(boost::urls::url_view target, boost::urls::url_view registry_url,
                                      std::string_view what);
 
 }  // namespace regmigrate::registry

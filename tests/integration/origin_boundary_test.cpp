@@ -79,16 +79,16 @@ class OriginBoundaryTest : public ::testing::Test {
         return options;
     }
 
-    std::shared_ptr<HttpClient> client(ClientOptions options) {
+    std::shared_ptr<HttpClient> http_client(ClientOptions options) {
         auto made = HttpClient::create(io_.get_executor(), std::move(options));
         if (!made)
             throw std::runtime_error(made.error().message);
         return *made;
     }
 
-    std::unique_ptr<RegistryClient> registry(const ScriptedHttpServer& server,
+    std::unique_ptr<RegistryClient> registry_client(const ScriptedHttpServer& server,
                                              TlsMode mode = TlsMode::disabled) {
-        return std::make_unique<RegistryClient>(client(options(host_of(server), mode)),
+        return std::make_unique<RegistryClient>(http_client(options(host_of(server), mode)),
                                                 host_of(server), Credentials{"pusher", "s3cret", ""});
     }
 
@@ -109,7 +109,7 @@ TEST_F(OriginBoundaryTest, UploadLocationOnAnotherOriginGetsNeitherBlobNorCreden
                 return ScriptedReply{202, "", {{"Location", location}}};
             return ScriptedReply{404, ""};
         })));
-    auto client = registry(destination);
+    auto client = registry_client(destination);
     transport::MemoryBodySource body(blob);
 
     auto uploaded = run_coro(io_, client->upload_blob("team/app", registry::sha256_digest(blob),
@@ -126,11 +126,15 @@ TEST_F(OriginBoundaryTest, UploadLocationOnAnotherOriginGetsNeitherBlobNorCreden
 TEST_F(OriginBoundaryTest, CancellingAnUploadNeverSendsTheDeleteToAnotherOrigin) {
     ScriptedHttpServer elsewhere(answer_each(accept_anything()));
     ScriptedHttpServer destination(answer_each(basic_registry(accept_anything())));
-    auto client = registry(destination);
+    auto client = registry_client(destination);
     registry::UploadSession session{boost::urls::url(elsewhere.url("/v2/team/app/blobs/uploads/1")),
                                     std::nullopt};
 
-    run_coro(io_, client->cancel_upload("team/app", session));
+    auto cancel = [&]() -> asio::awaitable<int> {
+        co_await client->cancel_upload("team/app", session);
+        co_return 0;
+    };
+    run_coro(io_, cancel());
 
     EXPECT_EQ(elsewhere.requests_received(), 0u);
 }
@@ -141,7 +145,7 @@ TEST_F(OriginBoundaryTest, UploadLocationOnTheRegistryIsUsedWithItsCredentials) 
             return ScriptedReply{202, "", {{"Location", "/v2/team/app/blobs/uploads/1"}}};
         return ScriptedReply{201, ""};
     })));
-    auto client = registry(destination);
+    auto client = registry_client(destination);
     transport::MemoryBodySource body(blob);
 
     auto uploaded = run_coro(io_, client->upload_blob("team/app", registry::sha256_digest(blob),
@@ -173,7 +177,7 @@ TEST_F(OriginBoundaryTest, RedirectTargetsOwnChallengeIsNotAdoptedAsTheRegistrys
             return ScriptedReply{200, ""};
         return redirect_reply(307, storage);
     })));
-    auto client = registry(source);
+    auto client = registry_client(source);
     // The registry's Basic challenge is learnt first, so the blob GET goes out authorized.
     auto known = run_coro(io_, client->blob_size("team/app", digest));
     ASSERT_TRUE(known) << known.error().message;
@@ -195,7 +199,7 @@ TEST_F(OriginBoundaryTest, TokenGrantPostIsNotResentToAnotherOriginBy307) {
     const std::string target = elsewhere.url("/token");
     ScriptedHttpServer realm(answer_each(
         [target](const ScriptedRequest&) { return redirect_reply(307, target); }));
-    auto http = client(options(host_of(realm), TlsMode::disabled));
+    auto http = http_client(options(host_of(realm), TlsMode::disabled));
     auto grant = registry::refresh_token_request(realm.url("/token"), "scripted",
                                                  {"repository:team/app:pull"}, "refresh-secret");
     ASSERT_TRUE(grant) << grant.error().message;
@@ -219,7 +223,7 @@ TEST_F(OriginBoundaryTest, InsecureRegistryDoesNotMakeARedirectTargetUnverified)
         answer_each([target](const ScriptedRequest&) { return redirect_reply(307, target); }),
         pki_->server());
     // insecure, and the test CA not trusted: only the registry itself may skip verification.
-    auto http = client(options(host_of(registry_server), TlsMode::insecure));
+    auto http = http_client(options(host_of(registry_server), TlsMode::insecure));
     HttpRequest request;
     request.url = boost::urls::url(registry_server.url("/v2/team/app/blobs/x"));
 
@@ -242,7 +246,7 @@ TEST_F(OriginBoundaryTest, RedirectTargetIsVerifiedAgainstTheGivenCa) {
         pki_->server());
     auto settings = options(host_of(registry_server), TlsMode::insecure);
     settings.tls.ca_file = pki_->ca().cert.string();
-    auto http = client(settings);
+    auto http = http_client(settings);
     HttpRequest request;
     request.url = boost::urls::url(registry_server.url("/v2/team/app/blobs/x"));
 
@@ -264,7 +268,7 @@ TEST_F(OriginBoundaryTest, InsecureRegistryDoesNotMakeAnotherTokenRealmUnverifie
                                                           "Bearer realm=\"" + realm_url + "\""}}};
                                        }),
                                        pki_->server());
-    auto client = registry(registry_server, TlsMode::insecure);
+    auto client = registry_client(registry_server, TlsMode::insecure);
 
     auto listed = run_coro(io_, client->list_tags("team/app"));
 
@@ -286,7 +290,7 @@ TEST_F(OriginBoundaryTest, ClientCertificateGoesToTheRegistryOnlyNotToARedirectT
     settings.tls.ca_file = pki_->ca().cert.string();
     settings.tls.client_cert = pki_->client().cert.string();
     settings.tls.client_key = pki_->client().key.string();
-    auto http = client(settings);
+    auto http = http_client(settings);
     HttpRequest request;
     request.url = boost::urls::url(registry_server.url("/v2/team/app/blobs/x"));
 
@@ -326,7 +330,7 @@ class SlowBodyTest : public OriginBoundaryTest {
         auto settings = options(host_of(server), TlsMode::disabled);
         settings.timeouts.body_floor = 200ms;
         settings.timeouts.body_min_rate = 1000;
-        auto http = client(settings);
+        auto http = http_client(settings);
         HttpRequest request;
         request.url = boost::urls::url(server.url("/v2/team/app/blobs/x"));
         auto response = run_coro(io_, http->send(std::move(request)));
@@ -358,7 +362,7 @@ TEST_F(OriginBoundaryTest, V1ClientRefusesBasicOverPlainHttpToANonLoopbackHost) 
     const std::string host = "192.0.2.1:5000";
     auto settings = options(host, TlsMode::disabled);
     settings.timeouts.connect = 200ms;
-    auto http = client(settings);
+    auto http = http_client(settings);
     registry::V1Client v1(*http, host, Credentials{"puller", "s3cret", ""});
 
     auto tags = run_coro(io_, v1.list_tags(*registry::parse_v1_repository("library/app")));
@@ -374,7 +378,7 @@ TEST_F(OriginBoundaryTest, V1ClientSendsBasicOverPlainHttpToLoopback) {
     ScriptedHttpServer server(answer_each([](const ScriptedRequest&) {
         return ScriptedReply{200, R"({"latest":"0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"})"};
     }));
-    auto http = client(options(host_of(server), TlsMode::disabled));
+    auto http = http_client(options(host_of(server), TlsMode::disabled));
     registry::V1Client v1(*http, host_of(server), Credentials{"puller", "s3cret", ""});
 
     auto tags = run_coro(io_, v1.list_tags(*registry::parse_v1_repository("library/app")));

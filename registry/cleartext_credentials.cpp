@@ -19,15 +19,16 @@ bool is_loopback_host(boost::urls::url_view url) {
         case boost::urls::host_type::ipv4:
         case boost::urls::host_type::ipv6: {
             const auto address = boost::asio::ip::make_address(std::string(url.host_address()), ec);
-            if (ec) return false;
+            if (ec)
+                return false;
             if (address.is_v6() && address.to_v6().is_v4_mapped()) {
-                return boost::asio::ip::make_address_v4(boost::asio::ip::v4_mapped,
-                                                        address.to_v6())
+                return boost::asio::ip::make_address_v4(boost::asio::ip::v4_mapped, address.to_v6())
                     .is_loopback();
             }
             return address.is_loopback();
         }
-        default: return false;
+        default:
+            return false;
     }
 }
 
@@ -40,17 +41,19 @@ CleartextCredentials cleartext_credentials(boost::urls::url_view url, bool allow
 
 Expected<void> permit_cleartext_credentials(boost::urls::url_view url, bool allowed_by_user,
                                             std::string_view whose) {
-    const std::string origin = std::string(url.scheme()) + "://" +
-                               std::string(url.encoded_host_and_port());
+    const std::string origin =
+        std::string(url.scheme()) + "://" + std::string(url.encoded_host_and_port());
     switch (cleartext_credentials(url, allowed_by_user)) {
-        case CleartextCredentials::allowed: return {};
+        case CleartextCredentials::allowed:
+            return {};
         case CleartextCredentials::refused:
             return make_error(ErrorKind::unauthorized,
-                              "refusing to send credentials for " + std::string(whose) +
-                                  " to " + origin +
+                              "refusing to send credentials for " + std::string(whose) + " to " +
+                                  origin +
                                   " over plain HTTP (not a loopback address); use TLS, or pass "
                                   "--allow-plain-http-credentials to send them anyway");
-        case CleartextCredentials::allowed_by_user: break;
+        case CleartextCredentials::allowed_by_user:
+            break;
     }
     static std::mutex mutex;
     static std::set<std::string> warned;

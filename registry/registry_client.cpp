@@ -53,7 +53,8 @@ asio::awaitable<Expected<ResponseStream>> RegistryClient::send(HttpRequest reque
                                                                RetryAttempts* attempts) {
     const auto home = url_for("/");
     if (auto ours = check_registry_origin(request.url, home, "request URL"); !ours)
-        co_return with_context(ours.error(), describe_request(request.method, request.url));
+        co_return with_context(ours.error(),
+                              transport::describe_request(request.method, request.url));
     for (int attempt = 0;; ++attempt) {
         auto authorization = co_await auth_.authorization(scopes);
         if (!authorization)

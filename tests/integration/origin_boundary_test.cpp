@@ -40,7 +40,9 @@ std::string host_of(const ScriptedHttpServer& server) {
     return "127.0.0.1:" + std::to_string(server.port());
 }
 
-std::string path_of(const std::string& target) { return target.substr(0, target.find('?')); }
+std::string path_of(const std::string& target) {
+    return target.substr(0, target.find('?'));
+}
 
 // A registry that wants Basic credentials, then answers with `authorized`.
 Responder basic_registry(Responder authorized) {
@@ -87,9 +89,10 @@ class OriginBoundaryTest : public ::testing::Test {
     }
 
     std::unique_ptr<RegistryClient> registry_client(const ScriptedHttpServer& server,
-                                             TlsMode mode = TlsMode::disabled) {
+                                                    TlsMode mode = TlsMode::disabled) {
         return std::make_unique<RegistryClient>(http_client(options(host_of(server), mode)),
-                                                host_of(server), Credentials{"pusher", "s3cret", ""});
+                                                host_of(server),
+                                                Credentials{"pusher", "s3cret", ""});
     }
 
     static std::unique_ptr<TestPki> pki_;
@@ -112,8 +115,8 @@ TEST_F(OriginBoundaryTest, UploadLocationOnAnotherOriginGetsNeitherBlobNorCreden
     auto client = registry_client(destination);
     transport::MemoryBodySource body(blob);
 
-    auto uploaded = run_coro(io_, client->upload_blob("team/app", registry::sha256_digest(blob),
-                                                      blob.size(), body));
+    auto uploaded = run_coro(
+        io_, client->upload_blob("team/app", registry::sha256_digest(blob), blob.size(), body));
 
     ASSERT_FALSE(uploaded);
     EXPECT_NE(uploaded.error().message.find(elsewhere.url("")), std::string::npos)
@@ -148,8 +151,8 @@ TEST_F(OriginBoundaryTest, UploadLocationOnTheRegistryIsUsedWithItsCredentials) 
     auto client = registry_client(destination);
     transport::MemoryBodySource body(blob);
 
-    auto uploaded = run_coro(io_, client->upload_blob("team/app", registry::sha256_digest(blob),
-                                                      blob.size(), body));
+    auto uploaded = run_coro(
+        io_, client->upload_blob("team/app", registry::sha256_digest(blob), blob.size(), body));
 
     ASSERT_TRUE(uploaded) << uploaded.error().message;
     const auto requests = destination.requests();
@@ -167,8 +170,10 @@ TEST_F(OriginBoundaryTest, RedirectTargetsOwnChallengeIsNotAdoptedAsTheRegistrys
         if (path_of(request.target) == "/token")
             return ScriptedReply{200, R"({"token":"stolen"})"};
         return ScriptedReply{
-            401, "", {{"WWW-Authenticate", "Bearer realm=\"http://" + request.header("Host") +
-                                               "/token\",service=\"elsewhere\""}}};
+            401,
+            "",
+            {{"WWW-Authenticate", "Bearer realm=\"http://" + request.header("Host") +
+                                      "/token\",service=\"elsewhere\""}}};
     }));
     const std::string digest = registry::sha256_digest(blob);
     const std::string storage = elsewhere.url("/storage/" + digest);
@@ -197,8 +202,8 @@ TEST_F(OriginBoundaryTest, RedirectTargetsOwnChallengeIsNotAdoptedAsTheRegistrys
 TEST_F(OriginBoundaryTest, TokenGrantPostIsNotResentToAnotherOriginBy307) {
     ScriptedHttpServer elsewhere(answer_each(accept_anything()));
     const std::string target = elsewhere.url("/token");
-    ScriptedHttpServer realm(answer_each(
-        [target](const ScriptedRequest&) { return redirect_reply(307, target); }));
+    ScriptedHttpServer realm(
+        answer_each([target](const ScriptedRequest&) { return redirect_reply(307, target); }));
     auto http = http_client(options(host_of(realm), TlsMode::disabled));
     auto grant = registry::refresh_token_request(realm.url("/token"), "scripted",
                                                  {"repository:team/app:pull"}, "refresh-secret");
@@ -262,12 +267,12 @@ TEST_F(OriginBoundaryTest, InsecureRegistryDoesNotMakeAnotherTokenRealmUnverifie
                              }),
                              pki_->server());
     const std::string realm_url = realm.url("/token");
-    ScriptedHttpServer registry_server(answer_each([realm_url](const ScriptedRequest&) {
-                                           return ScriptedReply{
-                                               401, "", {{"WWW-Authenticate",
-                                                          "Bearer realm=\"" + realm_url + "\""}}};
-                                       }),
-                                       pki_->server());
+    ScriptedHttpServer registry_server(
+        answer_each([realm_url](const ScriptedRequest&) {
+            return ScriptedReply{
+                401, "", {{"WWW-Authenticate", "Bearer realm=\"" + realm_url + "\""}}};
+        }),
+        pki_->server());
     auto client = registry_client(registry_server, TlsMode::insecure);
 
     auto listed = run_coro(io_, client->list_tags("team/app"));
@@ -310,9 +315,9 @@ ConnectionHandler dripping(std::size_t length, std::chrono::milliseconds gap) {
     return [length, gap](ScriptedConnection& connection) -> asio::awaitable<void> {
         co_await connection.read_request();
         const bool chunked = length == 0;
-        co_await connection.send_raw(chunked ? "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
-                                             : "HTTP/1.1 200 OK\r\nContent-Length: " +
-                                                   std::to_string(length) + "\r\n\r\n");
+        co_await connection.send_raw(
+            chunked ? "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
+                    : "HTTP/1.1 200 OK\r\nContent-Length: " + std::to_string(length) + "\r\n\r\n");
         // Bounded: far more bytes than the deadline lets through, never endless.
         for (std::size_t sent = 0; sent < (chunked ? 400 : length); ++sent) {
             co_await connection.send_raw(chunked ? "1\r\nx\r\n" : "x");
@@ -376,7 +381,9 @@ TEST_F(OriginBoundaryTest, V1ClientRefusesBasicOverPlainHttpToANonLoopbackHost) 
 
 TEST_F(OriginBoundaryTest, V1ClientSendsBasicOverPlainHttpToLoopback) {
     ScriptedHttpServer server(answer_each([](const ScriptedRequest&) {
-        return ScriptedReply{200, R"({"latest":"0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"})"};
+        return ScriptedReply{
+            200,
+            R"({"latest":"0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"})"};
     }));
     auto http = http_client(options(host_of(server), TlsMode::disabled));
     registry::V1Client v1(*http, host_of(server), Credentials{"puller", "s3cret", ""});

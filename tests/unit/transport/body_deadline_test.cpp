@@ -51,8 +51,7 @@ TEST(BodyTimeAllowed, HugeRateLeavesTheFloor) {
 }
 
 TEST(BodyTimeAllowed, HugeFloorSaturates) {
-    EXPECT_EQ(body_time_allowed(pace(std::chrono::milliseconds::max(), 1000), 1000),
-              max_body_time);
+    EXPECT_EQ(body_time_allowed(pace(std::chrono::milliseconds::max(), 1000), 1000), max_body_time);
 }
 
 TEST(BodyTimeAllowed, NegativeFloorCountsAsZero) {

@@ -54,7 +54,7 @@ asio::awaitable<Expected<ResponseStream>> RegistryClient::send(HttpRequest reque
     const auto home = url_for("/");
     if (auto ours = check_registry_origin(request.url, home, "request URL"); !ours)
         co_return with_context(ours.error(),
-                              transport::describe_request(request.method, request.url));
+                               transport::describe_request(request.method, request.url));
     for (int attempt = 0;; ++attempt) {
         auto authorization = co_await auth_.authorization(scopes);
         if (!authorization)
@@ -350,8 +350,7 @@ Expected<UploadSession> upload_session_from(const ResponseStream& response,
         return make_error(ErrorKind::protocol,
                           "upload Location cannot be resolved: " + quote_for_message(location));
     }
-    if (auto ours = check_registry_origin(session.location, registry_url, "upload Location");
-        !ours)
+    if (auto ours = check_registry_origin(session.location, registry_url, "upload Location"); !ours)
         return ours.error();
     const std::string min_chunk = response.header("OCI-Chunk-Min-Length");
     if (!min_chunk.empty()) {

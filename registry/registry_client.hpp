@@ -166,7 +166,7 @@ Expected<UploadSession> upload_session_from(const transport::ResponseStream& res
                                             boost::urls::url_view registry_url);
 
 // Refuses `target` unless it is on the registry's origin; `what` names it in the error.
-Expected<void> check_registry_origin(boost::urls::url_view target, boost::urls::url_view registry_url,
-                                     std::string_view what);
+Expected<void> check_registry_origin(boost::urls::url_view target,
+                                     boost::urls::url_view registry_url, std::string_view what);
 
 }  // namespace regmigrate::registry

@@ -249,7 +249,8 @@ asio::awaitable<Expected<std::size_t>> Connection::read_body(
         auto& body = parser_->get().body();
         body.data = buffer.data();
         body.size = buffer.size();
-        lowest_layer().expires_at(std::min(std::chrono::steady_clock::now() + timeouts_.idle, deadline));
+        lowest_layer().expires_at(
+            std::min(std::chrono::steady_clock::now() + timeouts_.idle, deadline));
         auto [ec, n] = tls_ ? co_await http::async_read(*tls_, read_buffer_, *parser_, use_tuple)
                             : co_await http::async_read(*plain_, read_buffer_, *parser_, use_tuple);
         if (ec && ec != http::error::need_buffer) {

@@ -97,7 +97,8 @@ asio::awaitable<std::optional<ScriptedRequest>> ScriptedConnection::read_request
     }
     request.body = std::move(message.body());
     request.connection = index_;
-    request.client_certificate = tls_ && SSL_get0_peer_certificate(tls_->native_handle()) != nullptr;
+    request.client_certificate =
+        tls_ && SSL_get0_peer_certificate(tls_->native_handle()) != nullptr;
     server_.record(request);
     co_return request;
 }

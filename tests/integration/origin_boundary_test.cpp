@@ -8,7 +8,6 @@
 #include "registry/registry_client.hpp"
 #include "registry/sha256.hpp"
 #include "registry/v1_client.hpp"
-#include "tests/support/http_fetch.hpp"
 #include "tests/support/run_coro.hpp"
 #include "tests/support/scripted_http_server.hpp"
 #include "tests/support/test_pki.hpp"
@@ -34,7 +33,7 @@ using transport::HttpRequest;
 using transport::TlsMode;
 
 const std::string blob = "a blob that belongs to the destination only";
-const std::string basic_auth = basic_authorization("pusher", "s3cret");
+const std::string basic_auth = Credentials{"pusher", "s3cret", ""}.basic_authorization();
 
 std::string host_of(const ScriptedHttpServer& server) {
     return "127.0.0.1:" + std::to_string(server.port());
@@ -391,14 +390,14 @@ TEST_F(OriginBoundaryTest, V1ClientSendsBasicOverPlainHttpToLoopback) {
             R"({"latest":"0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"})"};
     }));
     auto http = http_client(options(host_of(server), TlsMode::disabled));
-    registry::V1Client v1(*http, host_of(server), Credentials{"puller", "s3cret", ""});
+    const Credentials puller{"puller", "s3cret", ""};
+    registry::V1Client v1(*http, host_of(server), puller);
 
     auto tags = run_coro(io_, v1.list_tags(*registry::parse_v1_repository("library/app")));
 
     ASSERT_TRUE(tags) << tags.error().message;
     ASSERT_EQ(server.requests_received(), 1u);
-    EXPECT_EQ(server.requests().front().header("Authorization"),
-              basic_authorization("puller", "s3cret"));
+    EXPECT_EQ(server.requests().front().header("Authorization"), puller.basic_authorization());
 }
 
 }  // namespace

@@ -315,20 +315,27 @@ TEST_F(OriginBoundaryTest, ClientCertificateGoesToTheRegistryOnlyNotToARedirectT
 // ---- slow bodies ----
 
 // Announces `length` bytes (or chunked when 0) and sends one byte every `gap`.
+asio::awaitable<void> drip(ScriptedConnection& connection, std::size_t length,
+                           std::chrono::milliseconds gap) {
+    co_await connection.read_request();
+    const bool chunked = length == 0;
+    // Built before co_await: GCC 12 mishandles temporaries inside a co_await expression.
+    const std::string header =
+        chunked ? std::string("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n")
+                : "HTTP/1.1 200 OK\r\nContent-Length: " + std::to_string(length) + "\r\n\r\n";
+    const std::string piece = chunked ? "1\r\nx\r\n" : "x";
+    co_await connection.send_raw(header);
+    // Bounded: far more bytes than the deadline lets through, never endless.
+    for (std::size_t sent = 0; sent < (chunked ? 400 : length); ++sent) {
+        co_await connection.send_raw(piece);
+        co_await connection.pause(gap);
+    }
+    co_await connection.wait_for_client_close();
+}
+
 ConnectionHandler dripping(std::size_t length, std::chrono::milliseconds gap) {
-    return [length, gap](ScriptedConnection& connection) -> asio::awaitable<void> {
-        co_await connection.read_request();
-        const bool chunked = length == 0;
-        co_await connection.send_raw(
-            chunked ? "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
-                    : "HTTP/1.1 200 OK\r\nContent-Length: " + std::to_string(length) + "\r\n\r\n");
-        // Bounded: far more bytes than the deadline lets through, never endless.
-        for (std::size_t sent = 0; sent < (chunked ? 400 : length); ++sent) {
-            co_await connection.send_raw(chunked ? "1\r\nx\r\n" : "x");
-            co_await connection.pause(gap);
-        }
-        co_await connection.wait_for_client_close();
-    };
+    // Not a coroutine itself: each connection's frame holds its own copies.
+    return [length, gap](ScriptedConnection& connection) { return drip(connection, length, gap); };
 }
 
 class SlowBodyTest : public OriginBoundaryTest {

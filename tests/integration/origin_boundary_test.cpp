@@ -3,8 +3,9 @@
 // is a boundary. The registries here are ScriptedHttpServers playing hostile registries
 // (fakes built from the distribution spec: a Basic challenge, a 202 with a Location, a
 // redirect, a Bearer challenge); "another origin" is a second server on another port.
-// Also: a response body dripping just inside the idle timeout ends at its total deadline,
-// and the v1 client refuses to send a password over plain HTTP to a non-loopback host.
+// Also: a response body slower than its minimum rate ends at its total deadline although
+// its idle timer never fires, and the v1 client refuses to send a password over plain HTTP
+// to a non-loopback host.
 #include "registry/registry_client.hpp"
 #include "registry/sha256.hpp"
 #include "registry/v1_client.hpp"
@@ -18,6 +19,7 @@
 #include <boost/asio/io_context.hpp>
 
 #include <memory>
+#include <sstream>
 #include <string>
 
 namespace regmigrate::testing {
@@ -314,38 +316,44 @@ TEST_F(OriginBoundaryTest, ClientCertificateGoesToTheRegistryOnlyNotToARedirectT
 
 // ---- slow bodies ----
 
-// Announces `length` bytes (or chunked when 0) and sends one byte every `gap`.
-asio::awaitable<void> drip(ScriptedConnection& connection, std::size_t length,
+// A body of `pieces` pieces of 16 KiB, one every `gap`, announced with Content-Length or
+// chunked. Each piece fills the client's read buffer, so the idle timer never fires: only a
+// total deadline can end it early.
+constexpr std::size_t piece_size = 16 * 1024;
+
+asio::awaitable<void> drip(ScriptedConnection& connection, std::size_t pieces, bool chunked,
                            std::chrono::milliseconds gap) {
     co_await connection.read_request();
-    const bool chunked = length == 0;
     // Built before co_await: GCC 12 mishandles temporaries inside a co_await expression.
     const std::string header =
         chunked ? std::string("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n")
-                : "HTTP/1.1 200 OK\r\nContent-Length: " + std::to_string(length) + "\r\n\r\n";
-    const std::string piece = chunked ? "1\r\nx\r\n" : "x";
+                : "HTTP/1.1 200 OK\r\nContent-Length: " + std::to_string(pieces * piece_size) +
+                      "\r\n\r\n";
+    const std::string data(piece_size, 'x');
+    std::ostringstream chunk_size;
+    chunk_size << std::hex << piece_size;
+    const std::string piece = chunked ? chunk_size.str() + "\r\n" + data + "\r\n" : data;
+    const std::string end = chunked ? "0\r\n\r\n" : "";
     co_await connection.send_raw(header);
-    // Bounded: far more bytes than the deadline lets through, never endless.
-    for (std::size_t sent = 0; sent < (chunked ? 400 : length); ++sent) {
+    for (std::size_t sent = 0; sent < pieces; ++sent) {
         co_await connection.send_raw(piece);
         co_await connection.pause(gap);
     }
+    co_await connection.send_raw(end);
     co_await connection.wait_for_client_close();
-}
-
-ConnectionHandler dripping(std::size_t length, std::chrono::milliseconds gap) {
-    // Not a coroutine itself: each connection's frame holds its own copies.
-    return [length, gap](ScriptedConnection& connection) { return drip(connection, length, gap); };
 }
 
 class SlowBodyTest : public OriginBoundaryTest {
   protected:
-    // Deadline: 200 ms + size / 1000 B/s; the idle timer (5 s) alone would never fire.
-    Expected<std::string> read_dripping(std::size_t length) {
-        ScriptedHttpServer server(dripping(length, 20ms));
+    // 40 pieces at 160 KiB/s take 4 s; the deadline is 200 ms + size / 1 MiB/s (825 ms for
+    // the announced body); the idle timer (5 s) alone lets the whole body through.
+    Expected<std::string> read_dripping(bool chunked) {
+        ScriptedHttpServer server([chunked](ScriptedConnection& connection) {
+            return drip(connection, 40, chunked, 100ms);
+        });
         auto settings = options(host_of(server), TlsMode::disabled);
         settings.timeouts.body_floor = 200ms;
-        settings.timeouts.body_min_rate = 1000;
+        settings.timeouts.body_min_rate = 1024 * 1024;
         auto http = http_client(settings);
         HttpRequest request;
         request.url = boost::urls::url(server.url("/v2/team/app/blobs/x"));
@@ -356,16 +364,15 @@ class SlowBodyTest : public OriginBoundaryTest {
     }
 };
 
-TEST_F(SlowBodyTest, AnnouncedBodyDrippingInsideTheIdleTimeoutEndsAtItsTotalDeadline) {
-    // 300 bytes: 500 ms allowed, 6 s needed at one byte per 20 ms.
-    auto body = read_dripping(300);
+TEST_F(SlowBodyTest, AnnouncedBodySlowerThanTheMinimumRateEndsAtItsTotalDeadline) {
+    auto body = read_dripping(false);
     ASSERT_FALSE(body);
     EXPECT_EQ(body.error().kind, ErrorKind::timeout) << body.error().message;
     EXPECT_NE(body.error().message.find("too slow"), std::string::npos) << body.error().message;
 }
 
-TEST_F(SlowBodyTest, ChunkedBodyDrippingBelowTheMinimumRateEnds) {
-    auto body = read_dripping(0);
+TEST_F(SlowBodyTest, ChunkedBodySlowerThanTheMinimumRateEnds) {
+    auto body = read_dripping(true);
     ASSERT_FALSE(body);
     EXPECT_EQ(body.error().kind, ErrorKind::timeout) << body.error().message;
     EXPECT_NE(body.error().message.find("too slow"), std::string::npos) << body.error().message;

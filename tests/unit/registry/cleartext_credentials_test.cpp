@@ -1,10 +1,15 @@
 // Where a password may go in the clear: cleartext_credentials and its loopback notion.
 #include "registry/cleartext_credentials.hpp"
 
+#include "transport/log.hpp"
+
 #include <boost/url/parse.hpp>
 #include <boost/url/url.hpp>
 
 #include <gtest/gtest.h>
+
+#include <cstdio>
+#include <string>
 
 namespace regmigrate::registry {
 namespace {
@@ -83,6 +88,39 @@ TEST(PermitCleartextCredentials, RefusalNamesWhoseCredentialsTheOriginAndTheFlag
     EXPECT_NE(message.find("credentials for src"), std::string::npos) << message;
     EXPECT_NE(message.find("http://registry.example.com:5000"), std::string::npos) << message;
     EXPECT_NE(message.find("--allow-plain-http-credentials"), std::string::npos) << message;
+}
+
+// Every line written to the log while `action` runs.
+template <class Action>
+std::string logged_while(Action action) {
+    FILE* sink = std::tmpfile();
+    log_configure(LogFormat::text, LogLevel::debug, sink);
+    action();
+    log_configure(LogFormat::text, LogLevel::info, stderr);
+    std::string text;
+    std::rewind(sink);
+    for (int c; (c = std::fgetc(sink)) != EOF;)
+        text += static_cast<char>(c);
+    std::fclose(sink);
+    return text;
+}
+
+TEST(PermitCleartextCredentials, ConsentedPlainHttpIsWarnedOncePerOrigin) {
+    const auto log = logged_while([] {
+        for (int i = 0; i < 3; ++i) {
+            EXPECT_TRUE(permit_cleartext_credentials(url("http://warn-once.example:5000/v2/"), true,
+                                                     "src"));
+        }
+        EXPECT_TRUE(
+            permit_cleartext_credentials(url("http://warn-once.example:5001/v2/"), true, "src"));
+    });
+    std::size_t lines = 0;
+    for (std::size_t at = log.find("plain HTTP"); at != std::string::npos;
+         at = log.find("plain HTTP", at + 1))
+        ++lines;
+    EXPECT_EQ(lines, 2u) << log;
+    EXPECT_NE(log.find("http://warn-once.example:5000"), std::string::npos) << log;
+    EXPECT_NE(log.find("http://warn-once.example:5001"), std::string::npos) << log;
 }
 
 TEST(PermitCleartextCredentials, UserConsentPermits) {

@@ -131,7 +131,8 @@ asio::awaitable<Expected<std::optional<std::string>>> Authenticator::authorizati
         registry.set_encoded_authority(registry_host_);
         auto permitted =
             permit_cleartext_credentials(registry, allow_plain_http_credentials_, registry_host_);
-        if (!permitted) co_return permitted.error();
+        if (!permitted)
+            co_return permitted.error();
         co_return credentials_.basic_authorization();
     }
     const auto key = scope_key(scopes);
@@ -155,9 +156,10 @@ asio::awaitable<Expected<Authenticator::CachedToken>> Authenticator::fetch_token
     if (!built) co_return with_context(built.error(), registry_host_ + " token realm");
     transport::HttpRequest request = std::move(*built);
     if (!credentials_.empty()) {
-        auto permitted = permit_cleartext_credentials(
-            request.url, allow_plain_http_credentials_, registry_host_ + " (token realm)");
-        if (!permitted) co_return permitted.error();
+        auto permitted = permit_cleartext_credentials(request.url, allow_plain_http_credentials_,
+                                                      registry_host_ + " (token realm)");
+        if (!permitted)
+            co_return permitted.error();
     }
     auto response = co_await http_->fetch(std::move(request), max_token_body);
     if (!response) co_return with_context(response.error(), "token for " + registry_host_);

@@ -38,7 +38,8 @@ std::optional<boost::urls::url> redirect_target(http::verb method, int status,
         return std::nullopt;
     }
     const bool resends_body = !safe && keeps_method;
-    if (resends_body && !same_origin(current, target)) return std::nullopt;
+    if (resends_body && !same_origin(current, target))
+        return std::nullopt;
     target.remove_fragment();
     return target;
 }
@@ -53,11 +54,13 @@ bool same_origin(boost::urls::url_view from, boost::urls::url_view to) {
 Expected<OriginTls> make_origin_tls(const ClientOptions& options) {
     OriginTls result;
     auto home = make_tls_context(options.tls);
-    if (!home) return home.error();
+    if (!home)
+        return home.error();
     result.home = *home;
     result.verify_home = options.tls.mode != TlsMode::insecure;
     result.other = *home;
-    if (options.registry_authority.empty()) return result;
+    if (options.registry_authority.empty())
+        return result;
     boost::urls::url base;
     base.set_scheme(options.tls.mode == TlsMode::disabled ? "http" : "https");
     const auto authority = boost::urls::parse_authority(options.registry_authority);
@@ -67,7 +70,8 @@ Expected<OriginTls> make_origin_tls(const ClientOptions& options) {
     }
     base.set_encoded_authority(authority->buffer());
     auto origin = origin_of(base);
-    if (!origin) return origin.error();
+    if (!origin)
+        return origin.error();
     result.home_origin = std::move(*origin);
     // Only what is the registry's own needs a second context: skipping verification, and
     // the client certificate.
@@ -77,7 +81,8 @@ Expected<OriginTls> make_origin_tls(const ClientOptions& options) {
         other.ca_file = options.tls.ca_file;
         other.ca_dir = options.tls.ca_dir;
         auto context = make_tls_context(other);
-        if (!context) return context.error();
+        if (!context)
+            return context.error();
         result.other = *context;
     }
     return result;
@@ -111,8 +116,7 @@ asio::awaitable<Expected<ResponseStream>> HttpClient::send_once(HttpRequest& req
         Expected<void> read = wrote;
         if (wrote) read = co_await (*connection)->read_header(request.method == http::verb::head);
         if (read) {
-            ResponseStream response(pool_, std::move(*connection), request.url,
-                                    options_.timeouts);
+            ResponseStream response(pool_, std::move(*connection), request.url, options_.timeouts);
             if (options_.on_response) options_.on_response(request.method, response.status());
             co_return response;
         }

@@ -57,15 +57,15 @@ asio::awaitable<Expected<std::size_t>> ResponseStream::read(asio::mutable_buffer
     if (!got) {
         if (got.error().kind == ErrorKind::timeout &&
             std::chrono::steady_clock::now() >= deadline) {
-            co_return make_error(ErrorKind::timeout,
-                                 "response body of " + describe_request(http::verb::get, url_) +
-                                     " too slow: " + std::to_string(received_) +
-                                     " bytes after " +
-                                     std::to_string(std::chrono::duration_cast<std::chrono::seconds>(
-                                                        deadline - started_)
-                                                        .count()) +
-                                     " s (at least " + std::to_string(timeouts_.body_min_rate) +
-                                     " bytes/s expected)");
+            co_return make_error(
+                ErrorKind::timeout,
+                "response body of " + describe_request(http::verb::get, url_) +
+                    " too slow: " + std::to_string(received_) + " bytes after " +
+                    std::to_string(
+                        std::chrono::duration_cast<std::chrono::seconds>(deadline - started_)
+                            .count()) +
+                    " s (at least " + std::to_string(timeouts_.body_min_rate) +
+                    " bytes/s expected)");
         }
         co_return got;
     }

@@ -299,10 +299,11 @@ Expected<EcrSettings> read_ecr(const Section& registry_section, const Section::E
 
 Expected<RegistrySide> read_registry(const Locator& at, const std::string& name,
                                      const YAML::Node& node, const YAML::Mark& name_mark) {
-    PLAN_TRY(s, Section::read(at, node, "registries." + name,
-                              {"host", "tls", "username", "password", "password_env", "ca_file",
-                               "ca_dir", "client_cert", "client_key", "certs_dir", "chunk_size",
-                               "max_connections", "timeout_ms", "ecr"}));
+    PLAN_TRY(
+        s, Section::read(at, node, "registries." + name,
+                         {"host", "tls", "username", "password", "password_env", "ca_file",
+                          "ca_dir", "client_cert", "client_key", "certs_dir", "chunk_size",
+                          "max_connections", "timeout_ms", "ecr", "allow_plain_http_credentials"}));
     RegistrySide side;
     PLAN_TRY(host_text, s.text("host"));
     if (!host_text)
@@ -320,6 +321,9 @@ Expected<RegistrySide> read_registry(const Locator& at, const std::string& name,
     PLAN_TRY(chunk_size, s.number("chunk_size"));
     if (chunk_size)
         side.registry.chunk_size = *chunk_size;
+    PLAN_TRY(plain_http, s.boolean("allow_plain_http_credentials"));
+    if (plain_http)
+        side.registry.allow_plain_http_credentials = *plain_http;
     PLAN_TRY(max_connections, s.number("max_connections"));
     if (max_connections) {
         if (*max_connections == 0)

@@ -23,6 +23,7 @@ bool answers_v2(const RegistrySide& side, TlsMode mode) {
     // The client lives in the coroutine frame, so it is gone before its loop is.
     auto probe = [&](asio::any_io_executor executor) -> asio::awaitable<Expected<int>> {
         transport::ClientOptions options;
+        options.registry_authority = side.host;
         options.tls = side.tls;
         options.tls.mode = mode;
         options.timeouts = side.timeouts;
@@ -100,6 +101,7 @@ Expected<std::unique_ptr<registry::RegistryClient>> connect(const RegistrySide& 
                                                             boost::asio::any_io_executor executor,
                                                             metrics::Metrics& metrics) {
     transport::ClientOptions options;
+    options.registry_authority = side.host;
     options.tls = side.tls;
     options.tls.mode = resolve_tls_mode(side);
     options.timeouts = side.timeouts;

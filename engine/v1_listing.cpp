@@ -7,8 +7,10 @@ namespace regmigrate::engine {
 namespace asio = boost::asio;
 
 registry::V1Client v1_client(const SyncPair& pair, registry::RegistryClient& source) {
-    return registry::V1Client(source.http(), source.host(), pair.source.credentials,
-                              {.retry = source.retry_policy()});
+    return registry::V1Client(
+        source.http(), source.host(), pair.source.credentials,
+        {.retry = source.retry_policy(),
+         .allow_plain_http_credentials = source.options().allow_plain_http_credentials});
 }
 
 asio::awaitable<Expected<std::vector<std::string>>> list_v1_repositories(

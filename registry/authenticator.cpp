@@ -1,11 +1,10 @@
 #include "registry/authenticator.hpp"
 
+#include "registry/cleartext_credentials.hpp"
 #include "registry/registry_error.hpp"
 #include "registry/token_response.hpp"
 
-#include <boost/asio/ip/address.hpp>
 #include <boost/url/encode.hpp>
-#include <boost/url/grammar/ci_string.hpp>
 #include <boost/url/rfc/unreserved_chars.hpp>
 
 namespace regmigrate::registry {
@@ -64,23 +63,18 @@ Expected<transport::HttpRequest> refresh_token_request(std::string_view realm,
 }
 
 bool may_send_credentials(boost::urls::url_view realm) {
-    if (realm.scheme_id() == boost::urls::scheme::https) return true;
-    const std::string host = realm.host_type() == boost::urls::host_type::ipv6
-                                 ? std::string(realm.host_address())
-                                 : std::string(realm.encoded_host());
-    if (boost::urls::grammar::ci_is_equal(host, "localhost")) return true;
-    boost::system::error_code ec;
-    const auto address = asio::ip::make_address(host, ec);
-    return !ec && address.is_loopback();
+    return cleartext_credentials(realm, false) == CleartextCredentials::allowed;
 }
 
 Authenticator::Authenticator(std::shared_ptr<transport::HttpClient> http, std::string registry_host,
                              Credentials credentials,
-                             std::shared_ptr<RenewableCredentials> renewable)
+                             std::shared_ptr<RenewableCredentials> renewable,
+                             bool allow_plain_http_credentials)
     : http_(std::move(http)),
       registry_host_(std::move(registry_host)),
       credentials_(std::move(credentials)),
-      renewable_(std::move(renewable)) {}
+      renewable_(std::move(renewable)),
+      allow_plain_http_credentials_(allow_plain_http_credentials) {}
 
 Expected<transport::HttpRequest> Authenticator::basic_token_request(const Scopes& scopes) const {
     auto url = token_request_url(challenge_->param("realm"), challenge_->param("service"), scopes);
@@ -131,7 +125,16 @@ asio::awaitable<Expected<std::optional<std::string>>> Authenticator::authorizati
             tokens_.clear();
         }
     }
-    if (challenge_->scheme == "basic") co_return credentials_.basic_authorization();
+    if (challenge_->scheme == "basic") {
+        boost::urls::url registry;
+        registry.set_scheme(http_->scheme());
+        registry.set_encoded_authority(registry_host_);
+        auto permitted =
+            permit_cleartext_credentials(registry, allow_plain_http_credentials_, registry_host_);
+        if (!permitted)
+            co_return permitted.error();
+        co_return credentials_.basic_authorization();
+    }
     const auto key = scope_key(scopes);
     auto cached = tokens_.find(key);
     if (cached != tokens_.end() && cached->second.expires > std::chrono::steady_clock::now()) {
@@ -152,11 +155,11 @@ asio::awaitable<Expected<Authenticator::CachedToken>> Authenticator::fetch_token
                                              credentials_.identity_token);
     if (!built) co_return with_context(built.error(), registry_host_ + " token realm");
     transport::HttpRequest request = std::move(*built);
-    if (!credentials_.empty() && !may_send_credentials(request.url)) {
-        co_return make_error(ErrorKind::unauthorized,
-                             "refusing to send credentials for " + registry_host_ +
-                                 " to token realm " + std::string(request.url.encoded_host()) +
-                                 " over plain HTTP");
+    if (!credentials_.empty()) {
+        auto permitted = permit_cleartext_credentials(request.url, allow_plain_http_credentials_,
+                                                      registry_host_ + " (token realm)");
+        if (!permitted)
+            co_return permitted.error();
     }
     auto response = co_await http_->fetch(std::move(request), max_token_body);
     if (!response) co_return with_context(response.error(), "token for " + registry_host_);

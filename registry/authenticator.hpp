@@ -26,16 +26,20 @@ class Authenticator {
 public:
     // renewable, when set, replaces `credentials` as they are renewed (see
     // RenewableCredentials); tokens obtained with the old ones are dropped.
+    // allow_plain_http_credentials: the user's explicit consent to send the password over
+    // plain HTTP to a host that is not loopback (see registry/cleartext_credentials.hpp).
     Authenticator(std::shared_ptr<transport::HttpClient> http, std::string registry_host,
                   Credentials credentials,
-                  std::shared_ptr<RenewableCredentials> renewable = nullptr);
+                  std::shared_ptr<RenewableCredentials> renewable = nullptr,
+                  bool allow_plain_http_credentials = false);
 
     // The header to send for these scopes, fetching a token if the registry wants bearer
     // auth; nothing while the registry has not asked for authentication.
     boost::asio::awaitable<Expected<std::optional<std::string>>> authorization(const Scopes& scopes);
 
     // Learns from a 401's WWW-Authenticate. Forgets the token cached for these scopes
-    // (it was refused). Errors when the challenge cannot be answered.
+    // (it was refused). Errors when the challenge cannot be answered. Only the registry's
+    // own answers may be passed here: a challenge decides where our credentials go.
     Expected<void> on_challenge(std::string_view www_authenticate, const Scopes& scopes);
 
     std::size_t tokens_fetched() const { return tokens_fetched_; }
@@ -53,6 +57,7 @@ private:
     std::string registry_host_;
     Credentials credentials_;
     std::shared_ptr<RenewableCredentials> renewable_;
+    bool allow_plain_http_credentials_;
     std::optional<AuthChallenge> challenge_;  // the scheme the registry asked for
     std::map<std::string, CachedToken> tokens_;  // key: scopes joined by ' '
     std::size_t tokens_fetched_ = 0;
@@ -66,7 +71,8 @@ Expected<transport::HttpRequest> refresh_token_request(std::string_view realm,
                                                        const Scopes& scopes,
                                                        std::string_view refresh_token);
 
-// Whether the token realm may receive the user's password: only over TLS or to loopback.
+// Whether the token realm may receive the user's password without the user's explicit
+// consent: only over TLS or to loopback (cleartext_credentials).
 bool may_send_credentials(boost::urls::url_view realm);
 
 }  // namespace regmigrate::registry

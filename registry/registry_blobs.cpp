@@ -46,8 +46,9 @@ class LimitedSource final : public BodySource {
 
 // A 202 that opened an upload (to POST, or to a mount the registry declined): its session.
 asio::awaitable<Expected<UploadSession>> opened_session(ResponseStream& response,
+                                                        boost::urls::url_view registry_url,
                                                         const std::string& context) {
-    auto session = upload_session_from(response, response.url());
+    auto session = upload_session_from(response, response.url(), registry_url);
     co_await response.discard();
     if (!session)
         co_return with_context(session.error(), context);
@@ -73,12 +74,14 @@ asio::awaitable<Expected<std::optional<std::uint64_t>>> RegistryClient::blob_siz
         if (response->status() != 200) {
             co_return error_from_response(response->status(), "", context);
         }
-        try {
-            co_return std::optional<std::uint64_t>{std::stoull(response->header("Content-Length"))};
-        } catch (const std::exception&) {
+        const std::string length = response->header("Content-Length");
+        const auto size = parse_byte_count(length);
+        if (!size) {
             co_return make_error(ErrorKind::protocol,
-                                 context + ": HEAD answered without Content-Length");
+                                 context + ": HEAD answered without a valid Content-Length " +
+                                     quote_for_message(length, 40));
         }
+        co_return std::optional<std::uint64_t>{*size};
     };
     co_return co_await retry_operation<std::optional<std::uint64_t>>(options_.retry.get(), context,
                                                                      attempt);
@@ -128,7 +131,7 @@ asio::awaitable<Expected<MountResult>> RegistryClient::mount_blob(std::string_vi
         }
         if (response->status() != 202)
             co_return co_await explain_response(*response, context);
-        auto session = co_await opened_session(*response, context);
+        auto session = co_await opened_session(*response, url_for("/"), context);
         if (!session)
             co_return session.error();
         result.session = std::move(*session);
@@ -148,7 +151,7 @@ asio::awaitable<Expected<UploadSession>> RegistryClient::start_upload(std::strin
             co_return response.error();
         if (response->status() != 202)
             co_return co_await explain_response(*response, context);
-        co_return co_await opened_session(*response, context);
+        co_return co_await opened_session(*response, url_for("/"), context);
     };
     co_return co_await retry_operation<UploadSession>(options_.retry.get(), context, attempt);
 }
@@ -226,7 +229,7 @@ asio::awaitable<Expected<void>> RegistryClient::upload_chunks(std::string_view r
         if (response->status() != 202 && response->status() != 201) {
             co_return co_await explain_response(*response, context);
         }
-        auto next = upload_session_from(*response, session.location);
+        auto next = upload_session_from(*response, session.location, url_for("/"));
         const std::string range = response->header("Range");
         co_await response->discard();
         if (!next)

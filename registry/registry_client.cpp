@@ -6,6 +6,7 @@
 #include "registry/media_types.hpp"
 #include "registry/registry_error.hpp"
 #include "registry/sha256.hpp"
+#include "registry/upload_range.hpp"
 #include "transport/retry_wait.hpp"
 
 #include <boost/url/parse.hpp>
@@ -35,7 +36,8 @@ RegistryClient::RegistryClient(std::shared_ptr<transport::HttpClient> http, std:
     : http_(http),
       host_(std::move(host)),
       options_(options),
-      auth_(std::move(http), host_, std::move(credentials), options.renewable_credentials),
+      auth_(std::move(http), host_, std::move(credentials), options.renewable_credentials,
+            options.allow_plain_http_credentials),
       rate_limit_(host_) {}
 
 boost::urls::url RegistryClient::url_for(std::string_view path) const {
@@ -49,6 +51,10 @@ boost::urls::url RegistryClient::url_for(std::string_view path) const {
 asio::awaitable<Expected<ResponseStream>> RegistryClient::send(HttpRequest request,
                                                                const Scopes& scopes,
                                                                RetryAttempts* attempts) {
+    const auto home = url_for("/");
+    if (auto ours = check_registry_origin(request.url, home, "request URL"); !ours)
+        co_return with_context(ours.error(),
+                               transport::describe_request(request.method, request.url));
     for (int attempt = 0;; ++attempt) {
         auto authorization = co_await auth_.authorization(scopes);
         if (!authorization)
@@ -65,7 +71,10 @@ asio::awaitable<Expected<ResponseStream>> RegistryClient::send(HttpRequest reque
                 attempts->note_retry_after(retry_after, std::chrono::system_clock::now());
             }
         }
-        if (!response || response->status() != 401 || request.body_source)
+        // A 401 from a redirect target is that server's business: it must not send our
+        // credentials to a realm of its choosing.
+        if (!response || response->status() != 401 || request.body_source ||
+            !transport::same_origin(response->url(), home))
             co_return response;
         const std::string challenge = response->header("WWW-Authenticate");
         if (attempt == 1) {
@@ -314,8 +323,22 @@ asio::awaitable<Expected<std::string>> RegistryClient::put_manifest(std::string_
     co_return digest;
 }
 
+Expected<void> check_registry_origin(boost::urls::url_view target,
+                                     boost::urls::url_view registry_url, std::string_view what) {
+    if (transport::same_origin(target, registry_url))
+        return {};
+    const auto origin = [](boost::urls::url_view url) {
+        return std::string(url.scheme()) + "://" + std::string(url.encoded_host_and_port());
+    };
+    return make_error(ErrorKind::protocol,
+                      std::string(what) + " " + quote_for_message(origin(target), 200) +
+                          " is on another origin than the registry " + origin(registry_url) +
+                          ": refusing to send the registry's credentials or blobs there");
+}
+
 Expected<UploadSession> upload_session_from(const ResponseStream& response,
-                                            boost::urls::url_view request_url) {
+                                            boost::urls::url_view request_url,
+                                            boost::urls::url_view registry_url) {
     const std::string location = response.header("Location");
     auto reference = boost::urls::parse_uri_reference(location);
     if (location.empty() || !reference) {
@@ -327,11 +350,12 @@ Expected<UploadSession> upload_session_from(const ResponseStream& response,
         return make_error(ErrorKind::protocol,
                           "upload Location cannot be resolved: " + quote_for_message(location));
     }
+    if (auto ours = check_registry_origin(session.location, registry_url, "upload Location"); !ours)
+        return ours.error();
     const std::string min_chunk = response.header("OCI-Chunk-Min-Length");
     if (!min_chunk.empty()) {
-        try {
-            session.min_chunk = std::stoull(min_chunk);
-        } catch (const std::exception&) {
+        session.min_chunk = parse_byte_count(min_chunk);
+        if (!session.min_chunk) {
             return make_error(ErrorKind::protocol,
                               "invalid OCI-Chunk-Min-Length " + quote_for_message(min_chunk));
         }

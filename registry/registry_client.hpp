@@ -26,6 +26,9 @@ struct RegistryOptions {
     // Set when the registry's credentials expire during a run (Amazon ECR): asked before
     // every authentication instead of the fixed ones.
     std::shared_ptr<RenewableCredentials> renewable_credentials;
+    // The user's explicit consent (--allow-plain-http-credentials) to send the password
+    // over plain HTTP to a registry or token realm that is not on loopback.
+    bool allow_plain_http_credentials = false;
 };
 
 struct ManifestData {
@@ -56,6 +59,7 @@ class RegistryClient {
                    Credentials credentials, RegistryOptions options = {});
 
     const std::string& host() const { return host_; }
+    const RegistryOptions& options() const { return options_; }
     transport::HttpClient& http() { return *http_; }
 
     boost::asio::awaitable<Expected<void>> ping();
@@ -122,6 +126,8 @@ class RegistryClient {
     boost::urls::url url_for(std::string_view path) const;
     // Sends with authorization for scopes; on 401 learns the challenge and retries once.
     // A Retry-After in the answer is noted in `attempts` for the caller's retry loop.
+    // Only the registry's own origin is spoken to, and only its own 401s teach a challenge
+    // (a redirect target's 401 is returned as the answer).
     boost::asio::awaitable<Expected<transport::ResponseStream>> send(
         transport::HttpRequest request, const Scopes& scopes,
         transport::RetryAttempts* attempts = nullptr);
@@ -153,7 +159,14 @@ boost::asio::awaitable<Error> explain_response(transport::ResponseStream& respon
                                                std::string context);
 
 // Upload Location headers may be relative: resolve against the registry's base URL.
+// A Location on another origin than `registry` (scheme, host, port) is refused, naming
+// both: the blob and the registry's credentials would go to a server the user never named.
 Expected<UploadSession> upload_session_from(const transport::ResponseStream& response,
-                                            boost::urls::url_view request_url);
+                                            boost::urls::url_view request_url,
+                                            boost::urls::url_view registry_url);
+
+// Refuses `target` unless it is on the registry's origin; `what` names it in the error.
+Expected<void> check_registry_origin(boost::urls::url_view target,
+                                     boost::urls::url_view registry_url, std::string_view what);
 
 }  // namespace regmigrate::registry

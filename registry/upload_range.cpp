@@ -18,22 +18,23 @@ std::string_view trim(std::string_view s) {
     return s.substr(first, s.find_last_not_of(" \t") - first + 1);
 }
 
-std::optional<std::uint64_t> parse_number(std::string_view text) {
-    std::uint64_t value = 0;
-    const auto* end = text.data() + text.size();
-    const auto [ptr, ec] = std::from_chars(text.data(), end, value);
-    if (text.empty() || ec != std::errc() || ptr != end) {
-        return std::nullopt;
-    }
-    return value;
-}
-
 Error bad_range(std::string_view header, std::string_view why) {
     return make_error(ErrorKind::protocol, "bad upload Range " + quote_for_message(header, 100) +
                                                ": " + std::string(why));
 }
 
 }  // namespace
+
+std::optional<std::uint64_t> parse_byte_count(std::string_view text) {
+    std::uint64_t value = 0;
+    const auto* end = text.data() + text.size();
+    // from_chars reads no sign or blank for unsigned types and reports overflow.
+    const auto [ptr, ec] = std::from_chars(text.data(), end, value);
+    if (text.empty() || ec != std::errc() || ptr != end) {
+        return std::nullopt;
+    }
+    return value;
+}
 
 Expected<std::uint64_t> parse_upload_range(std::string_view range_header) {
     auto range = trim(range_header);
@@ -44,8 +45,8 @@ Expected<std::uint64_t> parse_upload_range(std::string_view range_header) {
     if (dash == std::string_view::npos) {
         return bad_range(range_header, "expected BEGIN-END");
     }
-    const auto begin = parse_number(range.substr(0, dash));
-    const auto end = parse_number(range.substr(dash + 1));
+    const auto begin = parse_byte_count(range.substr(0, dash));
+    const auto end = parse_byte_count(range.substr(dash + 1));
     if (!begin || !end) {
         return bad_range(range_header, "expected BEGIN-END");
     }

@@ -14,6 +14,11 @@ namespace regmigrate::registry {
 // (→ 1235). "0-0" means 0: see the definition for why.
 Expected<std::uint64_t> parse_upload_range(std::string_view range_header);
 
+// A byte count as a server sends it (Content-Length, OCI-Chunk-Min-Length): decimal digits
+// only (no sign, blank or exponent, which std::stoull would accept or wrap) and within 64
+// bits; nullopt otherwise.
+std::optional<std::uint64_t> parse_byte_count(std::string_view text);
+
 // "begin-end" (inclusive), the Content-Range form the distribution spec uses for PATCH.
 std::string content_range(std::uint64_t begin, std::uint64_t end_inclusive);
 

@@ -1,5 +1,6 @@
 #include "registry/v1_client.hpp"
 
+#include "registry/cleartext_credentials.hpp"
 #include "registry/registry_client.hpp"
 #include "transport/retry_wait.hpp"
 
@@ -35,19 +36,27 @@ boost::urls::url V1Client::url_for(std::string_view path) const {
     return url;
 }
 
-transport::HttpRequest V1Client::get(boost::urls::url url) const {
+Expected<transport::HttpRequest> V1Client::get(boost::urls::url url) const {
     transport::HttpRequest request;
-    request.url = std::move(url);
     request.headers.set(http::field::accept, "application/json");
-    if (!credentials_.empty())
+    if (!credentials_.empty()) {
+        auto permitted =
+            permit_cleartext_credentials(url, options_.allow_plain_http_credentials, host_);
+        if (!permitted)
+            return permitted.error();
         request.headers.set(http::field::authorization, credentials_.basic_authorization());
+    }
+    request.url = std::move(url);
     return request;
 }
 
 asio::awaitable<Expected<std::string>> V1Client::fetch_json(boost::urls::url url,
                                                             const std::string& context) {
     auto attempt = [&](transport::RetryAttempts*) -> asio::awaitable<Expected<std::string>> {
-        auto response = co_await http_.send(get(url));
+        auto request = get(url);
+        if (!request)
+            co_return with_context(request.error(), context);
+        auto response = co_await http_.send(std::move(*request));
         if (!response)
             co_return with_context(response.error(), context);
         if (response->status() != 200)
@@ -155,8 +164,10 @@ asio::awaitable<Expected<transport::ResponseStream>> V1Client::open_layer(
         co_return invalid_id(image_id);
     const std::string context = "downloading the layer of v1 image " + std::string(image_id);
     auto request = get(url_for(v1_image_path(image_id, "layer")));
-    request.headers.set(http::field::accept, "*/*");
-    auto response = co_await http_.send(std::move(request));
+    if (!request)
+        co_return with_context(request.error(), context);
+    request->headers.set(http::field::accept, "*/*");
+    auto response = co_await http_.send(std::move(*request));
     if (!response)
         co_return with_context(response.error(), context);
     if (response->status() != 200)

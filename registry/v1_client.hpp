@@ -19,6 +19,9 @@ struct V1ClientOptions {
     std::size_t max_pages = 100'000;
     // Replayable requests (everything but layer bodies) are retried under it; null: once.
     transport::RetryPolicy* retry = nullptr;
+    // The user's explicit consent to send the password over plain HTTP to a host that is
+    // not on loopback (registry/cleartext_credentials.hpp); refused without it.
+    bool allow_plain_http_credentials = false;
 };
 
 class V1Client {
@@ -45,7 +48,8 @@ class V1Client {
 
   private:
     boost::urls::url url_for(std::string_view path) const;
-    transport::HttpRequest get(boost::urls::url url) const;
+    // A GET with Basic credentials when there are any and they may go to url.
+    Expected<transport::HttpRequest> get(boost::urls::url url) const;
     // GET url answered 200 with a JSON body of at most max_body bytes.
     boost::asio::awaitable<Expected<std::string>> fetch_json(boost::urls::url url,
                                                              const std::string& context);

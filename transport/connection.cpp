@@ -16,6 +16,7 @@
 #include <openssl/x509v3.h>
 #include <sys/socket.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <limits>
 #include <vector>
@@ -242,12 +243,14 @@ asio::awaitable<Expected<void>> Connection::read_header(bool head_request) {
     co_return Expected<void>{};
 }
 
-asio::awaitable<Expected<std::size_t>> Connection::read_body(asio::mutable_buffer buffer) {
+asio::awaitable<Expected<std::size_t>> Connection::read_body(
+    asio::mutable_buffer buffer, std::chrono::steady_clock::time_point deadline) {
     while (!parser_->is_done()) {
         auto& body = parser_->get().body();
         body.data = buffer.data();
         body.size = buffer.size();
-        lowest_layer().expires_after(timeouts_.idle);
+        lowest_layer().expires_at(
+            std::min(std::chrono::steady_clock::now() + timeouts_.idle, deadline));
         auto [ec, n] = tls_ ? co_await http::async_read(*tls_, read_buffer_, *parser_, use_tuple)
                             : co_await http::async_read(*plain_, read_buffer_, *parser_, use_tuple);
         if (ec && ec != http::error::need_buffer) {

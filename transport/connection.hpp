@@ -43,8 +43,11 @@ public:
     // Reads the response header into a fresh parser. head_request: no body will follow.
     boost::asio::awaitable<Expected<void>> read_header(bool head_request);
 
-    // Reads the next piece of the body into buffer; 0 once the body is complete.
-    boost::asio::awaitable<Expected<std::size_t>> read_body(boost::asio::mutable_buffer buffer);
+    // Reads the next piece of the body into buffer; 0 once the body is complete. Times out
+    // after the idle timeout, or at `deadline` (the body's total allowance) if sooner.
+    boost::asio::awaitable<Expected<std::size_t>> read_body(
+        boost::asio::mutable_buffer buffer,
+        std::chrono::steady_clock::time_point deadline = std::chrono::steady_clock::time_point::max());
 
     Parser& parser() { return *parser_; }
     bool body_complete() const { return parser_ && parser_->is_done(); }

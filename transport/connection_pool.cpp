@@ -1,5 +1,6 @@
 #include "transport/connection_pool.hpp"
 
+#include <boost/algorithm/string/predicate.hpp>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
@@ -10,12 +11,16 @@ namespace asio = boost::asio;
 ConnectionPool::OriginSlots::OriginSlots(asio::any_io_executor executor)
     : slot_freed(executor, asio::steady_timer::time_point::max()) {}
 
-ConnectionPool::ConnectionPool(asio::any_io_executor executor,
-                               std::shared_ptr<asio::ssl::context> tls, bool verify_peer,
-                               Timeouts timeouts, std::size_t max_per_origin)
+bool OriginTls::is_home(const Origin& origin) const {
+    return !home_origin ||
+           (home_origin->scheme == origin.scheme && home_origin->port == origin.port &&
+            boost::iequals(home_origin->host, origin.host));
+}
+
+ConnectionPool::ConnectionPool(asio::any_io_executor executor, OriginTls tls, Timeouts timeouts,
+                               std::size_t max_per_origin)
     : executor_(std::move(executor)),
       tls_(std::move(tls)),
-      verify_peer_(verify_peer),
       timeouts_(timeouts),
       max_per_origin_(max_per_origin == 0 ? 1 : max_per_origin) {}
 
@@ -45,7 +50,9 @@ asio::awaitable<Expected<std::unique_ptr<Connection>>> ConnectionPool::acquire(c
         co_await slots.slot_freed.async_wait(asio::as_tuple(asio::use_awaitable));
     }
     ++slots.open;
-    auto opened = co_await Connection::open(executor_, origin, tls_, verify_peer_, timeouts_);
+    const bool home = tls_.is_home(origin);
+    auto opened = co_await Connection::open(executor_, origin, home ? tls_.home : tls_.other,
+                                            home ? tls_.verify_home : true, timeouts_);
     if (!opened) {
         --slots.open;
         slots.slot_freed.cancel_one();

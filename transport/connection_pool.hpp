@@ -8,15 +8,27 @@
 #include <deque>
 #include <map>
 #include <memory>
+#include <optional>
 
 namespace regmigrate::transport {
+
+// TLS per origin: the registry's own origin gets its configured context (client certificate,
+// verification as its mode says); every other origin a server sends us to (token realm,
+// redirect target) is verified and gets no client certificate.
+struct OriginTls {
+    std::shared_ptr<boost::asio::ssl::context> home;
+    bool verify_home = true;
+    std::shared_ptr<boost::asio::ssl::context> other;
+    std::optional<Origin> home_origin;  // nullopt: every origin is home (single-origin clients)
+
+    bool is_home(const Origin& origin) const;
+};
 
 // Not thread-safe: a pool belongs to one HttpClient, used from one single-threaded executor.
 class ConnectionPool : public std::enable_shared_from_this<ConnectionPool> {
 public:
-    ConnectionPool(boost::asio::any_io_executor executor,
-                   std::shared_ptr<boost::asio::ssl::context> tls, bool verify_peer,
-                   Timeouts timeouts, std::size_t max_per_origin);
+    ConnectionPool(boost::asio::any_io_executor executor, OriginTls tls, Timeouts timeouts,
+                   std::size_t max_per_origin);
 
     // An idle live connection to origin, or a new one; waits while the origin is at its bound.
     // fresh: skip idle connections (used to retry after a stale one failed).
@@ -39,8 +51,7 @@ private:
     OriginSlots& slots_for(const Origin& origin);
 
     boost::asio::any_io_executor executor_;
-    std::shared_ptr<boost::asio::ssl::context> tls_;
-    bool verify_peer_;
+    OriginTls tls_;
     Timeouts timeouts_;
     std::size_t max_per_origin_;
     std::map<std::string, std::unique_ptr<OriginSlots>> origins_;

@@ -37,6 +37,9 @@ std::optional<boost::urls::url> redirect_target(http::verb method, int status,
         target.scheme_id() != boost::urls::scheme::https) {
         return std::nullopt;
     }
+    const bool resends_body = !safe && keeps_method;
+    if (resends_body && !same_origin(current, target))
+        return std::nullopt;
     target.remove_fragment();
     return target;
 }
@@ -48,13 +51,48 @@ bool same_origin(boost::urls::url_view from, boost::urls::url_view to) {
            a->scheme == b->scheme;
 }
 
+Expected<OriginTls> make_origin_tls(const ClientOptions& options) {
+    OriginTls result;
+    auto home = make_tls_context(options.tls);
+    if (!home)
+        return home.error();
+    result.home = *home;
+    result.verify_home = options.tls.mode != TlsMode::insecure;
+    result.other = *home;
+    if (options.registry_authority.empty())
+        return result;
+    boost::urls::url base;
+    base.set_scheme(options.tls.mode == TlsMode::disabled ? "http" : "https");
+    const auto authority = boost::urls::parse_authority(options.registry_authority);
+    if (!authority) {
+        return make_error(ErrorKind::invalid_argument,
+                          "invalid registry host \"" + options.registry_authority + "\"");
+    }
+    base.set_encoded_authority(authority->buffer());
+    auto origin = origin_of(base);
+    if (!origin)
+        return origin.error();
+    result.home_origin = std::move(*origin);
+    // Only what is the registry's own needs a second context: skipping verification, and
+    // the client certificate.
+    if (options.tls.mode == TlsMode::insecure || !options.tls.client_cert.empty()) {
+        TlsOptions other;
+        other.mode = TlsMode::enabled;
+        other.ca_file = options.tls.ca_file;
+        other.ca_dir = options.tls.ca_dir;
+        auto context = make_tls_context(other);
+        if (!context)
+            return context.error();
+        result.other = *context;
+    }
+    return result;
+}
+
 Expected<std::shared_ptr<HttpClient>> HttpClient::create(asio::any_io_executor executor,
                                                          ClientOptions options) {
-    auto tls = make_tls_context(options.tls);
+    auto tls = make_origin_tls(options);
     if (!tls) return tls.error();
-    auto pool = std::make_shared<ConnectionPool>(executor, *tls,
-                                                 options.tls.mode != TlsMode::insecure,
-                                                 options.timeouts,
+    auto pool = std::make_shared<ConnectionPool>(executor, std::move(*tls), options.timeouts,
                                                  options.max_connections_per_origin);
     return std::shared_ptr<HttpClient>(new HttpClient(std::move(options), std::move(pool)));
 }
@@ -78,7 +116,7 @@ asio::awaitable<Expected<ResponseStream>> HttpClient::send_once(HttpRequest& req
         Expected<void> read = wrote;
         if (wrote) read = co_await (*connection)->read_header(request.method == http::verb::head);
         if (read) {
-            ResponseStream response(pool_, std::move(*connection), request.url);
+            ResponseStream response(pool_, std::move(*connection), request.url, options_.timeouts);
             if (options_.on_response) options_.on_response(request.method, response.status());
             co_return response;
         }
@@ -115,9 +153,12 @@ asio::awaitable<Expected<ResponseStream>> HttpClient::send(HttpRequest request) 
             request.content_length.reset();
             request.headers.erase(http::field::content_type);
         }
-        // Credentials belong to the host they were issued for (storage redirects carry
+        // Credentials belong to the origin they were issued for (storage redirects carry
         // their own signed URLs).
-        if (!same_origin(first_url, *target)) request.headers.erase(http::field::authorization);
+        if (!same_origin(first_url, *target)) {
+            request.headers.erase(http::field::authorization);
+            request.headers.erase(http::field::cookie);
+        }
         request.url = std::move(*target);
     }
 }

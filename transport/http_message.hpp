@@ -49,6 +49,11 @@ struct Timeouts {
     std::chrono::milliseconds connect{10'000};
     std::chrono::milliseconds response_header{60'000};
     std::chrono::milliseconds idle{60'000};  // between body chunks, either direction
+    // A response body must also end within body_floor + its size / body_min_rate (bytes per
+    // second): a peer dripping a byte just inside `idle` cannot hold a transfer for hours.
+    // See body_time_allowed (transport/body_deadline.hpp); a rate of 0 turns this off.
+    std::chrono::milliseconds body_floor{300'000};
+    std::uint64_t body_min_rate = 32 * 1024;
 };
 
 // "GET 127.0.0.1:5000/v2/foo/manifests/1" — for messages: no query (upload state), no userinfo.

@@ -1,5 +1,7 @@
 #include "transport/response_stream.hpp"
 
+#include "transport/body_deadline.hpp"
+
 #include <array>
 
 namespace regmigrate::transport {
@@ -7,8 +9,13 @@ namespace regmigrate::transport {
 namespace asio = boost::asio;
 
 ResponseStream::ResponseStream(std::shared_ptr<ConnectionPool> pool,
-                               std::unique_ptr<Connection> connection, boost::urls::url url)
-    : pool_(std::move(pool)), connection_(std::move(connection)), url_(std::move(url)) {}
+                               std::unique_ptr<Connection> connection, boost::urls::url url,
+                               const Timeouts& timeouts)
+    : pool_(std::move(pool)),
+      connection_(std::move(connection)),
+      url_(std::move(url)),
+      timeouts_(timeouts),
+      started_(std::chrono::steady_clock::now()) {}
 
 ResponseStream& ResponseStream::operator=(ResponseStream&& other) noexcept {
     if (this != &other) {
@@ -16,6 +23,9 @@ ResponseStream& ResponseStream::operator=(ResponseStream&& other) noexcept {
         pool_ = std::move(other.pool_);
         connection_ = std::move(other.connection_);
         url_ = std::move(other.url_);
+        timeouts_ = other.timeouts_;
+        started_ = other.started_;
+        received_ = other.received_;
     }
     return *this;
 }
@@ -36,8 +46,31 @@ std::optional<std::uint64_t> ResponseStream::content_length() const {
     return *length;
 }
 
+std::chrono::steady_clock::time_point ResponseStream::body_deadline() const {
+    // A body of unknown size earns its time as it arrives.
+    return started_ + body_time_allowed(timeouts_, content_length().value_or(received_));
+}
+
 asio::awaitable<Expected<std::size_t>> ResponseStream::read(asio::mutable_buffer buffer) {
-    co_return co_await connection_->read_body(buffer);
+    const auto deadline = body_deadline();
+    auto got = co_await connection_->read_body(buffer, deadline);
+    if (!got) {
+        if (got.error().kind == ErrorKind::timeout &&
+            std::chrono::steady_clock::now() >= deadline) {
+            co_return make_error(
+                ErrorKind::timeout,
+                "response body of " + describe_request(http::verb::get, url_) +
+                    " too slow: " + std::to_string(received_) + " bytes after " +
+                    std::to_string(
+                        std::chrono::duration_cast<std::chrono::seconds>(deadline - started_)
+                            .count()) +
+                    " s (at least " + std::to_string(timeouts_.body_min_rate) +
+                    " bytes/s expected)");
+        }
+        co_return got;
+    }
+    received_ += *got;
+    co_return got;
 }
 
 asio::awaitable<Expected<std::string>> ResponseStream::read_all(std::size_t max_bytes) {
@@ -53,7 +86,7 @@ asio::awaitable<Expected<std::string>> ResponseStream::read_all(std::size_t max_
     if (announced) body.reserve(static_cast<std::size_t>(*announced));
     std::array<char, 16 * 1024> chunk;
     for (;;) {
-        auto got = co_await connection_->read_body(asio::buffer(chunk));
+        auto got = co_await read(asio::buffer(chunk));
         if (!got) co_return got.error();
         if (*got == 0) break;
         if (body.size() + *got > max_bytes) co_return too_large();

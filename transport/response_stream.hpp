@@ -11,8 +11,9 @@ namespace regmigrate::transport {
 
 class ResponseStream {
 public:
+    // The body's total deadline (timeouts.body_floor, body_min_rate) runs from here.
     ResponseStream(std::shared_ptr<ConnectionPool> pool, std::unique_ptr<Connection> connection,
-                   boost::urls::url url);
+                   boost::urls::url url, const Timeouts& timeouts);
     ResponseStream(ResponseStream&&) noexcept = default;
     ResponseStream& operator=(ResponseStream&&) noexcept;
     ~ResponseStream();  // hands the connection back: kept alive if the body was read to its end
@@ -23,7 +24,8 @@ public:
     std::optional<std::uint64_t> content_length() const;
     const boost::urls::url& url() const { return url_; }
 
-    // Next piece of the body into buffer; 0 at the end.
+    // Next piece of the body into buffer; 0 at the end. A body still arriving past its
+    // total deadline (see body_time_allowed) fails with ErrorKind::timeout.
     boost::asio::awaitable<Expected<std::size_t>> read(boost::asio::mutable_buffer buffer);
     // The whole body, refused with ErrorKind::too_large past max_bytes.
     boost::asio::awaitable<Expected<std::string>> read_all(std::size_t max_bytes);
@@ -32,10 +34,14 @@ public:
 
 private:
     void give_back();
+    std::chrono::steady_clock::time_point body_deadline() const;
 
     std::shared_ptr<ConnectionPool> pool_;
     std::unique_ptr<Connection> connection_;
     boost::urls::url url_;
+    Timeouts timeouts_;
+    std::chrono::steady_clock::time_point started_;
+    std::uint64_t received_ = 0;
 };
 
 }  // namespace regmigrate::transport

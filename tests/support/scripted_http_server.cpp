@@ -97,6 +97,8 @@ asio::awaitable<std::optional<ScriptedRequest>> ScriptedConnection::read_request
     }
     request.body = std::move(message.body());
     request.connection = index_;
+    request.client_certificate =
+        tls_ && SSL_get0_peer_certificate(tls_->native_handle()) != nullptr;
     server_.record(request);
     co_return request;
 }
@@ -152,11 +154,17 @@ struct ScriptedHttpServer::Loop {
     tcp::acceptor acceptor{ioc, tcp::endpoint(asio::ip::address_v4::loopback(), 0)};
 };
 
-ScriptedHttpServer::ScriptedHttpServer(ConnectionHandler handler, std::optional<CertFiles> tls)
+ScriptedHttpServer::ScriptedHttpServer(ConnectionHandler handler, std::optional<CertFiles> tls,
+                                       std::optional<std::filesystem::path> client_ca)
     : handler_(std::move(handler)), tls_(tls.has_value()), loop_(std::make_unique<Loop>()) {
     if (tls) {
         loop_->tls_context.use_certificate_chain_file(tls->cert.string());
         loop_->tls_context.use_private_key_file(tls->key.string(), ssl::context::pem);
+    }
+    if (client_ca) {
+        // verify_peer without fail_if_no_peer_cert: a certificate is asked for, not required.
+        loop_->tls_context.load_verify_file(client_ca->string());
+        loop_->tls_context.set_verify_mode(ssl::verify_peer);
     }
     port_ = loop_->acceptor.local_endpoint().port();
     asio::co_spawn(loop_->ioc, accept_loop(), asio::detached);

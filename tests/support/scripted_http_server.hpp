@@ -18,6 +18,7 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <filesystem>
 #include <functional>
 #include <limits>
 #include <memory>
@@ -36,6 +37,7 @@ struct ScriptedRequest {
     boost::beast::http::fields headers;
     std::string body;
     std::size_t connection = 0;  // index of the connection it arrived on, in accept order
+    bool client_certificate = false;  // the TLS client presented one (see client_ca)
 
     // "" when absent.
     std::string header(std::string_view name) const;
@@ -99,9 +101,11 @@ ConnectionHandler answer_each(Responder responder,
 
 class ScriptedHttpServer {
   public:
-    // tls: serve HTTPS with this certificate and key.
+    // tls: serve HTTPS with this certificate and key. client_ca: also ask TLS clients for a
+    // certificate (optional) issued by this CA, and record whether one was presented.
     explicit ScriptedHttpServer(ConnectionHandler handler,
-                                std::optional<CertFiles> tls = std::nullopt);
+                                std::optional<CertFiles> tls = std::nullopt,
+                                std::optional<std::filesystem::path> client_ca = std::nullopt);
     ~ScriptedHttpServer();
     ScriptedHttpServer(const ScriptedHttpServer&) = delete;
     ScriptedHttpServer& operator=(const ScriptedHttpServer&) = delete;

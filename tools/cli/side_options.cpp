@@ -24,6 +24,14 @@ void add_side_flags(CLI::App& command, CommonFlags& flags, bool with_destination
                            "USER:PASSWORD for the destination; else REGMIGRATE_DEST_CREDS, "
                            "else docker's config.json");
     }
+    command.add_flag_callback(
+        "--allow-plain-http-credentials",
+        [&flags] {
+            flags.source.allow_plain_http_credentials = true;
+            flags.destination.allow_plain_http_credentials = true;
+        },
+        "send passwords (Basic auth, token requests) over plain HTTP to registries and token "
+        "realms that are not on loopback; refused without this flag, warned once with it");
     command.add_option("--certs-dir", flags.certs_dir,
                        "per-registry certificates: DIR/HOST[:PORT]/{*.crt,*.cert,*.key}")
         ->capture_default_str();
@@ -73,6 +81,7 @@ Expected<engine::RegistrySide> make_side(const std::string& host, const SideFlag
     auto credentials = registry::resolve_credentials(given, creds_variable, host);
     if (!credentials) return credentials.error();
     side.credentials = std::move(*credentials);
+    side.registry.allow_plain_http_credentials = flags.allow_plain_http_credentials;
     return side;
 }
 

@@ -15,6 +15,8 @@ namespace regmigrate::cli {
 struct SideFlags {
     std::string tls;    // "" (not given): docker's default, see add_side_flags
     std::string creds;  // USER:PASS; never echoed
+    // --allow-plain-http-credentials (one flag for both sides).
+    bool allow_plain_http_credentials = false;
 };
 
 struct CommonFlags {
@@ -31,7 +33,7 @@ struct CommonFlags {
     std::size_t jobs = 8;
 };
 
-// --src-tls/--dest-tls, --src-creds/--dest-creds, --certs-dir.
+// --src-tls/--dest-tls, --src-creds/--dest-creds, --certs-dir, --allow-plain-http-credentials.
 void add_side_flags(CLI::App& command, CommonFlags& flags, bool with_destination);
 void add_output_flags(CLI::App& command, CommonFlags& flags);
 // --referrers and --referrers-artifact-type TYPE (repeatable; implies --referrers).

@@ -26,7 +26,8 @@ constexpr const char* full_plan = R"(registries:
     client_key: /etc/regmigrate/client.key
     chunk_size: 5242880
     max_connections: 8
-  new: { host: registry.new.example, tls: disabled, username: bot, password: hunter2-s3cret }
+  new: { host: registry.new.example, tls: disabled, username: bot, password: hunter2-s3cret,
+         allow_plain_http_credentials: true }
 sync:
   - from: old
     to: new
@@ -78,6 +79,12 @@ TEST_F(PlanYaml, ReadsRegistryEndpoint) {
     EXPECT_EQ(side.tls.client_key, "/etc/regmigrate/client.key");
     EXPECT_EQ(side.registry.chunk_size, 5242880u);
     EXPECT_EQ(side.max_connections, 8u);
+}
+
+TEST_F(PlanYaml, PlainHttpCredentialsAreRefusedUnlessTheRegistryAllowsThem) {
+    const auto pair = parsed(full_plan).pairs.at(0);
+    EXPECT_FALSE(pair.source.registry.allow_plain_http_credentials);
+    EXPECT_TRUE(pair.destination.registry.allow_plain_http_credentials);
 }
 
 TEST_F(PlanYaml, ReadsPasswordFromNamedEnvironmentVariable) {

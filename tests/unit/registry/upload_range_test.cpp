@@ -72,5 +72,31 @@ TEST(UploadRange, ChunkSizeHonoursRegistryMinimum) {
     EXPECT_EQ(choose_chunk_size(1 << 20, 5u << 20), 5u << 20);
 }
 
+TEST(ByteCount, DecimalDigitsAreACount) {
+    EXPECT_EQ(parse_byte_count("0"), 0u);
+    EXPECT_EQ(parse_byte_count("5242880"), 5242880u);
+    EXPECT_EQ(parse_byte_count("18446744073709551615"), 18446744073709551615u);
+}
+
+TEST(ByteCount, NegativeNumberIsRefusedNotWrapped) {
+    // std::stoull("-1") is 18446744073709551615.
+    EXPECT_EQ(parse_byte_count("-1"), std::nullopt);
+}
+
+TEST(ByteCount, PastSixtyFourBitsIsRefused) {
+    EXPECT_EQ(parse_byte_count("18446744073709551616"), std::nullopt);
+    EXPECT_EQ(parse_byte_count("99999999999999999999999"), std::nullopt);
+}
+
+TEST(ByteCount, SignsBlanksAndOtherNotationsAreRefused) {
+    for (const char* text : {"", "+5", " 5", "5 ", "5e3", "0x10", "1.5", "five"}) {
+        EXPECT_EQ(parse_byte_count(text), std::nullopt) << '"' << text << '"';
+    }
+}
+
+TEST(UploadRange, EndPastSixtyFourBitsIsRefused) {
+    expect_refused("0-18446744073709551616");
+}
+
 }  // namespace
 }  // namespace regmigrate::registry

@@ -79,6 +79,25 @@ TEST(RedirectTargetTest, PostWithReplayableBodyIsFollowedOn307And308) {
     EXPECT_EQ(redirect(verb::post, 308, "/again"), "https://registry.test:5000/again");
 }
 
+TEST(RedirectTargetTest, PostBodyIsNotResentToAnotherOriginOn307Or308) {
+    // A token grant's body carries the refresh token: it is meant for this origin only.
+    EXPECT_EQ(redirect(verb::post, 307, "https://elsewhere.test/token"), std::nullopt);
+    EXPECT_EQ(redirect(verb::post, 308, "https://elsewhere.test/token"), std::nullopt);
+}
+
+TEST(RedirectTargetTest, PutBodyIsNotResentToAnotherPortOn307) {
+    EXPECT_EQ(redirect(verb::put, 307, "https://registry.test:5001/again"), std::nullopt);
+}
+
+TEST(RedirectTargetTest, PostBodyIsNotResentOverPlainHttpOn308) {
+    EXPECT_EQ(redirect(verb::post, 308, "http://registry.test:5000/again"), std::nullopt);
+}
+
+TEST(RedirectTargetTest, PostFollows303ToAnotherOriginBecauseNoBodyIsResent) {
+    EXPECT_EQ(redirect(verb::post, 303, "https://elsewhere.test/status"),
+              "https://elsewhere.test/status");
+}
+
 TEST(RedirectTargetTest, StreamedPutIsNotFollowedOn307Or308) {
     EXPECT_EQ(redirect(verb::put, 307, "/again", false), std::nullopt);
     EXPECT_EQ(redirect(verb::put, 308, "/again", false), std::nullopt);
@@ -277,6 +296,69 @@ std::string missing_path(const std::string& name) {
     return (std::filesystem::temp_directory_path() /
             ("regmigrate-absent-" + std::string(info->name())) / name)
         .string();
+}
+
+// ---- per-origin TLS: what the registry's options apply to ----
+
+ClientOptions registry_client(std::string authority, TlsMode mode) {
+    ClientOptions options;
+    options.registry_authority = std::move(authority);
+    options.tls.mode = mode;
+    return options;
+}
+
+Origin origin(std::string scheme, std::string host, std::uint16_t port) {
+    return Origin{std::move(scheme), std::move(host), port};
+}
+
+TEST(OriginTlsTest, WithoutARegistryEveryOriginIsHome) {
+    OriginTls tls;
+    EXPECT_TRUE(tls.is_home(origin("https", "anywhere.test", 443)));
+}
+
+TEST(OriginTlsTest, OnlyTheRegistryOriginIsHome) {
+    OriginTls tls;
+    tls.home_origin = origin("https", "registry.test", 5000);
+    EXPECT_TRUE(tls.is_home(origin("https", "registry.test", 5000)));
+    EXPECT_FALSE(tls.is_home(origin("https", "registry.test", 5001)));
+    EXPECT_FALSE(tls.is_home(origin("https", "auth.registry.test", 5000)));
+    EXPECT_FALSE(tls.is_home(origin("http", "registry.test", 5000)));
+}
+
+TEST(OriginTlsTest, HomeHostComparisonIgnoresCase) {
+    OriginTls tls;
+    tls.home_origin = origin("https", "registry.test", 443);
+    EXPECT_TRUE(tls.is_home(origin("https", "Registry.TEST", 443)));
+}
+
+TEST(MakeOriginTlsTest, InsecureRegistryStillVerifiesOtherOrigins) {
+    auto tls = make_origin_tls(registry_client("127.0.0.1:5000", TlsMode::insecure));
+    ASSERT_TRUE(tls) << tls.error().message;
+    EXPECT_FALSE(tls->verify_home);
+    ASSERT_TRUE(tls->home_origin);
+    EXPECT_EQ(tls->home_origin->key(), "https://127.0.0.1:5000");
+    EXPECT_NE(tls->other, tls->home);
+    EXPECT_EQ(SSL_CTX_get_verify_mode(tls->other->native_handle()), SSL_VERIFY_PEER);
+}
+
+TEST(MakeOriginTlsTest, VerifiedRegistryWithoutClientCertificateSharesOneContext) {
+    auto tls = make_origin_tls(registry_client("registry.test", TlsMode::enabled));
+    ASSERT_TRUE(tls) << tls.error().message;
+    EXPECT_TRUE(tls->verify_home);
+    EXPECT_EQ(tls->other, tls->home);
+    EXPECT_EQ(tls->home_origin->key(), "https://registry.test:443");
+}
+
+TEST(MakeOriginTlsTest, PlainHttpRegistryHomeIsItsHttpOrigin) {
+    auto tls = make_origin_tls(registry_client("127.0.0.1:5000", TlsMode::disabled));
+    ASSERT_TRUE(tls) << tls.error().message;
+    EXPECT_EQ(tls->home_origin->key(), "http://127.0.0.1:5000");
+}
+
+TEST(MakeOriginTlsTest, InvalidRegistryHostIsAnInvalidArgument) {
+    auto tls = make_origin_tls(registry_client("bad host:5000", TlsMode::enabled));
+    ASSERT_FALSE(tls);
+    EXPECT_EQ(tls.error().kind, ErrorKind::invalid_argument);
 }
 
 TEST(MakeTlsContextTest, DefaultOptionsBuildAContext) {

@@ -1,0 +1,34 @@
+// Whether a password (Basic credentials, or a token request carrying them) may travel to a
+// URL: over TLS always; over plain HTTP only to loopback, or when the user said so
+// explicitly (--allow-plain-http-credentials), with a warning once per origin.
+#pragma once
+
+#include "transport/error.hpp"
+
+#include <boost/url/url_view.hpp>
+
+#include <string_view>
+
+namespace regmigrate::registry {
+
+enum class CleartextCredentials {
+    allowed,          // https, or plain HTTP to a loopback host
+    allowed_by_user,  // plain HTTP elsewhere, which the user allowed: warn
+    refused,          // plain HTTP elsewhere
+};
+
+// Loopback as written in the URL, without asking DNS (its answer could change between this
+// check and the connection): 127.0.0.0/8, ::1, ::ffff:127.0.0.0/104 and "localhost". Any
+// other name, even one that resolves to loopback today, is treated as remote.
+bool is_loopback_host(boost::urls::url_view url);
+
+// Pure: the decision for sending a password to `url`.
+CleartextCredentials cleartext_credentials(boost::urls::url_view url, bool allowed_by_user);
+
+// The decision carried out: an error (ErrorKind::unauthorized) naming whose credentials and
+// the origin when refused, a warning logged once per origin and process when only the
+// user's flag allows it.
+Expected<void> permit_cleartext_credentials(boost::urls::url_view url, bool allowed_by_user,
+                                            std::string_view whose);
+
+}  // namespace regmigrate::registry

@@ -74,7 +74,7 @@ asio::awaitable<Expected<RunReport>> copy_all(const CopyJob& job, metrics::Metri
             ImageRecord& record = report.images[index];
             record.source = (*ends)->source_name(task.source_reference);
             auto digest = co_await copy_between(**ends, copier, exporter, task.source_reference,
-                                                task.target);
+                                                task.target, &record.source_digest);
             if (digest && job.referrers.enabled) {
                 auto attached = co_await referrers.copy_referrers(from, to, *digest);
                 if (!attached)

@@ -44,6 +44,7 @@ boost::asio::awaitable<Expected<std::string>> copy_between(const CopyEnds& ends,
                                                            ImageCopier& copier,
                                                            LayoutExporter& exporter,
                                                            std::string reference,
-                                                           std::string target);
+                                                           std::string target,
+                                                           std::string* converted_from = nullptr);
 
 }  // namespace regmigrate::engine

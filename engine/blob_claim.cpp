@@ -18,8 +18,8 @@ asio::awaitable<Expected<BlobClaim>> claim_blob(BlobLedger& ledger, metrics::Met
     auto decision = co_await ledger.acquire(registry, digest, repository);
     BlobClaim claim;
     if (decision.action == BlobLedger::Action::mount) {
-        auto mounted = co_await destination.client->mount_blob(repository, digest,
-                                                               decision.from_repo);
+        auto mounted =
+            co_await destination.client->mount_blob(repository, digest, decision.from_repo);
         if (mounted && mounted->mounted) {
             ledger.finished(registry, digest, repository);
             metrics.blob_finished("mounted");

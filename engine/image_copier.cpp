@@ -76,8 +76,8 @@ asio::awaitable<Expected<std::string>> ImageCopier::push_conversion(
     metrics_.schema1_converted();
     log(LogLevel::info, "schema1 image converted to schema2",
         {{"source", describe_source(source) + "@" + data.digest},
-         {"destination", destination.client->host() + "/" + destination.repository + "@" +
-                             image.digest}});
+         {"destination",
+          destination.client->host() + "/" + destination.repository + "@" + image.digest}});
     if (converted_from)
         *converted_from = data.digest;
     co_return image.digest;
@@ -107,9 +107,9 @@ asio::awaitable<Expected<std::string>> ImageCopier::copy_manifest(const Endpoint
                                                      converted_from);
                 }
             }
-            co_return make_error(ErrorKind::not_found,
-                                 describe_source(source) + ":" + reference +
-                                     " has no image for platform " + *options_.platform);
+            co_return make_error(ErrorKind::not_found, describe_source(source) + ":" + reference +
+                                                           " has no image for platform " +
+                                                           *options_.platform);
         }
         // Children first: a registry may refuse an index whose manifests it lacks.
         for (const auto& child : manifest.manifests) {
@@ -188,8 +188,8 @@ asio::awaitable<void> discard_upload_session(const Endpoint& destination,
 asio::awaitable<Expected<bool>> ImageCopier::mount_from_source(
     const Endpoint& source, const Endpoint& destination, const std::string& digest,
     std::optional<UploadSession>& session) {
-    auto result = co_await destination.client->mount_blob(destination.repository, digest,
-                                                          source.repository);
+    auto result =
+        co_await destination.client->mount_blob(destination.repository, digest, source.repository);
     if (!result)
         co_return result.error();
     if (result->mounted) {

@@ -30,8 +30,8 @@ struct Endpoint {
 
 // An upload session the registry opened instead of mounting (a 202 to a mount), no longer
 // wanted: cancelled, so its upload does not wait for the registry's purge. Resets session.
-boost::asio::awaitable<void> discard_upload_session(const Endpoint& destination,
-                                                    std::optional<registry::UploadSession>& session);
+boost::asio::awaitable<void> discard_upload_session(
+    const Endpoint& destination, std::optional<registry::UploadSession>& session);
 
 struct CopyOptions {
     // "os/arch[/variant]": copy only this platform of an index, pushed as the tag itself.

@@ -463,8 +463,8 @@ Expected<void> read_hub(const Section& s, SyncPair& pair) {
     const auto* entry = s.find("hub");
     if (!entry)
         return {};
-    PLAN_TRY(hub, Section::read(s.locator(), entry->value, s.key_path("hub"),
-                                {"organization", "api"}));
+    PLAN_TRY(hub,
+             Section::read(s.locator(), entry->value, s.key_path("hub"), {"organization", "api"}));
     PLAN_TRY(organization, hub.text("organization"));
     if (!organization)
         return hub.missing("organization", entry->mark);

@@ -28,9 +28,9 @@ asio::awaitable<Expected<registry::V1LayerDigests>> Schema1Converter::hash_blob(
     // A plain tar would be compressed by the transcoder: a schema2 layer that is another
     // blob, which this conversion promises not to make.
     if (measured->digest != digest) {
-        co_return make_error(ErrorKind::unsupported,
-                             "layer " + digest +
-                                 " is not gzip-compressed; a schema2 image cannot list it as is");
+        co_return make_error(
+            ErrorKind::unsupported,
+            "layer " + digest + " is not gzip-compressed; a schema2 image cannot list it as is");
     }
     co_return measured;
 }

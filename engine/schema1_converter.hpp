@@ -21,7 +21,7 @@
 namespace regmigrate::engine {
 
 struct Schema1Conversion {
-    registry::V1ConvertedImage image;     // config, manifest and their digests
+    registry::V1ConvertedImage image;          // config, manifest and their digests
     std::vector<registry::Descriptor> layers;  // the distinct layer blobs, base first
 };
 

@@ -135,13 +135,14 @@ asio::awaitable<Expected<void>> V1ImageConverter::export_to(const V1Conversion& 
             V1LayerBody body(*response, layer.image_id, limits_, layer.digests.digest);
             co_return co_await layout.write_blob(layer.digests.digest, layer.digests.size, body);
         };
-        auto placed = co_await exporter.place_blob(layout, layer.digests.digest,
-                                                   layer.digests.size, retry, write);
+        auto placed = co_await exporter.place_blob(layout, layer.digests.digest, layer.digests.size,
+                                                   retry, write);
         if (!placed)
             co_return placed.error();
     }
     const auto& image = conversion.image;
-    const LayoutExporter::BlobWrite write_config = [&]() -> asio::awaitable<Expected<std::uint64_t>> {
+    const LayoutExporter::BlobWrite write_config =
+        [&]() -> asio::awaitable<Expected<std::uint64_t>> {
         co_return layout.write_bytes(image.config_digest, image.config);
     };
     auto config = co_await exporter.place_blob(layout, image.config_digest, image.config.size(),

@@ -23,8 +23,7 @@ Expected<std::size_t> format_length(simdjson::dom::object header, std::size_t do
     if (header["formatLength"].get_double().get(value) != simdjson::SUCCESS) {
         return invalid(where + " formatLength missing or not a number");
     }
-    if (!(value >= 0) || value != std::floor(value) ||
-        value > static_cast<double>(document_size)) {
+    if (!(value >= 0) || value != std::floor(value) || value > static_cast<double>(document_size)) {
         return invalid(where + " formatLength out of range");
     }
     return static_cast<std::size_t>(value);

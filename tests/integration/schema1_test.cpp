@@ -6,14 +6,15 @@
 #include "tests/support/http_fetch.hpp"
 #include "tests/support/registry_process.hpp"
 #include "tests/support/regmigrate_cli.hpp"
+#include "tests/support/sample_images.hpp"
 #include "tests/support/schema1_push.hpp"
 #include "tests/support/schema1_signer.hpp"
 #include "tests/support/subprocess.hpp"
 #include "tests/support/sync_cli.hpp"
 #include "tests/support/v1_fake.hpp"
 
-#include <boost/json/parse.hpp>
 #include <gtest/gtest.h>
+#include <boost/json/parse.hpp>
 
 #include <map>
 
@@ -212,6 +213,44 @@ TEST_F(Schema1Test, KeepModeFailsWhereSchema1IsRefused) {
     EXPECT_EQ(run.report->summary.images_failed, 3u);
     EXPECT_NE(run.report->images.at(0).error.find("unsupported"), std::string::npos)
         << run.report->images.at(0).error;
+}
+
+// skopeo as the other schema1 signer: a schema2 image it re-pushes as signed schema1
+// (`--format v2s1`) converts back to the original's layers and diff_ids.
+TEST_F(Schema1Test, SkopeoSignedSchema1ConvertsBackToTheOriginalLayersAndDiffIds) {
+    push_image(refusing_.host(), sample_image("staging/img", "1", fleet::ManifestFormat::docker));
+    const auto to_schema1 =
+        skopeo({"copy", "--src-tls-verify=false", "--dest-tls-verify=false", "--format", "v2s1",
+                "docker://" + refusing_.host() + "/staging/img:1",
+                "docker://" + source_.host() + "/skopeo/img:1"});
+    ASSERT_EQ(to_schema1.exit_code, 0) << to_schema1.output;
+    const std::string schema1_digest = served_digest(source_, "skopeo/img:1");
+    ASSERT_FALSE(schema1_digest.empty());
+
+    const auto run = sync(refusing_, {"--repo", "skopeo/img"});
+    ASSERT_EQ(run.cli.exit_code, 0) << run.cli.describe();
+    ASSERT_TRUE(run.report);
+    const auto* entry = reported(run, "skopeo/img:1");
+    ASSERT_NE(entry, nullptr) << run.report->text;
+    EXPECT_EQ(entry->source_digest, schema1_digest);
+
+    auto read_config = [&](const std::string& reference) {
+        const auto out = skopeo({"inspect", "--config", "--tls-verify=false",
+                                 "docker://" + refusing_.host() + "/" + reference});
+        EXPECT_EQ(out.exit_code, 0) << out.output;
+        return json::parse(out.output).as_object();
+    };
+    auto read_layers = [&](const std::string& reference) {
+        const auto out = skopeo({"inspect", "--raw", "--tls-verify=false",
+                                 "docker://" + refusing_.host() + "/" + reference});
+        EXPECT_EQ(out.exit_code, 0) << out.output;
+        json::array digests;
+        for (const auto& layer : json::parse(out.output).at("layers").as_array())
+            digests.push_back(layer.at("digest"));
+        return digests;
+    };
+    EXPECT_EQ(read_config("skopeo/img:1").at("rootfs"), read_config("staging/img:1").at("rootfs"));
+    EXPECT_EQ(read_layers("skopeo/img:1"), read_layers("staging/img:1"));
 }
 
 }  // namespace

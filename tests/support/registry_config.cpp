@@ -37,8 +37,7 @@ std::string render_registry_config(const RegistryOptions& options, std::uint16_t
              {"maintenance", json::object{{"uploadpurging", json::object{{"enabled", false}}}}}}},
         {"http", std::move(http)}};
     if (options.schema1) {
-        config["compatibility"] =
-            json::object{{"schema1", json::object{{"enabled", true}}}};
+        config["compatibility"] = json::object{{"schema1", json::object{{"enabled", true}}}};
     }
     if (options.token) {
         config["auth"] = json::object{

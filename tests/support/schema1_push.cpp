@@ -25,9 +25,9 @@ Expected<std::string> push_schema1_image(const std::string& registry_host,
     if (!response)
         return response.error();
     if (response->status != 201) {
-        return make_error(ErrorKind::http, "schema1 push of " + image.name + ":" + image.tag +
-                                               " answered " + std::to_string(response->status) +
-                                               ": " + response->body,
+        return make_error(ErrorKind::http,
+                          "schema1 push of " + image.name + ":" + image.tag + " answered " +
+                              std::to_string(response->status) + ": " + response->body,
                           response->status);
     }
     return response->header("docker-content-digest");

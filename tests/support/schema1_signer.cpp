@@ -214,13 +214,13 @@ Schema1TestImage make_schema1_image(const std::string& name, const std::string& 
                           ",\n   \"tag\": " + quoted(tag) +
                           ",\n   \"architecture\": \"amd64\",\n   \"fsLayers\": [";
     for (std::size_t i = 0; i < blob_sums.size(); ++i) {
-        payload += std::string(i == 0 ? "" : ",") + "\n      {\n         \"blobSum\": " +
-                   quoted(blob_sums[i]) + "\n      }";
+        payload += std::string(i == 0 ? "" : ",") +
+                   "\n      {\n         \"blobSum\": " + quoted(blob_sums[i]) + "\n      }";
     }
     payload += "\n   ],\n   \"history\": [";
     for (std::size_t i = 0; i < history.size(); ++i) {
-        payload += std::string(i == 0 ? "" : ",") + "\n      {\n         \"v1Compatibility\": " +
-                   quoted(history[i]) + "\n      }";
+        payload += std::string(i == 0 ? "" : ",") +
+                   "\n      {\n         \"v1Compatibility\": " + quoted(history[i]) + "\n      }";
     }
     payload += "\n   ]\n}";
     image.payload = payload;

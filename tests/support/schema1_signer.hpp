@@ -54,9 +54,9 @@ struct Schema1TestLayer {
 struct Schema1TestImage {
     std::string name;
     std::string tag;
-    std::string payload;  // the unsigned manifest
-    std::string bytes;    // signed
-    std::string digest;   // sha256 of payload: what registries call it
+    std::string payload;             // the unsigned manifest
+    std::string bytes;               // signed
+    std::string digest;              // sha256 of payload: what registries call it
     std::vector<std::string> blobs;  // the distinct layer blobs (gzip), to push first
     // Of the non-throwaway layers, base first: what a schema2 conversion lists.
     std::vector<std::string> layer_digests;

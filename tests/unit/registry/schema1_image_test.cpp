@@ -4,8 +4,8 @@
 #include "registry/v1_image_config.hpp"
 #include "tests/support/schema1_signer.hpp"
 
-#include <boost/json/parse.hpp>
 #include <gtest/gtest.h>
+#include <boost/json/parse.hpp>
 
 namespace regmigrate::registry {
 namespace {
@@ -140,17 +140,20 @@ TEST(Schema1Refusal, UnsupportedErrorCodeRefusesTheFormat) {
 
 TEST(Schema1Refusal, BadSignatureIsNotARefusalOfTheFormat) {
     EXPECT_FALSE(refuses_schema1(
-        400, R"({"errors":[{"code":"MANIFEST_UNVERIFIED","message":"manifest failed signature verification"}]})"));
+        400,
+        R"({"errors":[{"code":"MANIFEST_UNVERIFIED","message":"manifest failed signature verification"}]})"));
 }
 
 TEST(Schema1Refusal, MissingBlobIsNotARefusalOfTheFormat) {
     EXPECT_FALSE(refuses_schema1(
-        400, R"({"errors":[{"code":"MANIFEST_BLOB_UNKNOWN","message":"blob unknown to registry"}]})"));
+        400,
+        R"({"errors":[{"code":"MANIFEST_BLOB_UNKNOWN","message":"blob unknown to registry"}]})"));
 }
 
 TEST(Schema1Refusal, OtherInvalidManifestIsNotARefusalOfTheFormat) {
     EXPECT_FALSE(refuses_schema1(
-        400, R"({"errors":[{"code":"MANIFEST_INVALID","message":"manifest invalid","detail":"length of history not equal to number of layers"}]})"));
+        400,
+        R"({"errors":[{"code":"MANIFEST_INVALID","message":"manifest invalid","detail":"length of history not equal to number of layers"}]})"));
 }
 
 TEST(Schema1Refusal, ServerErrorsAndUnreadableBodiesAreNotRefusals) {

@@ -63,8 +63,8 @@ TEST(Schema1Payload, SeveralAgreeingSignaturesAreAccepted) {
     const Schema1Signer first;
     const Schema1Signer second;
     const auto image = sample(first);
-    const auto bytes =
-        pretty_jws(image.payload, {first.signature(image.payload), second.signature(image.payload)});
+    const auto bytes = pretty_jws(
+        image.payload, {first.signature(image.payload), second.signature(image.payload)});
     auto payload = schema1_payload(bytes);
     ASSERT_TRUE(payload) << payload.error().message;
     EXPECT_EQ(*payload, image.payload);
@@ -75,9 +75,10 @@ TEST(Schema1Payload, SignaturesDisagreeingOnThePayloadAreRefused) {
     const auto image = sample(signer);
     // The second signature claims a payload one byte shorter.
     const auto length = std::to_string(image.payload.find_last_of('}') - 2);
-    const auto bytes = pretty_jws(
-        image.payload, {signer.signature(image.payload),
-                        signer.signature(image.payload, header_with_length(image.payload, length))});
+    const auto bytes =
+        pretty_jws(image.payload,
+                   {signer.signature(image.payload),
+                    signer.signature(image.payload, header_with_length(image.payload, length))});
     auto payload = schema1_payload(bytes);
     ASSERT_FALSE(payload);
     EXPECT_NE(payload.error().message.find("signatures[1] signs another payload"),
@@ -112,8 +113,8 @@ TEST(Schema1Payload, ProtectedHeaderThatIsNotBase64urlIsRefused) {
 TEST(Schema1Payload, ProtectedHeaderThatIsNotJsonIsRefused) {
     const Schema1Signer signer;
     const auto image = sample(signer);
-    const auto bytes =
-        pretty_jws(image.payload, {signer.signature(image.payload, protected_header("formatLength"))});
+    const auto bytes = pretty_jws(
+        image.payload, {signer.signature(image.payload, protected_header("formatLength"))});
     ASSERT_FALSE(schema1_payload(bytes));
 }
 

@@ -64,6 +64,19 @@ bool mentions_unsupported(std::string_view text) {
     return lower.find("unsupported") != std::string::npos;
 }
 
+// distribution 2.8.2 with schema1 disabled: {"errors":[{"code":"UNKNOWN","message":
+// "unknown error","detail":{}}]}.
+bool is_distribution_refusal(simdjson::dom::array errors) {
+    if (errors.size() != 1) {
+        return false;
+    }
+    const auto error = errors.at(0);
+    std::string_view code;
+    simdjson::dom::object detail;
+    return error["code"].get_string().get(code) == simdjson::SUCCESS && code == "UNKNOWN" &&
+           error["detail"].get_object().get(detail) == simdjson::SUCCESS && detail.size() == 0;
+}
+
 }  // namespace
 
 Expected<std::vector<Schema1Layer>> schema1_layers(std::string_view manifest) {
@@ -105,7 +118,7 @@ bool refuses_schema1(int status, std::string_view body) {
     if (status == 415) {
         return true;
     }
-    if (status != 400) {
+    if (status != 400 && status != 500) {
         return false;
     }
     simdjson::dom::parser parser;
@@ -113,6 +126,9 @@ bool refuses_schema1(int status, std::string_view body) {
     if (parser.parse(body.data(), body.size())["errors"].get_array().get(errors) !=
         simdjson::SUCCESS) {
         return false;
+    }
+    if (status == 500) {
+        return is_distribution_refusal(errors);
     }
     for (auto error : errors) {
         std::string_view code;

@@ -26,11 +26,13 @@ struct Schema1Layer {
 Expected<std::vector<Schema1Layer>> schema1_layers(std::string_view manifest);
 
 // A destination's answer to the PUT of a schema1 manifest says it does not take schema1 at
-// all (rather than this manifest): 415, or a 400 whose MANIFEST_INVALID / UNSUPPORTED error
-// says "unsupported" (distribution 2.8 with schema1 disabled answers MANIFEST_INVALID with
-// the detail "manifest type unsupported"; distribution 3 "unsupported manifest media
-// type"). A bad signature (MANIFEST_UNVERIFIED), a missing blob (MANIFEST_BLOB_UNKNOWN) or
-// any other refusal is not one.
+// all (rather than this manifest): 415; a 400 whose MANIFEST_INVALID / UNSUPPORTED error
+// says "unsupported" (distribution 3: "unsupported manifest media type"); or distribution
+// 2.8's own answer with schema1 disabled, a 500 whose one error is UNKNOWN with an empty
+// detail (its log says "manifest schema v1 unsupported"; the reply carries nothing more, so
+// a 2.8 registry failing the same way for another reason reads as a refusal too). A bad
+// signature (MANIFEST_UNVERIFIED), a missing blob (MANIFEST_BLOB_UNKNOWN) or any other
+// answer is not one.
 bool refuses_schema1(int status, std::string_view body);
 
 }  // namespace regmigrate::registry

@@ -156,7 +156,20 @@ TEST(Schema1Refusal, OtherInvalidManifestIsNotARefusalOfTheFormat) {
         R"({"errors":[{"code":"MANIFEST_INVALID","message":"manifest invalid","detail":"length of history not equal to number of layers"}]})"));
 }
 
-TEST(Schema1Refusal, ServerErrorsAndUnreadableBodiesAreNotRefusals) {
+TEST(Schema1Refusal, Distribution28WithSchema1DisabledRefusesTheFormat) {
+    // Debian's docker-registry 2.8.2, as answered to a real signed schema1 PUT.
+    EXPECT_TRUE(refuses_schema1(
+        500, R"({"errors":[{"code":"UNKNOWN","message":"unknown error","detail":{}}]})"));
+}
+
+TEST(Schema1Refusal, ServerErrorsWithSomethingToSayAreNotRefusals) {
+    EXPECT_FALSE(refuses_schema1(
+        500, R"({"errors":[{"code":"UNKNOWN","message":"unknown error","detail":"disk full"}]})"));
+    EXPECT_FALSE(refuses_schema1(500, R"({"errors":[{"code":"UNKNOWN"},{"code":"UNKNOWN"}]})"));
+    EXPECT_FALSE(refuses_schema1(503, R"({"errors":[{"code":"UNKNOWN","detail":{}}]})"));
+}
+
+TEST(Schema1Refusal, UnreadableBodiesAreNotRefusals) {
     EXPECT_FALSE(refuses_schema1(500, "unsupported"));
     EXPECT_FALSE(refuses_schema1(400, "unsupported"));
 }

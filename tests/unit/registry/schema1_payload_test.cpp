@@ -3,6 +3,7 @@
 #include "registry/media_types.hpp"
 #include "registry/sha256.hpp"
 #include "tests/support/schema1_signer.hpp"
+#include "transport/base64.hpp"
 
 #include <gtest/gtest.h>
 

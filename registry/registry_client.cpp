@@ -311,8 +311,10 @@ asio::awaitable<Expected<std::string>> RegistryClient::put_manifest(std::string_
             auto body = co_await response->read_all(max_error_body);
             const std::string text = body ? *body : std::string();
             Error error = error_from_response(response->status(), text, context);
-            if (refuses_schema1(response->status(), text))
+            if (refuses_schema1(response->status(), text)) {
                 error.kind = ErrorKind::unsupported;
+                error.message += " (schema1 manifests unsupported by this registry)";
+            }
             co_return error;
         }
         co_await response->discard();

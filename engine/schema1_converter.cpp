@@ -16,7 +16,9 @@ Schema1Converter::Schema1Converter(registry::GzipLimits limits) : limits_(limits
 
 asio::awaitable<Expected<registry::V1LayerDigests>> Schema1Converter::hash_blob(
     const Endpoint& source, const std::string& digest) {
-    auto size = co_await size_to_copy(source, registry::Descriptor{.digest = digest});
+    // Named, not a temporary in the co_await expression: GCC 12 double-destroys those.
+    const registry::Descriptor blob_descriptor{.digest = digest};
+    auto size = co_await size_to_copy(source, blob_descriptor);
     if (!size)
         co_return size.error();
     auto blob = co_await SourceBlob::open(source, digest, *size);

@@ -244,13 +244,23 @@ TEST_F(Schema1Test, SkopeoSignedSchema1ConvertsBackToTheOriginalLayersAndDiffIds
         const auto out = skopeo({"inspect", "--raw", "--tls-verify=false",
                                  "docker://" + refusing_.host() + "/" + reference});
         EXPECT_EQ(out.exit_code, 0) << out.output;
+        const auto manifest = json::parse(out.output);
         json::array digests;
-        for (const auto& layer : json::parse(out.output).at("layers").as_array())
+        for (const auto& layer : manifest.at("layers").as_array())
             digests.push_back(layer.at("digest"));
         return digests;
     };
     EXPECT_EQ(read_config("skopeo/img:1").at("rootfs"), read_config("staging/img:1").at("rootfs"));
-    EXPECT_EQ(read_layers("skopeo/img:1"), read_layers("staging/img:1"));
+    // The layers are the schema1 image's blobs (skopeo recompressed the original's), base
+    // first where schema1 lists them top first.
+    const auto schema1 = skopeo(
+        {"inspect", "--raw", "--tls-verify=false", "docker://" + source_.host() + "/skopeo/img:1"});
+    ASSERT_EQ(schema1.exit_code, 0) << schema1.output;
+    const auto schema1_manifest = json::parse(schema1.output);
+    json::array blob_sums;
+    for (const auto& layer : schema1_manifest.at("fsLayers").as_array())
+        blob_sums.insert(blob_sums.begin(), layer.at("blobSum"));
+    EXPECT_EQ(read_layers("skopeo/img:1"), blob_sums);
 }
 
 }  // namespace

@@ -10,6 +10,7 @@
 #include "metrics/metrics.hpp"
 #include "registry/registry_client.hpp"
 
+#include <functional>
 #include <optional>
 #include <string>
 
@@ -37,5 +38,23 @@ boost::asio::awaitable<Expected<BlobClaim>> claim_blob(BlobLedger& ledger,
                                                        metrics::Metrics& metrics,
                                                        const Endpoint& destination,
                                                        const std::string& digest);
+
+// Sends a blob's bytes in one upload of its own (a converted v1 layer, a config).
+using BlobUpload = std::function<boost::asio::awaitable<Expected<void>>()>;
+
+// Makes digest present in destination's repository, calling upload (retried under the
+// destination's policy, inside a transfer slot, counted and timed as "uploaded") only when
+// claim_blob leaves the blob to this caller; the ledger learns the outcome.
+boost::asio::awaitable<Expected<void>> place_blob(BlobLedger& ledger, TransferLimiter& limiter,
+                                                  metrics::Metrics& metrics,
+                                                  const Endpoint& destination,
+                                                  const std::string& digest, std::uint64_t size,
+                                                  const BlobUpload& upload);
+// place_blob for bytes in memory (a config JSON).
+boost::asio::awaitable<Expected<void>> place_bytes(BlobLedger& ledger, TransferLimiter& limiter,
+                                                   metrics::Metrics& metrics,
+                                                   const Endpoint& destination,
+                                                   const std::string& digest,
+                                                   const std::string& bytes);
 
 }  // namespace regmigrate::engine

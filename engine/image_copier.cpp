@@ -2,6 +2,7 @@
 
 #include "engine/blob_claim.hpp"
 #include "engine/layout_source.hpp"
+#include "engine/schema1_converter.hpp"
 #include "engine/verifying_blob_source.hpp"
 #include "registry/media_types.hpp"
 #include "transport/log.hpp"
@@ -19,39 +20,101 @@ using registry::UploadSession;
 
 ImageCopier::ImageCopier(BlobLedger& ledger, TransferLimiter& limiter, metrics::Metrics& metrics,
                          CopyOptions options)
-    : ledger_(ledger), limiter_(limiter), metrics_(metrics), options_(std::move(options)) {}
+    : ledger_(ledger),
+      limiter_(limiter),
+      metrics_(metrics),
+      options_(std::move(options)),
+      schema1_(std::make_unique<Schema1Converter>()) {}
+
+ImageCopier::~ImageCopier() = default;
 
 asio::awaitable<Expected<std::string>> ImageCopier::copy(const Endpoint& source,
                                                          std::string reference,
                                                          const Endpoint& destination,
-                                                         std::string target) {
-    co_return co_await copy_manifest(source, reference, destination, target);
+                                                         std::string target,
+                                                         std::string* converted_from) {
+    co_return co_await copy_manifest(source, reference, destination, target, converted_from);
+}
+
+asio::awaitable<Expected<std::optional<std::string>>> ImageCopier::conversion_digest(
+    const Endpoint& source, const std::string& reference) {
+    if (options_.schema1 == Schema1Mode::keep)
+        co_return std::optional<std::string>();
+    auto data = co_await read_source_manifest(source, reference);
+    if (!data)
+        co_return data.error();
+    if (!registry::is_schema1_media_type(data->media_type))
+        co_return std::optional<std::string>();
+    auto conversion = co_await schema1_->convert(source, *data);
+    if (!conversion)
+        co_return conversion.error();
+    co_return std::optional<std::string>(conversion->image.digest);
+}
+
+asio::awaitable<Expected<std::string>> ImageCopier::push_conversion(
+    const Endpoint& source, const registry::ManifestData& data, const Endpoint& destination,
+    const std::string& target, std::string* converted_from) {
+    auto conversion = co_await schema1_->convert(source, data);
+    if (!conversion)
+        co_return conversion.error();
+    for (const auto& layer : conversion->layers) {
+        auto copied = co_await copy_blob(source, destination, layer);
+        if (!copied)
+            co_return copied.error();
+    }
+    const auto& image = conversion->image;
+    auto config = co_await place_bytes(ledger_, limiter_, metrics_, destination,
+                                       image.config_digest, image.config);
+    if (!config)
+        co_return config.error();
+    auto pushed = co_await destination.client->put_manifest(
+        destination.repository, target.empty() ? image.digest : target,
+        registry::media_type::docker_manifest, image.manifest);
+    if (!pushed)
+        co_return pushed.error();
+    metrics_.manifest_pushed();
+    metrics_.schema1_converted();
+    log(LogLevel::info, "schema1 image converted to schema2",
+        {{"source", describe_source(source) + "@" + data.digest},
+         {"destination",
+          destination.client->host() + "/" + destination.repository + "@" + image.digest}});
+    if (converted_from)
+        *converted_from = data.digest;
+    co_return image.digest;
 }
 
 asio::awaitable<Expected<std::string>> ImageCopier::copy_manifest(const Endpoint& source,
                                                                   const std::string& reference,
                                                                   const Endpoint& destination,
-                                                                  const std::string& target) {
+                                                                  const std::string& target,
+                                                                  std::string* converted_from) {
     auto data = co_await read_source_manifest(source, reference);
     if (!data)
         co_return data.error();
     const auto& manifest = data->manifest;
+    const bool schema1 = registry::is_schema1_media_type(data->media_type);
+    if (schema1 && (options_.schema1 == Schema1Mode::convert ||
+                    (options_.schema1 == Schema1Mode::automatic && destination_refuses_schema1_))) {
+        co_return co_await push_conversion(source, *data, destination, target, converted_from);
+    }
 
     if (manifest.is_index()) {
         if (options_.platform) {
             for (const auto& child : manifest.manifests) {
                 if (child.platform && child.platform->to_string() == *options_.platform) {
                     co_return co_await copy_manifest(source, child.digest, destination,
-                                                     target.empty() ? child.digest : target);
+                                                     target.empty() ? child.digest : target,
+                                                     converted_from);
                 }
             }
-            co_return make_error(ErrorKind::not_found,
-                                 describe_source(source) + ":" + reference +
-                                     " has no image for platform " + *options_.platform);
+            co_return make_error(ErrorKind::not_found, describe_source(source) + ":" + reference +
+                                                           " has no image for platform " +
+                                                           *options_.platform);
         }
         // Children first: a registry may refuse an index whose manifests it lacks.
         for (const auto& child : manifest.manifests) {
-            auto pushed = co_await copy_manifest(source, child.digest, destination, child.digest);
+            auto pushed =
+                co_await copy_manifest(source, child.digest, destination, child.digest, nullptr);
             if (!pushed)
                 co_return pushed.error();
         }
@@ -66,6 +129,13 @@ asio::awaitable<Expected<std::string>> ImageCopier::copy_manifest(const Endpoint
     auto pushed = co_await destination.client->put_manifest(destination.repository,
                                                             target.empty() ? data->digest : target,
                                                             data->media_type, data->bytes);
+    if (!pushed && schema1 && options_.schema1 == Schema1Mode::automatic &&
+        pushed.error().kind == ErrorKind::unsupported) {
+        log(LogLevel::info, "destination refuses schema1 manifests: converting to schema2",
+            {{"destination", destination.client->host()}, {"error", pushed.error().message}});
+        destination_refuses_schema1_ = true;
+        co_return co_await push_conversion(source, *data, destination, target, converted_from);
+    }
     if (!pushed)
         co_return pushed.error();
     metrics_.manifest_pushed();
@@ -118,8 +188,8 @@ asio::awaitable<void> discard_upload_session(const Endpoint& destination,
 asio::awaitable<Expected<bool>> ImageCopier::mount_from_source(
     const Endpoint& source, const Endpoint& destination, const std::string& digest,
     std::optional<UploadSession>& session) {
-    auto result = co_await destination.client->mount_blob(destination.repository, digest,
-                                                          source.repository);
+    auto result =
+        co_await destination.client->mount_blob(destination.repository, digest, source.repository);
     if (!result)
         co_return result.error();
     if (result->mounted) {

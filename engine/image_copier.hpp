@@ -4,16 +4,19 @@
 #pragma once
 
 #include "engine/blob_ledger.hpp"
+#include "engine/schema1_mode.hpp"
 #include "engine/transfer_limiter.hpp"
 #include "metrics/metrics.hpp"
 #include "registry/registry_client.hpp"
 
+#include <memory>
 #include <optional>
 #include <string>
 
 namespace regmigrate::engine {
 
 class OciLayoutStore;
+class Schema1Converter;
 
 struct Endpoint {
     registry::RegistryClient* client;
@@ -27,33 +30,47 @@ struct Endpoint {
 
 // An upload session the registry opened instead of mounting (a 202 to a mount), no longer
 // wanted: cancelled, so its upload does not wait for the registry's purge. Resets session.
-boost::asio::awaitable<void> discard_upload_session(const Endpoint& destination,
-                                                    std::optional<registry::UploadSession>& session);
+boost::asio::awaitable<void> discard_upload_session(
+    const Endpoint& destination, std::optional<registry::UploadSession>& session);
 
 struct CopyOptions {
     // "os/arch[/variant]": copy only this platform of an index, pushed as the tag itself.
     std::optional<std::string> platform;
     // Source and destination are one registry: mount blobs straight from the source repo.
     bool same_registry = false;
+    Schema1Mode schema1 = Schema1Mode::automatic;
 };
 
 class ImageCopier {
   public:
     ImageCopier(BlobLedger& ledger, TransferLimiter& limiter, metrics::Metrics& metrics,
                 CopyOptions options);
+    ~ImageCopier();
 
     // Copies source:reference to destination:target (a tag, or the digest when empty).
-    // Returns the digest pushed.
+    // Returns the digest pushed. A schema1 image pushed as its schema2 conversion (see
+    // CopyOptions::schema1) sets *converted_from, when given, to the source's digest.
     boost::asio::awaitable<Expected<std::string>> copy(const Endpoint& source,
                                                        std::string reference,
                                                        const Endpoint& destination,
-                                                       std::string target);
+                                                       std::string target,
+                                                       std::string* converted_from = nullptr);
+
+    // The digest a schema1 image at source:reference converts to; nullopt when it is not
+    // schema1 or schema1 images are kept. Reads the layers; pushes nothing.
+    boost::asio::awaitable<Expected<std::optional<std::string>>> conversion_digest(
+        const Endpoint& source, const std::string& reference);
 
   private:
     boost::asio::awaitable<Expected<std::string>> copy_manifest(const Endpoint& source,
                                                                 const std::string& reference,
                                                                 const Endpoint& destination,
-                                                                const std::string& target);
+                                                                const std::string& target,
+                                                                std::string* converted_from);
+    // The schema1 image `data` as its schema2 conversion: layers, config, then manifest.
+    boost::asio::awaitable<Expected<std::string>> push_conversion(
+        const Endpoint& source, const registry::ManifestData& data, const Endpoint& destination,
+        const std::string& target, std::string* converted_from);
     boost::asio::awaitable<Expected<void>> copy_blob(const Endpoint& source,
                                                      const Endpoint& destination,
                                                      const registry::Descriptor& blob);
@@ -84,6 +101,10 @@ class ImageCopier {
     TransferLimiter& limiter_;
     metrics::Metrics& metrics_;
     CopyOptions options_;
+    std::unique_ptr<Schema1Converter> schema1_;
+    // automatic mode: this destination refused a schema1 manifest, so the next ones are
+    // converted without asking again (a copier serves one pair on one event loop).
+    bool destination_refuses_schema1_ = false;
 };
 
 }  // namespace regmigrate::engine

@@ -51,11 +51,28 @@ asio::awaitable<Expected<std::string>> first_missing(RegistryClient& destination
     co_return std::string();
 }
 
+// The digest of the schema1 image source_digest's conversion when the destination serves
+// that instead of the source's digest; nullopt when it serves neither.
+asio::awaitable<Expected<std::optional<std::string>>> matching_conversion(
+    RegistryClient& source, const ImageTask& task, const std::string& source_digest,
+    const std::string& served, ImageCopier* copier) {
+    if (!copier)
+        co_return std::optional<std::string>();
+    const Endpoint from{&source, task.source_repository};
+    auto converted = co_await copier->conversion_digest(from, source_digest);
+    if (!converted)
+        co_return converted.error();
+    if (*converted && **converted == served)
+        co_return converted;
+    co_return std::optional<std::string>();
+}
+
 }  // namespace
 
 asio::awaitable<VerifyOutcome> verify_image(RegistryClient& source, RegistryClient& destination,
                                             const ImageTask& task,
-                                            const std::optional<std::string>& platform) {
+                                            const std::optional<std::string>& platform,
+                                            ImageCopier* copier) {
     VerifyOutcome outcome;
     auto expected = co_await expected_digest(source, task, platform);
     if (!expected) co_return VerifyOutcome{"failed", "", expected.error().message};
@@ -65,8 +82,16 @@ asio::awaitable<VerifyOutcome> verify_image(RegistryClient& source, RegistryClie
     if (!actual) co_return VerifyOutcome{"failed", outcome.digest, actual.error().message};
     if (!*actual) co_return VerifyOutcome{"missing", outcome.digest, "tag missing at the destination"};
     if ((*actual)->digest != outcome.digest) {
-        co_return VerifyOutcome{"mismatched", outcome.digest,
-                                "destination serves " + (*actual)->digest};
+        auto converted = co_await matching_conversion(source, task, outcome.digest,
+                                                      (*actual)->digest, copier);
+        if (!converted)
+            co_return VerifyOutcome{"failed", outcome.digest, converted.error().message};
+        if (!*converted) {
+            co_return VerifyOutcome{"mismatched", outcome.digest,
+                                    "destination serves " + (*actual)->digest};
+        }
+        outcome.source_digest = outcome.digest;
+        outcome.digest = **converted;
     }
     auto missing = co_await first_missing(destination, task.destination_repository, outcome.digest);
     if (!missing) co_return VerifyOutcome{"failed", outcome.digest, missing.error().message};

@@ -80,12 +80,14 @@ asio::awaitable<Expected<std::vector<std::string>>> list_source_tags(const CopyE
 
 asio::awaitable<Expected<std::string>> copy_between(const CopyEnds& ends, ImageCopier& copier,
                                                     LayoutExporter& exporter, std::string reference,
-                                                    std::string target) {
+                                                    std::string target,
+                                                    std::string* converted_from) {
     if (ends.destination_layout) {
         co_return co_await exporter.copy(ends.from, std::move(reference), *ends.destination_layout,
                                          std::move(target));
     }
-    co_return co_await copier.copy(ends.from, std::move(reference), ends.to, std::move(target));
+    co_return co_await copier.copy(ends.from, std::move(reference), ends.to, std::move(target),
+                                   converted_from);
 }
 
 }  // namespace regmigrate::engine

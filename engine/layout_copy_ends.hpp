@@ -40,10 +40,8 @@ boost::asio::awaitable<Expected<std::vector<std::string>>> list_source_tags(cons
 
 // reference from one end to target at the other: into a layout by LayoutExporter, into a
 // registry by ImageCopier (whose source may be a layout).
-boost::asio::awaitable<Expected<std::string>> copy_between(const CopyEnds& ends,
-                                                           ImageCopier& copier,
-                                                           LayoutExporter& exporter,
-                                                           std::string reference,
-                                                           std::string target);
+boost::asio::awaitable<Expected<std::string>> copy_between(
+    const CopyEnds& ends, ImageCopier& copier, LayoutExporter& exporter, std::string reference,
+    std::string target, std::string* converted_from = nullptr);
 
 }  // namespace regmigrate::engine

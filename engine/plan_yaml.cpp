@@ -450,6 +450,13 @@ Expected<void> read_mapping(const Section& s, SyncPair& pair) {
             return s.fail("platform", "must be OS/ARCH[/VARIANT]");
         pair.platform = std::move(*platform);
     }
+    PLAN_TRY(schema1, s.text("schema1"));
+    if (schema1) {
+        auto mode = parse_schema1_mode(*schema1);
+        if (!mode)
+            return s.fail("schema1", "must be keep, convert or auto");
+        pair.schema1 = *mode;
+    }
     return {};
 }
 
@@ -460,8 +467,8 @@ Expected<void> read_hub(const Section& s, SyncPair& pair) {
     const auto* entry = s.find("hub");
     if (!entry)
         return {};
-    PLAN_TRY(hub, Section::read(s.locator(), entry->value, s.key_path("hub"),
-                                {"organization", "api"}));
+    PLAN_TRY(hub,
+             Section::read(s.locator(), entry->value, s.key_path("hub"), {"organization", "api"}));
     PLAN_TRY(organization, hub.text("organization"));
     if (!organization)
         return hub.missing("organization", entry->mark);
@@ -489,7 +496,7 @@ Expected<SyncPair> read_sync_entry(const Locator& at, const YAML::Node& node, st
     PLAN_TRY(s, Section::read(at, node, path,
                               {"from", "to", "repositories", "repository_regex", "tags",
                                "tag_regex", "semver", "prefix", "rewrite", "library_namespace",
-                               "platform", "hub", "referrers"}));
+                               "platform", "hub", "referrers", "schema1"}));
     SyncPair pair;
     PLAN_TRY(source, read_side(s, "from", registries, node.Mark()));
     pair.source = std::move(source);

@@ -43,11 +43,14 @@ std::string RunReport::to_json() const {
     json::array list;
     list.reserve(images.size());
     for (const auto& image : images) {
-        list.push_back(json::object{{"source", image.source},
-                                    {"destination", image.destination},
-                                    {"digest", image.digest},
-                                    {"status", image.status},
-                                    {"error", image.error}});
+        json::object entry{{"source", image.source},
+                           {"destination", image.destination},
+                           {"digest", image.digest},
+                           {"status", image.status},
+                           {"error", image.error}};
+        if (!image.source_digest.empty())
+            entry["source_digest"] = image.source_digest;
+        list.push_back(std::move(entry));
     }
     return json::serialize(
         json::object{{"summary", std::move(summary)}, {"images", std::move(list)}});

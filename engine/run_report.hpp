@@ -15,6 +15,9 @@ struct ImageRecord {
     std::string digest;
     std::string status;  // copied | skipped | failed (verify: matched | mismatched | missing)
     std::string error;
+    // A schema1 image pushed as its schema2 conversion: the source's digest (digest is the
+    // conversion's). Empty otherwise, and then left out of the report.
+    std::string source_digest;
 
     // Did not end well: failed, and for verify mismatched or missing.
     bool is_failure() const;

@@ -13,6 +13,7 @@
 #include "engine/tag_producer.hpp"
 #include "engine/v1_image_sync.hpp"
 #include "engine/v1_listing.hpp"
+#include "registry/media_types.hpp"
 #include "transport/log.hpp"
 
 #include <boost/asio/as_tuple.hpp>
@@ -173,6 +174,7 @@ Expected<LoopClients> connect_all(RunState& state, asio::any_io_executor executo
             return destination.error();
         CopyOptions copy;
         copy.platform = pair.platform;
+        copy.schema1 = pair.schema1;
         copy.same_registry = pair.source.host == pair.destination.host && !has_layout_side(pair);
         clients.exporters.push_back(std::make_unique<LayoutExporter>(
             state.layouts.ledger(), state.limiter, state.metrics, copy));
@@ -274,6 +276,21 @@ asio::awaitable<Expected<std::string>> sync_once(RunState& state, LoopClients& c
                                  record.digest);
                 co_return std::string("skipped");
             }
+            // A schema1 image converted by an earlier run: its conversion is in place.
+            if (*here && registry::is_schema1_media_type((*here)->media_type)) {
+                const Endpoint from{&source, task.source_repository};
+                auto converted =
+                    co_await clients.copiers[task.pair]->conversion_digest(from, (*here)->digest);
+                if (!converted)
+                    co_return converted.error();
+                if (*converted && **converted == (*there)->digest) {
+                    record.digest = **converted;
+                    record.source_digest = (*here)->digest;
+                    state.record_tag(destination.host(), task.destination_repository, task.tag,
+                                     record.digest);
+                    co_return std::string("skipped");
+                }
+            }
         }
     }
     if (auto ensured = co_await ensure_ecr_repository(state, clients, task); !ensured)
@@ -281,7 +298,8 @@ asio::awaitable<Expected<std::string>> sync_once(RunState& state, LoopClients& c
     // Named, not temporaries in the co_await expression: GCC 12 double-destroys those.
     const Endpoint from{&source, task.source_repository};
     const Endpoint to{&destination, task.destination_repository, fresh};
-    auto digest = co_await clients.copiers[task.pair]->copy(from, task.tag, to, task.tag);
+    auto digest = co_await clients.copiers[task.pair]->copy(from, task.tag, to, task.tag,
+                                                            &record.source_digest);
     if (!digest)
         co_return digest.error();
     record.digest = *digest;
@@ -378,7 +396,8 @@ asio::awaitable<VerifyOutcome> verify_task(LoopClients& clients, const ImageTask
         co_return co_await v1->verify(task.source_repository, task.tag, destination,
                                       task.destination_repository);
     }
-    co_return co_await verify_image(*clients.sources[task.pair], destination, task, pair.platform);
+    co_return co_await verify_image(*clients.sources[task.pair], destination, task, pair.platform,
+                                    clients.copiers[task.pair].get());
 }
 
 asio::awaitable<void> worker(RunState& state, LoopClients& clients) {
@@ -399,6 +418,7 @@ asio::awaitable<void> worker(RunState& state, LoopClients& clients) {
                 auto outcome = co_await verify_task(clients, *task, pair);
                 record.status = outcome.status;
                 record.digest = outcome.digest;
+                record.source_digest = outcome.source_digest;
                 record.error = outcome.error;
                 if (outcome.status == "matched" && pair.referrers.enabled)
                     co_await verify_image_referrers(state, clients, *task, record);

@@ -4,6 +4,7 @@
 
 #include "engine/referrer_finder.hpp"
 #include "engine/registry_side.hpp"
+#include "engine/schema1_mode.hpp"
 #include "engine/shard.hpp"
 #include "engine/tag_selector.hpp"
 #include "transport/error.hpp"
@@ -38,6 +39,7 @@ struct SyncPair {
     bool library_namespace = true;        // Docker Hub source: keep "library/" in destination names
     std::optional<std::string> platform;  // OS/ARCH[/VARIANT]
     ReferrerOptions referrers;            // --referrers / `referrers: true`
+    Schema1Mode schema1 = Schema1Mode::automatic;  // --schema1 / `schema1:`
 
     // Docker Hub by its host or by hub_api: names official images as library/NAME.
     bool source_is_docker_hub() const;

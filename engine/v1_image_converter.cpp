@@ -1,6 +1,7 @@
 #include "engine/v1_image_converter.hpp"
 
 #include "engine/blob_claim.hpp"
+#include "engine/layer_measure.hpp"
 #include "engine/v1_layer_body.hpp"
 #include "registry/media_types.hpp"
 #include "transport/memory_body_source.hpp"
@@ -30,18 +31,7 @@ asio::awaitable<Expected<registry::V1LayerDigests>> V1ImageConverter::hash_layer
     auto layer = co_await client_.open_layer(image_id);
     if (!layer)
         co_return layer.error();
-    registry::V1LayerTranscoder transcoder(image_id, limits_);
-    std::array<char, 64 * 1024> chunk;
-    for (;;) {
-        auto got = co_await layer->read(asio::buffer(chunk));
-        if (!got)
-            co_return with_context(got.error(), "reading the layer of v1 image " + image_id);
-        if (*got == 0)
-            break;
-        if (auto written = transcoder.write(std::string_view(chunk.data(), *got)); !written)
-            co_return written.error();
-    }
-    co_return transcoder.finish();
+    co_return co_await measure_layer(*layer, image_id, limits_);
 }
 
 asio::awaitable<Expected<registry::V1LayerDigests>> V1ImageConverter::measure(
@@ -99,39 +89,6 @@ asio::awaitable<Expected<V1Conversion>> V1ImageConverter::convert(const std::str
     co_return conversion;
 }
 
-asio::awaitable<Expected<void>> V1ImageConverter::place_blob(const Endpoint& destination,
-                                                             const std::string& digest,
-                                                             std::uint64_t size,
-                                                             const Upload& upload) {
-    auto claim = co_await claim_blob(ledger_, metrics_, destination, digest);
-    if (!claim)
-        co_return claim.error();
-    if (!claim->owned)
-        co_return Expected<void>{};
-    // The upload below opens its own session.
-    co_await discard_upload_session(destination, claim->session);
-    const std::string& registry = destination.client->host();
-    auto settle = [&](Expected<void> result) {
-        return ledger_.settle(registry, digest, destination.repository, std::move(result));
-    };
-    co_await limiter_.acquire(size);
-    TransferSlot slot(limiter_, size);
-    const auto started = std::chrono::steady_clock::now();
-    metrics_.transfer_started();
-    auto attempt = [&](transport::RetryAttempts*) { return upload(); };
-    auto uploaded = co_await transport::retry_operation<void>(
-        destination.client->retry_policy(), "blob " + digest + " to " + registry, attempt);
-    metrics_.transfer_finished();
-    if (!uploaded)
-        co_return settle(slot.failed(uploaded.error()));
-    slot.succeeded();
-    metrics_.blob_finished("uploaded");
-    metrics_.add_bytes_transferred(size);
-    metrics_.observe_blob_transfer(
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
-    co_return settle({});
-}
-
 asio::awaitable<Expected<void>> V1ImageConverter::upload_layer(const Endpoint& destination,
                                                                const V1Layer& layer) {
     auto response = co_await client_.open_layer(layer.image_id);
@@ -146,20 +103,15 @@ asio::awaitable<Expected<void>> V1ImageConverter::push(const V1Conversion& conve
                                                        const Endpoint& destination,
                                                        const std::string& tag) {
     for (const auto& layer : conversion.layers) {
-        const Upload upload = [&]() { return upload_layer(destination, layer); };
-        auto placed =
-            co_await place_blob(destination, layer.digests.digest, layer.digests.size, upload);
+        const BlobUpload upload = [&]() { return upload_layer(destination, layer); };
+        auto placed = co_await place_blob(ledger_, limiter_, metrics_, destination,
+                                          layer.digests.digest, layer.digests.size, upload);
         if (!placed)
             co_return placed.error();
     }
     const auto& image = conversion.image;
-    const Upload upload_config = [&]() -> asio::awaitable<Expected<void>> {
-        transport::MemoryBodySource body(image.config);
-        co_return co_await destination.client->upload_blob(
-            destination.repository, image.config_digest, image.config.size(), body);
-    };
-    auto config =
-        co_await place_blob(destination, image.config_digest, image.config.size(), upload_config);
+    auto config = co_await place_bytes(ledger_, limiter_, metrics_, destination,
+                                       image.config_digest, image.config);
     if (!config)
         co_return config.error();
     auto pushed = co_await destination.client->put_manifest(
@@ -183,13 +135,14 @@ asio::awaitable<Expected<void>> V1ImageConverter::export_to(const V1Conversion& 
             V1LayerBody body(*response, layer.image_id, limits_, layer.digests.digest);
             co_return co_await layout.write_blob(layer.digests.digest, layer.digests.size, body);
         };
-        auto placed = co_await exporter.place_blob(layout, layer.digests.digest,
-                                                   layer.digests.size, retry, write);
+        auto placed = co_await exporter.place_blob(layout, layer.digests.digest, layer.digests.size,
+                                                   retry, write);
         if (!placed)
             co_return placed.error();
     }
     const auto& image = conversion.image;
-    const LayoutExporter::BlobWrite write_config = [&]() -> asio::awaitable<Expected<std::uint64_t>> {
+    const LayoutExporter::BlobWrite write_config =
+        [&]() -> asio::awaitable<Expected<std::uint64_t>> {
         co_return layout.write_bytes(image.config_digest, image.config);
     };
     auto config = co_await exporter.place_blob(layout, image.config_digest, image.config.size(),

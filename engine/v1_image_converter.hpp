@@ -65,16 +65,9 @@ class V1ImageConverter {
                                                  const std::string& destination_repository);
 
   private:
-    using Upload = std::function<boost::asio::awaitable<Expected<void>>()>;
-
     boost::asio::awaitable<Expected<registry::V1LayerDigests>> measure(const std::string& image_id);
     boost::asio::awaitable<Expected<registry::V1LayerDigests>> hash_layer(
         const std::string& image_id);
-    // Makes digest present in the destination repository, calling upload only when no
-    // other way (known, mountable, already there) serves.
-    boost::asio::awaitable<Expected<void>> place_blob(const Endpoint& destination,
-                                                      const std::string& digest, std::uint64_t size,
-                                                      const Upload& upload);
     boost::asio::awaitable<Expected<void>> upload_layer(const Endpoint& destination,
                                                         const V1Layer& layer);
 

@@ -76,6 +76,9 @@ Metrics::Metrics() : registry_(std::make_shared<prometheus::Registry>()) {
                   .Add({});
     manifests_ =
         &counter_family(r, "regmigrate_manifests_pushed_total", "Manifests pushed.").Add({});
+    schema1_conversions_ = &counter_family(r, "regmigrate_schema1_conversions_total",
+                                           "Schema1 images pushed as their schema2 conversion.")
+                                .Add({});
     http_family_ = &counter_family(r, "regmigrate_http_requests_total",
                                    "HTTP requests sent, by method and status code.");
     retries_family_ = &counter_family(r, "regmigrate_retries_total", "Retries, by reason.");
@@ -107,6 +110,11 @@ void Metrics::add_bytes_transferred(uint64_t bytes) {
 void Metrics::manifest_pushed() {
     manifests_->Increment();
     manifests_total_.fetch_add(1, std::memory_order_relaxed);
+}
+
+void Metrics::schema1_converted() {
+    schema1_conversions_->Increment();
+    schema1_conversions_total_.fetch_add(1, std::memory_order_relaxed);
 }
 
 std::optional<std::size_t> Metrics::http_slot(std::string_view method, int code) {
@@ -182,6 +190,7 @@ Metrics::Snapshot Metrics::snapshot() const {
     s.blobs_deduped = blobs_.total("deduped");
     s.bytes_transferred = bytes_total_.load(std::memory_order_relaxed);
     s.manifests_pushed = manifests_total_.load(std::memory_order_relaxed);
+    s.schema1_conversions = schema1_conversions_total_.load(std::memory_order_relaxed);
     s.http_requests = http_total_.load(std::memory_order_relaxed);
     s.retries = retries_total_.load(std::memory_order_relaxed);
     s.inflight = inflight_now_.load(std::memory_order_relaxed);

@@ -34,6 +34,7 @@ class Metrics {
         uint64_t blobs_deduped = 0;
         uint64_t bytes_transferred = 0;
         uint64_t manifests_pushed = 0;
+        uint64_t schema1_conversions = 0;
         uint64_t http_requests = 0;
         uint64_t retries = 0;
         int64_t inflight = 0;
@@ -50,6 +51,8 @@ class Metrics {
     void blob_finished(std::string_view result);
     void add_bytes_transferred(uint64_t bytes);
     void manifest_pushed();
+    // A schema1 image pushed as its schema2 conversion.
+    void schema1_converted();
     // code 0 means no response (connection failed).
     void http_request(std::string_view method, int code);
     void retry(std::string_view reason);
@@ -95,6 +98,7 @@ class Metrics {
     ResultCounters<4> blobs_;
     prometheus::Counter* bytes_ = nullptr;
     prometheus::Counter* manifests_ = nullptr;
+    prometheus::Counter* schema1_conversions_ = nullptr;
     prometheus::Family<prometheus::Counter>* http_family_ = nullptr;
     prometheus::Family<prometheus::Counter>* retries_family_ = nullptr;
     prometheus::Gauge* inflight_ = nullptr;
@@ -107,6 +111,7 @@ class Metrics {
 
     std::atomic<uint64_t> bytes_total_{0};
     std::atomic<uint64_t> manifests_total_{0};
+    std::atomic<uint64_t> schema1_conversions_total_{0};
     std::atomic<uint64_t> http_total_{0};
     std::atomic<uint64_t> retries_total_{0};
     std::atomic<int64_t> inflight_now_{0};

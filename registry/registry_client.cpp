@@ -5,6 +5,8 @@
 #include "registry/listing.hpp"
 #include "registry/media_types.hpp"
 #include "registry/registry_error.hpp"
+#include "registry/schema1_image.hpp"
+#include "registry/schema1_payload.hpp"
 #include "registry/sha256.hpp"
 #include "registry/upload_range.hpp"
 #include "transport/retry_wait.hpp"
@@ -225,7 +227,14 @@ asio::awaitable<Expected<ManifestData>> RegistryClient::get_manifest(std::string
 
         ManifestData data;
         data.bytes = std::move(*bytes);
-        data.digest = sha256_digest(data.bytes);
+        auto manifest = parse_manifest(data.bytes, response->header("Content-Type"));
+        // A signed schema1 manifest is known by its payload's digest; a body that does not
+        // even parse is judged by its bytes' hash, so damage still reads as a mismatch.
+        auto digest = manifest ? manifest_digest(data.bytes, manifest->media_type)
+                               : Expected<std::string>(sha256_digest(data.bytes));
+        if (!digest)
+            co_return with_context(digest.error(), context);
+        data.digest = std::move(*digest);
         const bool by_digest = reference.find(':') != std::string_view::npos;
         if (by_digest && reference != data.digest) {
             co_return make_error(ErrorKind::digest_mismatch,
@@ -238,7 +247,6 @@ asio::awaitable<Expected<ManifestData>> RegistryClient::get_manifest(std::string
                                                                  " but content hashes to " +
                                                                  data.digest);
         }
-        auto manifest = parse_manifest(data.bytes, response->header("Content-Type"));
         if (!manifest)
             co_return with_context(manifest.error(), context);
         data.media_type = manifest->media_type;
@@ -306,7 +314,17 @@ asio::awaitable<Expected<std::string>> RegistryClient::put_manifest(std::string_
         if (!response)
             co_return response.error();
         if (response->status() != 201 && response->status() != 200) {
-            co_return co_await explain_response(*response, context);
+            if (!is_schema1_media_type(media_type))
+                co_return co_await explain_response(*response, context);
+            // A refusal of the schema1 format itself is `unsupported`: the caller converts.
+            auto body = co_await response->read_all(max_error_body);
+            const std::string text = body ? *body : std::string();
+            Error error = error_from_response(response->status(), text, context);
+            if (refuses_schema1(response->status(), text)) {
+                error.kind = ErrorKind::unsupported;
+                error.message += " (schema1 manifests unsupported by this registry)";
+            }
+            co_return error;
         }
         co_await response->discard();
         co_return response->header("Docker-Content-Digest");
@@ -314,7 +332,10 @@ asio::awaitable<Expected<std::string>> RegistryClient::put_manifest(std::string_
     auto stored = co_await retry_operation<std::string>(options_.retry.get(), context, attempt);
     if (!stored)
         co_return stored.error();
-    const std::string digest = sha256_digest(bytes);
+    auto computed = manifest_digest(bytes, media_type);
+    if (!computed)
+        co_return with_context(computed.error(), context);
+    const std::string& digest = *computed;
     if (!stored->empty() && stored->starts_with("sha256:") && *stored != digest) {
         co_return make_error(
             ErrorKind::digest_mismatch,

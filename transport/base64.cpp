@@ -48,4 +48,24 @@ std::string base64url_encode(std::string_view bytes, bool padded) {
     return out;
 }
 
+std::optional<std::string> base64url_decode(std::string_view text) {
+    std::string standard(text);
+    for (char& c : standard) {
+        if (c == '-') {
+            c = '+';
+        } else if (c == '_') {
+            c = '/';
+        } else if (c == '+' || c == '/') {
+            return std::nullopt;  // the other alphabet
+        }
+    }
+    if (standard.size() % 4 == 1) {
+        return std::nullopt;
+    }
+    while (standard.size() % 4 != 0) {
+        standard.push_back('=');
+    }
+    return base64_decode(standard);
+}
+
 }  // namespace regmigrate

@@ -13,5 +13,7 @@ std::string base64_encode(std::string_view bytes);
 std::optional<std::string> base64_decode(std::string_view text);
 // URL-safe alphabet; JWT segments use it without padding (RFC 7515), the Pushgateway with.
 std::string base64url_encode(std::string_view bytes, bool padded = false);
+// URL-safe alphabet, padding optional (JWS segments leave it out); nullopt when invalid.
+std::optional<std::string> base64url_decode(std::string_view text);
 
 }  // namespace regmigrate

@@ -62,6 +62,11 @@ Expected<ReportImage> read_image(simdjson::dom::object image) {
             return read.error();
         }
     }
+    // Only converted schema1 images carry it.
+    std::string_view source_digest;
+    if (image["source_digest"].get_string().get(source_digest) == simdjson::SUCCESS) {
+        result.source_digest = std::string(source_digest);
+    }
     return result;
 }
 

@@ -27,6 +27,7 @@ struct ReportImage {
     std::string digest;
     std::string status;
     std::string error;
+    std::string source_digest;  // a converted schema1 image: the source's digest
 };
 
 struct CopyReport {

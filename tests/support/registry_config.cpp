@@ -36,6 +36,9 @@ std::string render_registry_config(const RegistryOptions& options, std::uint16_t
              // Background purging would race tests that leave uploads open on purpose.
              {"maintenance", json::object{{"uploadpurging", json::object{{"enabled", false}}}}}}},
         {"http", std::move(http)}};
+    if (options.schema1) {
+        config["compatibility"] = json::object{{"schema1", json::object{{"enabled", true}}}};
+    }
     if (options.token) {
         config["auth"] = json::object{
             {"token", json::object{{"realm", options.token->realm},

@@ -41,6 +41,9 @@ struct RegistryOptions {
     std::chrono::milliseconds ready_timeout{15'000};
     // The loopback port to listen on (a server being replaced there); 0: a free one.
     std::uint16_t port = 0;
+    // `compatibility: schema1: enabled: true`: accepts signed schema1 manifests (verifying
+    // their signatures), which distribution 2.8 refuses by default.
+    bool schema1 = false;
 };
 
 // The config file for docker-registry. It is JSON, which the registry's YAML parser

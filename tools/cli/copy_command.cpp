@@ -15,6 +15,7 @@ struct CopyFlags {
     std::string source;
     std::string destination;
     std::string platform;
+    std::string schema1 = "auto";
     bool referrers = false;
     std::vector<std::string> referrer_types;
 };
@@ -53,6 +54,9 @@ int run(const CopyFlags& flags) {
     if (!destination) return report_error(with_context(destination.error(), "DST"));
     job.jobs = flags.common.jobs;
     if (!flags.platform.empty()) job.copy.platform = flags.platform;
+    auto schema1 = engine::parse_schema1_mode(flags.schema1);
+    if (!schema1) return report_error(schema1.error());
+    job.copy.schema1 = *schema1;
     job.copy.same_registry = !job.source_layout && !job.destination_layout &&
                              job.source.registry == job.destination.registry;
     job.referrers.enabled = flags.referrers || !flags.referrer_types.empty();
@@ -83,6 +87,7 @@ CommandRunner add_copy_command(CLI::App& app) {
     command->add_option("--platform", flags->platform,
                         "OS/ARCH[/VARIANT]: copy only this platform of a multi-arch image");
     add_referrer_flags(*command, flags->referrers, flags->referrer_types);
+    add_schema1_flag(*command, flags->schema1);
     add_side_flags(*command, flags->common, true);
     add_output_flags(*command, flags->common);
     return [flags] { return run(*flags); };

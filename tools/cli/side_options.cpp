@@ -45,6 +45,14 @@ void add_referrer_flags(CLI::App& command, bool& referrers, std::vector<std::str
                        "only referrers of this artifactType (repeatable; implies --referrers)");
 }
 
+void add_schema1_flag(CLI::App& command, std::string& mode) {
+    command
+        .add_option("--schema1", mode,
+                    "signed schema1 images: keep (copy as is), convert (to schema2), or auto "
+                    "(keep; convert where the destination refuses schema1; the default)")
+        ->check(CLI::IsMember({"keep", "convert", "auto"}));
+}
+
 void add_output_flags(CLI::App& command, CommonFlags& flags) {
     command.add_option("--log-format", flags.log_format, "text or json")
         ->check(CLI::IsMember({"text", "json"}))

@@ -38,6 +38,8 @@ void add_side_flags(CLI::App& command, CommonFlags& flags, bool with_destination
 void add_output_flags(CLI::App& command, CommonFlags& flags);
 // --referrers and --referrers-artifact-type TYPE (repeatable; implies --referrers).
 void add_referrer_flags(CLI::App& command, bool& referrers, std::vector<std::string>& types);
+// --schema1 keep|convert|auto.
+void add_schema1_flag(CLI::App& command, std::string& mode);
 
 // The side for host, from its flags and the certificate directory. Credentials: the flag,
 // else creds_variable (REGMIGRATE_SRC_CREDS / REGMIGRATE_DEST_CREDS), else docker's

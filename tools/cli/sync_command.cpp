@@ -26,6 +26,7 @@ struct SyncFlags {
     std::string tag;
     std::string prefix;
     std::string platform;
+    std::string schema1;  // empty: the plan's, else auto
     bool referrers = false;
     std::vector<std::string> referrer_types;
     std::string config;
@@ -118,6 +119,12 @@ int run(const SyncFlags& flags, engine::SyncMode mode) {
             pair.referrers.artifact_types = flags.referrer_types;
         }
     }
+    // Given on the command line, --schema1 holds for every pair of a plan file too.
+    if (!flags.schema1.empty()) {
+        auto schema1 = engine::parse_schema1_mode(flags.schema1);
+        if (!schema1) return report_error(schema1.error());
+        for (auto& pair : plan->pairs) pair.schema1 = *schema1;
+    }
     auto action = engine::parse_error_action(flags.error_action);
     if (!action) return report_error(action.error());
     CommonFlags common = flags.common;
@@ -184,6 +191,7 @@ CommandRunner add_plan_command(CLI::App& app, const char* name, const char* desc
                         "destination namespace: NAMESPACE/<source repository>");
     command->add_option("--platform", flags->platform, "OS/ARCH[/VARIANT] of multi-arch images");
     add_referrer_flags(*command, flags->referrers, flags->referrer_types);
+    add_schema1_flag(*command, flags->schema1);
     command->add_flag("--skip-existing,!--no-skip-existing", flags->skip_existing,
                       "skip tags whose destination digest already equals the source's (default on)");
     command->add_flag("--dry-run", flags->dry_run,

@@ -1,5 +1,6 @@
-# Sourced by the demo and the end-to-end benchmarks. start_registry NAME starts a
-# docker-registry on a free loopback port with storage under $work and prints HOST:PORT;
+# Sourced by the demo and the end-to-end benchmarks. start_registry NAME [schema1] starts a
+# docker-registry on a free loopback port with storage under $work and prints HOST:PORT
+# (with schema1: accepting signed schema1 manifests, which distribution 2.8 refuses by default);
 # registry_cpu_seconds NAME... prints the CPU time (user + system) those processes used so
 # far. Every registry started stops, and $work is removed, when the sourcing script exits.
 # $work lies under REGMIGRATE_WORK_BASE (default /tmp): /dev/shm keeps the registries'
@@ -16,7 +17,8 @@ stop_registries() {
 trap stop_registries EXIT
 
 start_registry() {
-  local name=$1 port
+  local name=$1 port compatibility=""
+  [[ "${2:-}" == schema1 ]] && compatibility="compatibility: {schema1: {enabled: true}}"
   port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
   mkdir -p "$work/$name"
   cat >"$work/$name.yml" <<YAML
@@ -24,6 +26,7 @@ version: 0.1
 log: {level: warn}
 storage: {filesystem: {rootdirectory: $work/$name}, delete: {enabled: true}}
 http: {addr: 127.0.0.1:$port}
+$compatibility
 YAML
   docker-registry serve "$work/$name.yml" >"$work/$name.log" 2>&1 &
   echo $! >"$work/$name.pid"

@@ -201,8 +201,9 @@ TEST_F(PlanYaml, NonIntegerNumberNamesKey) {
 }
 
 TEST_F(PlanYaml, TimeoutBoundsEveryNetworkWaitOfTheEndpoint) {
-    const auto side = parsed("registries:\n  old:\n    host: a.example\n    timeout_ms: 1500\n"
-                             "sync:\n  - from: old\n    to: b.example\n")
+    const auto side = parsed(
+                          "registries:\n  old:\n    host: a.example\n    timeout_ms: 1500\n"
+                          "sync:\n  - from: old\n    to: b.example\n")
                           .pairs.at(0)
                           .source;
     EXPECT_EQ(side.timeouts.connect, std::chrono::milliseconds(1500));
@@ -325,6 +326,22 @@ TEST_F(PlanYaml, InvalidPrefixNamesKey) {
 TEST_F(PlanYaml, InvalidPlatformNamesKey) {
     EXPECT_EQ(error_of(std::string(minimal_sync) + "    platform: amd64\n"),
               "PLAN.yaml line 4: \"sync[0].platform\" must be OS/ARCH[/VARIANT]");
+}
+
+TEST_F(PlanYaml, Schema1DefaultsToAuto) {
+    EXPECT_EQ(parsed(minimal_sync).pairs.at(0).schema1, Schema1Mode::automatic);
+}
+
+TEST_F(PlanYaml, Schema1KeyChoosesTheMode) {
+    EXPECT_EQ(parsed(std::string(minimal_sync) + "    schema1: convert\n").pairs.at(0).schema1,
+              Schema1Mode::convert);
+    EXPECT_EQ(parsed(std::string(minimal_sync) + "    schema1: keep\n").pairs.at(0).schema1,
+              Schema1Mode::keep);
+}
+
+TEST_F(PlanYaml, InvalidSchema1NamesKey) {
+    EXPECT_EQ(error_of(std::string(minimal_sync) + "    schema1: v2s2\n"),
+              "PLAN.yaml line 4: \"sync[0].schema1\" must be keep, convert or auto");
 }
 
 TEST_F(PlanYaml, RewriteMustBeAMap) {

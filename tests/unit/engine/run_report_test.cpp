@@ -118,6 +118,16 @@ TEST(RunReport, EachImageHasExactlyTheDocumentedFields) {
     }
 }
 
+TEST(RunReport, ConvertedImageAlsoNamesTheSourceDigest) {
+    RunReport report;
+    report.images = {image("copied", "")};
+    report.images[0].source_digest = "sha256:" + std::string(64, 'b');
+    const auto root = parsed(report.to_json());
+    const auto& entry = root.at("images").as_array().at(0).as_object();
+    EXPECT_EQ(entry.at("source_digest").as_string(), "sha256:" + std::string(64, 'b'));
+    EXPECT_EQ(entry.at("digest").as_string(), report.images[0].digest);
+}
+
 TEST(RunReport, ImagesKeepTheirOrderAndValues) {
     const auto root = parsed(sample_report().to_json());
     const auto& last = root.at("images").as_array().at(3).as_object();

@@ -36,6 +36,7 @@ TEST(Metrics, ExposesEveryDocumentedFamilyWithItsType) {
     EXPECT_TRUE(has_family(text, "regmigrate_blobs_total", "counter"));
     EXPECT_TRUE(has_family(text, "regmigrate_bytes_transferred_total", "counter"));
     EXPECT_TRUE(has_family(text, "regmigrate_manifests_pushed_total", "counter"));
+    EXPECT_TRUE(has_family(text, "regmigrate_schema1_conversions_total", "counter"));
     EXPECT_TRUE(has_family(text, "regmigrate_http_requests_total", "counter"));
     EXPECT_TRUE(has_family(text, "regmigrate_retries_total", "counter"));
     EXPECT_TRUE(has_family(text, "regmigrate_inflight_transfers", "gauge"));
@@ -127,6 +128,14 @@ TEST(Metrics, SnapshotMirrorsEveryCounter) {
     EXPECT_EQ(s.manifests_pushed, 1u);
     EXPECT_EQ(s.http_requests, 2u);
     EXPECT_EQ(s.retries, 1u);
+}
+
+TEST(Metrics, Schema1ConversionsCountInSnapshotAndExposition) {
+    Metrics m;
+    m.schema1_converted();
+    m.schema1_converted();
+    EXPECT_EQ(m.snapshot().schema1_conversions, 2u);
+    EXPECT_EQ(series_value(m.text_exposition(), "regmigrate_schema1_conversions_total"), 2);
 }
 
 TEST(Metrics, BytesTransferredAccumulatesInSnapshotAndExposition) {

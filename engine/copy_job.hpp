@@ -3,6 +3,7 @@
 #pragma once
 
 #include "engine/image_copier.hpp"
+#include "engine/preflight_settings.hpp"
 #include "engine/referrer_finder.hpp"
 #include "engine/registry_side.hpp"
 #include "engine/run_report.hpp"
@@ -29,6 +30,7 @@ struct CopyJob {
     std::uint64_t max_inflight_bytes = default_max_inflight_bytes;
     CopyOptions copy;
     ReferrerOptions referrers;  // --referrers: attached artifacts follow each image
+    PreflightSettings preflight;  // both ends checked before the source is listed
 };
 
 // Checks the combination before anything runs (usage errors: exit 2).

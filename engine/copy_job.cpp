@@ -75,8 +75,8 @@ asio::awaitable<Expected<RunReport>> copy_all(const CopyJob& job, metrics::Metri
             const ImageTask& task = (*tasks)[index];
             ImageRecord& record = report.images[index];
             record.source = (*ends)->source_name(task.source_reference);
-            auto digest = co_await copy_between(**ends, copier, exporter, task.source_reference,
-                                                task.target);
+            auto digest =
+                co_await copy_between(**ends, copier, exporter, task.source_reference, task.target);
             if (digest && job.referrers.enabled) {
                 auto attached = co_await referrers.copy_referrers(from, to, *digest);
                 if (!attached)
@@ -92,8 +92,8 @@ asio::awaitable<Expected<RunReport>> copy_all(const CopyJob& job, metrics::Metri
             } else {
                 record.status = "failed";
                 record.error = digest.error().message;
-                record.failure_summary =
-                    summarize_failure(digest.error(), job.source.registry, job.destination.registry);
+                record.failure_summary = summarize_failure(digest.error(), job.source.registry,
+                                                           job.destination.registry);
                 metrics.image_finished("failed");
             }
         }
@@ -118,9 +118,8 @@ asio::awaitable<Expected<RunReport>> copy_all(const CopyJob& job, metrics::Metri
 
 Expected<void> validate(const CopyJob& job) {
     if (source_identifier(job).empty() && !destination_identifier(job).empty()) {
-        const std::string destination = job.destination_layout
-                                            ? job.destination_layout->to_string()
-                                            : job.destination.to_string();
+        const std::string destination = job.destination_layout ? job.destination_layout->to_string()
+                                                               : job.destination.to_string();
         return make_error(ErrorKind::invalid_argument,
                           "destination " + destination +
                               " names a tag, but the source names none (all tags are copied)");

@@ -29,7 +29,7 @@ struct CopyJob {
     std::size_t jobs = 8;  // images at once, and blob transfers at once
     std::uint64_t max_inflight_bytes = default_max_inflight_bytes;
     CopyOptions copy;
-    ReferrerOptions referrers;  // --referrers: attached artifacts follow each image
+    ReferrerOptions referrers;    // --referrers: attached artifacts follow each image
     PreflightSettings preflight;  // both ends checked before the source is listed
 };
 

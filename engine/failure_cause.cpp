@@ -12,11 +12,11 @@ bool contains(std::string_view text, std::string_view part) {
 }
 
 bool contains_nocase(std::string_view text, std::string_view part) {
-    const auto found = std::search(text.begin(), text.end(), part.begin(), part.end(),
-                                   [](char a, char b) {
-                                       return std::tolower(static_cast<unsigned char>(a)) ==
-                                              std::tolower(static_cast<unsigned char>(b));
-                                   });
+    const auto found =
+        std::search(text.begin(), text.end(), part.begin(), part.end(), [](char a, char b) {
+            return std::tolower(static_cast<unsigned char>(a)) ==
+                   std::tolower(static_cast<unsigned char>(b));
+        });
     return found != text.end();
 }
 
@@ -138,8 +138,7 @@ std::string tls_verify_result(std::string_view message) {
     return std::string(result);
 }
 
-std::optional<std::string> failing_registry(std::string_view message,
-                                            std::string_view source_host,
+std::optional<std::string> failing_registry(std::string_view message, std::string_view source_host,
                                             std::string_view destination_host) {
     const std::size_t source = last_mention(message, source_host);
     const std::size_t destination = last_mention(message, destination_host);

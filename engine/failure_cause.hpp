@@ -40,8 +40,7 @@ std::string tls_verify_result(std::string_view message);
 // last (the innermost context); nullopt when neither is. Messages name a registry as the
 // side does ("HOST /v2/: HTTP 401") or as a connection does ("connecting to HOST:PORT:
 // ...", the port always written).
-std::optional<std::string> failing_registry(std::string_view message,
-                                            std::string_view source_host,
+std::optional<std::string> failing_registry(std::string_view message, std::string_view source_host,
                                             std::string_view destination_host);
 
 // One phrase per cause and registry, identical for every image failing the same way, so

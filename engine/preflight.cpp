@@ -98,8 +98,9 @@ asio::awaitable<std::optional<std::string>> check_registry(const PreflightTarget
         return describe_preflight_failure(target, error, push, settings.certs_dir);
     };
     RegistrySide side = target.side;
-    // Transient answers (a 503, a reset) get the run's usual retries, not an exit 2.
-    side.registry.retry = std::make_shared<transport::RetryPolicy>(transport::RetrySettings{});
+    // One attempt per request: the check is to say in one line what is wrong, not to wait
+    // for it (each retry would log a line of its own).
+    side.registry.retry = nullptr;
     if (!target.authorize)
         side.credentials = {};
     auto connected = connect(side, co_await asio::this_coro::executor, metrics);
@@ -173,8 +174,8 @@ std::string describe_target(const PreflightTarget& target) {
     return role_name(target.role) + " " + target.side.host;
 }
 
-std::string describe_preflight_failure(const PreflightTarget& target, const Error& error,
-                                       bool push, const std::string& certs_dir) {
+std::string describe_preflight_failure(const PreflightTarget& target, const Error& error, bool push,
+                                       const std::string& certs_dir) {
     const std::string& host = target.side.host;
     const std::string detail(without_host(error.message, host));
     const std::string user = user_of(target.side);
@@ -194,9 +195,9 @@ std::string describe_preflight_failure(const PreflightTarget& target, const Erro
             break;
         case FailureCause::tls_untrusted: {
             const std::string result = tls_verify_result(error.message);
-            cause = "certificate of " + host + " is not trusted: " +
-                    (result.empty() ? detail : result) + " — add its CA under " + certs_dir + "/" +
-                    host + "/ca.crt or use --certs-dir";
+            cause = "certificate of " + host +
+                    " is not trusted: " + (result.empty() ? detail : result) +
+                    " — add its CA under " + certs_dir + "/" + host + "/ca.crt or use --certs-dir";
             break;
         }
         case FailureCause::tls:
@@ -209,21 +210,19 @@ std::string describe_preflight_failure(const PreflightTarget& target, const Erro
             break;
         case FailureCause::access_denied:
             cause = push ? "no push permission on " + target.push_repository +
-                               (user.empty() ? std::string() : " for " + user) + " (" + detail +
-                               ")"
-                         : "access denied" + (user.empty() ? std::string() : " to " + user) +
-                               " (" + detail + ")";
+                               (user.empty() ? std::string() : " for " + user) + " (" + detail + ")"
+                         : "access denied" + (user.empty() ? std::string() : " to " + user) + " (" +
+                               detail + ")";
             break;
         case FailureCause::other:
-            cause = push ? "cannot push to " + target.push_repository + " (" + detail + ")"
-                         : detail;
+            cause =
+                push ? "cannot push to " + target.push_repository + " (" + detail + ")" : detail;
             break;
     }
     return describe_target(target) + ": " + cause;
 }
 
-Expected<void> check_layout_directory(const std::filesystem::path& directory,
-                                      PreflightRole role) {
+Expected<void> check_layout_directory(const std::filesystem::path& directory, PreflightRole role) {
     std::error_code ec;
     if (role == PreflightRole::source) {
         if (!std::filesystem::is_directory(directory, ec)) {

@@ -49,13 +49,12 @@ std::string describe_target(const PreflightTarget& target);
 // The one line for a failed check: "destination 127.0.0.1:5000: credentials for alice
 // refused (/v2/: HTTP 401: UNAUTHORIZED: authentication required)". push: the failure was
 // the push proof, not GET /v2/.
-std::string describe_preflight_failure(const PreflightTarget& target, const Error& error,
-                                       bool push, const std::string& certs_dir);
+std::string describe_preflight_failure(const PreflightTarget& target, const Error& error, bool push,
+                                       const std::string& certs_dir);
 
 // Whether a layout directory can be used: a source must be a readable directory; a
 // destination a writable directory, or creatable under its nearest existing parent.
-Expected<void> check_layout_directory(const std::filesystem::path& directory,
-                                      PreflightRole role);
+Expected<void> check_layout_directory(const std::filesystem::path& directory, PreflightRole role);
 
 // Runs the checks in order; the first failure is an invalid_argument error (exit 2)
 // whose message is describe_preflight_failure's line.

@@ -39,8 +39,8 @@ std::size_t RunReport::not_attempted() const {
 std::vector<std::pair<std::size_t, std::string>> RunReport::failure_groups() const {
     std::map<std::string, std::size_t> counts;
     for (const auto& image : images) {
-        if (image.is_failure())
-            ++counts[image.failure_summary.empty() ? "other errors" : image.failure_summary];
+        if (image.is_failure() && !image.failure_summary.empty())
+            ++counts[image.failure_summary];
     }
     std::vector<std::pair<std::size_t, std::string>> groups;
     for (auto& [summary, count] : counts)

@@ -40,7 +40,7 @@ struct RunReport {
     // Every image of the plan was attempted and none failed: the run's exit code 0.
     bool complete() const { return failures() == 0 && not_attempted() == 0; }
     // Failed images counted per failure_summary, most frequent first (ties by phrase);
-    // failures without one are counted under "other errors".
+    // failures of their own (no summary) are left to their records.
     std::vector<std::pair<std::size_t, std::string>> failure_groups() const;
     // {"summary": {...}, "images": [...]}, fields as DESIGN.md fixes them.
     std::string to_json() const;

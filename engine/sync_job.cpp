@@ -139,8 +139,8 @@ struct RunState {
         std::lock_guard lock(breaker_mutex);
         for (const auto* side : {&pair.source, &pair.destination}) {
             if (auto reason = breaker.tripped(side->host)) {
-                return std::string(side == &pair.source ? "source " : "destination ") +
-                       side->host + " stopped: " + *reason;
+                return std::string(side == &pair.source ? "source " : "destination ") + side->host +
+                       " stopped: " + *reason;
             }
         }
         return std::nullopt;
@@ -174,8 +174,8 @@ struct LoopClients {
     std::vector<std::unique_ptr<ImageCopier>> copiers;
     std::vector<std::unique_ptr<LayoutExporter>> exporters;  // per pair, for oci:DIR destinations
     std::vector<std::unique_ptr<ReferrerCopier>> referrers;  // per pair; null: no --referrers
-    std::vector<std::unique_ptr<registry::EcrApi>> ecr;  // per pair; null: not ECR
-    std::vector<std::unique_ptr<V1ImageConverter>> v1;   // per pair; null: not a v1 source
+    std::vector<std::unique_ptr<registry::EcrApi>> ecr;      // per pair; null: not ECR
+    std::vector<std::unique_ptr<V1ImageConverter>> v1;       // per pair; null: not a v1 source
 };
 
 // The ECR API of a pair's destination on this loop; null when the destination is not ECR.
@@ -349,8 +349,9 @@ asio::awaitable<void> sync_image(RunState& state, LoopClients& clients, const Im
             co_return;
         }
         record.error = outcome.error().message;
-        record.failure_summary = summarize_failure(outcome.error(), state.plan.pairs[task.pair].source.host,
-                                                   state.plan.pairs[task.pair].destination.host);
+        record.failure_summary =
+            summarize_failure(outcome.error(), state.plan.pairs[task.pair].source.host,
+                              state.plan.pairs[task.pair].destination.host);
         ErrorAction decided = action;
         if (action == ErrorAction::prompt)
             decided = state.options.ask(record);
@@ -578,9 +579,9 @@ Expected<SyncResult> run_sync(const SyncPlan& given_plan, const SyncOptions& opt
     }
     state.ecr_apis = std::move(ecr_apis);
     const bool writes = options.mode != SyncMode::verify;
-    if (auto ready = run_preflight(preflight_targets(plan, state.v1_sources, writes,
-                                                     options.mode != SyncMode::dry_run),
-                                   options.preflight);
+    if (auto ready = run_preflight(
+            preflight_targets(plan, state.v1_sources, writes, options.mode != SyncMode::dry_run),
+            options.preflight);
         !ready) {
         return ready.error();
     }

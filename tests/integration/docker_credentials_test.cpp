@@ -364,8 +364,8 @@ TEST_F(IdentityTokenTest, IdentityTokenAppearsInNoOutput) {
     EXPECT_EQ(good.cli.exit_code, 0) << good.cli.describe();
     expect_no_secret_in(good, metrics, {kIdentityToken});
     const std::string wrong = std::string(kIdentityToken) + "-wrong";
-    const auto refused = copy_with_identity_token(
-        wrong, {"--no-preflight", "--metrics-file", metrics.string()});
+    const auto refused =
+        copy_with_identity_token(wrong, {"--no-preflight", "--metrics-file", metrics.string()});
     EXPECT_EQ(refused.cli.exit_code, 1) << refused.cli.describe();
     expect_no_secret_in(refused, metrics, {kIdentityToken, wrong});
     const auto preflight = copy_with_identity_token(wrong);

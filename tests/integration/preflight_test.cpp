@@ -77,8 +77,8 @@ TEST_F(PreflightTest, WrongDestinationPasswordExitsTwoNamingSideHostUserAndCause
                                                   std::string(kUser) + ":wrong-password"});
     EXPECT_EQ(run.cli.exit_code, 2) << run.cli.describe();
     const std::string line = the_error_line(run.cli);
-    EXPECT_TRUE(contains(line, "destination " + destination.host() +
-                                   ": credentials for alice refused"))
+    EXPECT_TRUE(
+        contains(line, "destination " + destination.host() + ": credentials for alice refused"))
         << line;
     EXPECT_TRUE(contains(line, "HTTP 401")) << line;
     EXPECT_TRUE(contains(line, "UNAUTHORIZED")) << line;
@@ -157,8 +157,8 @@ TEST_F(PreflightTest, PushProofLeavesNothingInTheDestinationCatalog) {
 TEST_F(PreflightTest, SyncDryRunRunsThePreflight) {
     const std::string closed = "127.0.0.1:" + std::to_string(free_loopback_port());
     SyncCli sync(REGMIGRATE_BINARY);
-    const auto run = sync.run("sync", source_.host(), closed, {"--dry-run", "--src-tls",
-                                                               "disabled", "--dest-tls", "disabled"});
+    const auto run = sync.run("sync", source_.host(), closed,
+                              {"--dry-run", "--src-tls", "disabled", "--dest-tls", "disabled"});
     EXPECT_EQ(run.cli.exit_code, 2) << run.cli.describe();
     EXPECT_TRUE(contains(run.cli.err, "destination " + closed + ": connection refused"))
         << run.cli.describe();
@@ -174,9 +174,8 @@ TEST_F(PreflightTest, NoPreflightLetsImagesFailAndCountsIdenticalFailuresOnce) {
     EXPECT_EQ(run.cli.exit_code, 1) << run.cli.describe();
     ASSERT_TRUE(run.report) << run.report.error().message;
     EXPECT_EQ(run.report->summary.images_failed, 3u);
-    EXPECT_TRUE(contains(run.cli.err,
-                         "3 images failed: credentials refused by " + destination.host() +
-                             " (HTTP 401)"))
+    EXPECT_TRUE(contains(run.cli.err, "3 images failed: credentials refused by " +
+                                          destination.host() + " (HTTP 401)"))
         << run.cli.describe();
 }
 

@@ -52,12 +52,13 @@ int finish_run(const engine::RunReport& report, const CommonFlags& flags,
     }
     // Identical failures once each with their count: 100,000 lines say less than one.
     for (const auto& [count, summary] : report.failure_groups()) {
-        log(LogLevel::error, std::to_string(count) + (count == 1 ? " image" : " images") +
-                                 " failed: " + summary);
+        log(LogLevel::error,
+            std::to_string(count) + (count == 1 ? " image" : " images") + " failed: " + summary);
     }
     if (const std::size_t untried = report.not_attempted(); untried > 0) {
-        const auto first = std::find_if(report.images.begin(), report.images.end(),
-                                        [](const auto& image) { return image.status == "not_attempted"; });
+        const auto first =
+            std::find_if(report.images.begin(), report.images.end(),
+                         [](const auto& image) { return image.status == "not_attempted"; });
         log(LogLevel::error, std::to_string(untried) + (untried == 1 ? " image" : " images") +
                                  " not attempted: " + first->error);
     }
@@ -85,7 +86,7 @@ int finish_run(const engine::RunReport& report, const CommonFlags& flags,
     if (!flags.pushgateway.empty()) {
         // A monitoring hiccup must not turn a finished migration into a failure: warn only.
         if (auto pushed = metrics::push_to_gateway(metrics, flags.pushgateway, "regmigrate",
-                                                     flags.pushgateway_grouping);
+                                                   flags.pushgateway_grouping);
             !pushed) {
             log(LogLevel::warn, pushed.error().message);
         }

@@ -90,8 +90,8 @@ TEST_F(EndpointBreakerTest, TrippedRegistryStaysTrippedAfterASuccess) {
 TEST_F(EndpointBreakerTest, RegistriesAreCountedApart) {
     fail_at(0s);
     fail_at(5s);
-    EXPECT_FALSE(breaker_.on_failure("other.example", FailureCause::connection_refused,
-                                     start_ + 10s));
+    EXPECT_FALSE(
+        breaker_.on_failure("other.example", FailureCause::connection_refused, start_ + 10s));
     EXPECT_FALSE(breaker_.tripped("other.example"));
     EXPECT_TRUE(fail_at(10s));
 }

@@ -14,9 +14,10 @@ TEST(FailureCause, RefusedConnectionIsConnectionRefused) {
 }
 
 TEST(FailureCause, UnresolvableHostIsDns) {
-    EXPECT_EQ(classify_failure(make_error(
-                  ErrorKind::network, "resolving nosuch.invalid:443: Host not found (authoritative)")),
-              FailureCause::dns);
+    EXPECT_EQ(
+        classify_failure(make_error(
+            ErrorKind::network, "resolving nosuch.invalid:443: Host not found (authoritative)")),
+        FailureCause::dns);
 }
 
 TEST(FailureCause, OtherNetworkFailuresAreUnreachable) {
@@ -42,8 +43,8 @@ TEST(FailureCause, CertificateVerificationFailureIsUntrusted) {
 }
 
 TEST(FailureCause, OtherHandshakeFailuresAreTls) {
-    EXPECT_EQ(classify_failure(make_error(ErrorKind::tls,
-                                          "TLS handshake with h:1: TLS error: wrong version number")),
+    EXPECT_EQ(classify_failure(make_error(
+                  ErrorKind::tls, "TLS handshake with h:1: TLS error: wrong version number")),
               FailureCause::tls);
 }
 
@@ -86,17 +87,17 @@ TEST(FailureCause, VerifyResultIsReadFromTheMessage) {
 }
 
 TEST(FailingRegistry, NamesTheRegistryWhosePortMatches) {
-    EXPECT_EQ(failing_registry("connecting to 127.0.0.1:5001: Connection refused",
-                               "127.0.0.1:5000", "127.0.0.1:5001"),
-              "127.0.0.1:5001");
-    EXPECT_EQ(failing_registry("127.0.0.1:5000 /v2/: HTTP 401", "127.0.0.1:5000",
+    EXPECT_EQ(failing_registry("connecting to 127.0.0.1:5001: Connection refused", "127.0.0.1:5000",
                                "127.0.0.1:5001"),
+              "127.0.0.1:5001");
+    EXPECT_EQ(failing_registry("127.0.0.1:5000 /v2/: HTTP 401", "127.0.0.1:5000", "127.0.0.1:5001"),
               "127.0.0.1:5000");
 }
 
 TEST(FailingRegistry, PortIsNotAPrefixOfALongerPort) {
     EXPECT_FALSE(failing_registry("connecting to 127.0.0.1:50001: Connection refused",
-                               "127.0.0.1:5000", "other.example").has_value());
+                                  "127.0.0.1:5000", "other.example")
+                     .has_value());
 }
 
 TEST(FailingRegistry, HostWithoutPortMatchesAnyPortButNotALongerName) {
@@ -104,7 +105,8 @@ TEST(FailingRegistry, HostWithoutPortMatchesAnyPortButNotALongerName) {
                                "src.example", "registry.example"),
               "registry.example");
     EXPECT_FALSE(failing_registry("connecting to myregistry.example:443: refused", "src.example",
-                               "registry.example").has_value());
+                                  "registry.example")
+                     .has_value());
 }
 
 TEST(FailingRegistry, MessageNamingNeitherIsUnattributed) {
@@ -122,9 +124,9 @@ TEST(FailingRegistry, MessageNamingBothIsAboutTheInnermostContext) {
 }
 
 TEST(FailingRegistry, LongerSpellingOfTheSameHostWins) {
-    EXPECT_EQ(failing_registry("connecting to r.example:5000: refused", "r.example",
-                               "r.example:5000"),
-              "r.example:5000");
+    EXPECT_EQ(
+        failing_registry("connecting to r.example:5000: refused", "r.example", "r.example:5000"),
+        "r.example:5000");
 }
 
 TEST(FailingRegistry, SameRegistryOnBothSidesIsThatRegistry) {

@@ -90,8 +90,8 @@ TEST(PreflightFailure, OtherPushFailureSaysThePushFailed) {
 TEST(PreflightFailure, SourceIsNamedSource) {
     PreflightTarget source;
     source.side.host = "src.example";
-    const auto error = make_error(ErrorKind::network,
-                                  "resolving src.example:443: Host not found (authoritative)");
+    const auto error =
+        make_error(ErrorKind::network, "resolving src.example:443: Host not found (authoritative)");
     EXPECT_EQ(describe(source, error),
               "source src.example: host name does not resolve (resolving src.example:443: Host "
               "not found (authoritative))");
@@ -204,8 +204,8 @@ TEST_F(LayoutDirectoryTest, MissingDestinationUnderAWritableParentIsUsable) {
 TEST_F(LayoutDirectoryTest, DestinationUnderAReadOnlyParentIsRefused) {
     if (::geteuid() == 0)
         GTEST_SKIP() << "root writes into read-only directories";
-    std::filesystem::permissions(dir_, std::filesystem::perms::owner_read |
-                                           std::filesystem::perms::owner_exec);
+    std::filesystem::permissions(
+        dir_, std::filesystem::perms::owner_read | std::filesystem::perms::owner_exec);
     const auto checked = check_layout_directory(dir_ / "new", PreflightRole::destination);
     ASSERT_FALSE(checked);
     EXPECT_NE(checked.error().message.find("not writable"), std::string::npos);

@@ -55,7 +55,11 @@ FailureCause classify_network(std::string_view message) {
     }
     if (contains_nocase(message, "connection refused"))
         return FailureCause::connection_refused;
-    return FailureCause::unreachable;
+    // Only a connection that cannot be made says the registry is out of reach; one lost in
+    // the middle of an answer is this request's bad luck.
+    if (contains(message, "connecting to "))
+        return FailureCause::unreachable;
+    return FailureCause::other;
 }
 
 }  // namespace

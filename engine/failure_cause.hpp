@@ -13,13 +13,13 @@ namespace regmigrate::engine {
 enum class FailureCause {
     dns,                  // the host name does not resolve
     connection_refused,   // nothing listens on the port
-    unreachable,          // no route, network down, connection reset before an answer
+    unreachable,          // no route, network down: the connection cannot be made
     timeout,              // no answer in time
     tls_untrusted,        // the certificate chain does not verify against the trust
     tls,                  // another handshake failure (protocol, client certificate...)
     credentials_refused,  // 401 after authenticating, or credentials needed and none given
     access_denied,        // 403, or a token granted without the scope asked for
-    other,                // anything the registry answered for this one image
+    other,                // anything about this one image: an answer, a connection lost mid-answer
 };
 
 // "connection refused", "credentials refused"...: the label of logs and summaries.

@@ -20,13 +20,16 @@ TEST(FailureCause, UnresolvableHostIsDns) {
         FailureCause::dns);
 }
 
-TEST(FailureCause, OtherNetworkFailuresAreUnreachable) {
+TEST(FailureCause, ConnectionThatCannotBeMadeIsUnreachable) {
     EXPECT_EQ(classify_failure(
                   make_error(ErrorKind::network, "connecting to 10.0.0.1:443: No route to host")),
               FailureCause::unreachable);
+}
+
+TEST(FailureCause, ConnectionLostMidAnswerIsAboutThatRequest) {
     EXPECT_EQ(classify_failure(make_error(ErrorKind::network,
                                           "reading response from 127.0.0.1:5000: end of stream")),
-              FailureCause::unreachable);
+              FailureCause::other);
 }
 
 TEST(FailureCause, TimeoutIsTimeout) {

@@ -1,6 +1,8 @@
 #include "engine/copy_job.hpp"
 
+#include "engine/failure_cause.hpp"
 #include "engine/layout_copy_ends.hpp"
+#include "engine/preflight.hpp"
 #include "engine/referrer_copier.hpp"
 #include "engine/run_to_completion.hpp"
 
@@ -90,6 +92,8 @@ asio::awaitable<Expected<RunReport>> copy_all(const CopyJob& job, metrics::Metri
             } else {
                 record.status = "failed";
                 record.error = digest.error().message;
+                record.failure_summary = summarize_failure(digest.error(), job.source.registry,
+                                                           job.destination.registry);
                 metrics.image_finished("failed");
             }
         }
@@ -130,6 +134,8 @@ Expected<void> validate(const CopyJob& job) {
 Expected<RunReport> run_copy(const CopyJob& job, metrics::Metrics& metrics) {
     if (auto valid = validate(job); !valid)
         return valid.error();
+    if (auto ready = run_preflight(preflight_targets(job), job.preflight); !ready)
+        return ready.error();
     const auto started = std::chrono::steady_clock::now();
     auto outcome = run_to_completion<RunReport>(
         [&](asio::any_io_executor) { return copy_all(job, metrics); }, "copy");

@@ -3,6 +3,7 @@
 #pragma once
 
 #include "engine/image_copier.hpp"
+#include "engine/preflight_settings.hpp"
 #include "engine/referrer_finder.hpp"
 #include "engine/registry_side.hpp"
 #include "engine/run_report.hpp"
@@ -28,7 +29,8 @@ struct CopyJob {
     std::size_t jobs = 8;  // images at once, and blob transfers at once
     std::uint64_t max_inflight_bytes = default_max_inflight_bytes;
     CopyOptions copy;
-    ReferrerOptions referrers;  // --referrers: attached artifacts follow each image
+    ReferrerOptions referrers;    // --referrers: attached artifacts follow each image
+    PreflightSettings preflight;  // both ends checked before the source is listed
 };
 
 // Checks the combination before anything runs (usage errors: exit 2).

@@ -5,6 +5,7 @@
 #include <boost/json.hpp>
 
 #include <algorithm>
+#include <map>
 
 namespace regmigrate::engine {
 
@@ -31,11 +32,30 @@ std::size_t RunReport::failures() const {
         images.begin(), images.end(), [](const ImageRecord& r) { return r.is_failure(); }));
 }
 
+std::size_t RunReport::not_attempted() const {
+    return count("not_attempted");
+}
+
+std::vector<std::pair<std::size_t, std::string>> RunReport::failure_groups() const {
+    std::map<std::string, std::size_t> counts;
+    for (const auto& image : images) {
+        if (image.is_failure() && !image.failure_summary.empty())
+            ++counts[image.failure_summary];
+    }
+    std::vector<std::pair<std::size_t, std::string>> groups;
+    for (auto& [summary, count] : counts)
+        groups.emplace_back(count, summary);
+    std::stable_sort(groups.begin(), groups.end(),
+                     [](const auto& a, const auto& b) { return a.first > b.first; });
+    return groups;
+}
+
 std::string RunReport::to_json() const {
     json::object summary;
     summary["images_copied"] = count("copied");
     summary["images_skipped"] = count("skipped");
     summary["images_failed"] = failures();
+    summary["images_not_attempted"] = not_attempted();
     summary["blobs_uploaded"] = totals.blobs_uploaded;
     summary["blobs_mounted"] = totals.blobs_mounted;
     summary["bytes_transferred"] = totals.bytes_transferred;

@@ -2,6 +2,7 @@
 
 #include "engine/destination_inventory.hpp"
 #include "engine/ecr_destination.hpp"
+#include "engine/failure_cause.hpp"
 #include "engine/image_copier.hpp"
 #include "engine/image_verifier.hpp"
 #include "engine/journal.hpp"
@@ -130,6 +131,41 @@ struct RunState {
         std::lock_guard lock(mutex);
         records.push_back(std::move(record));
     }
+
+    std::mutex breaker_mutex;  // guards breaker
+    EndpointBreaker breaker{options.breaker};
+
+    // Why no new image of the pair starts (a registry of it tripped the breaker), or nullopt.
+    std::optional<std::string> stopped_by_breaker(const SyncPair& pair) {
+        std::lock_guard lock(breaker_mutex);
+        for (const auto* side : {&pair.source, &pair.destination}) {
+            if (auto reason = breaker.tripped(side->host)) {
+                return std::string(side == &pair.source ? "source " : "destination ") + side->host +
+                       " stopped: " + *reason;
+            }
+        }
+        return std::nullopt;
+    }
+    // Feeds an image attempt's outcome to the breaker; says once when it trips.
+    void observe_attempt(const SyncPair& pair, const Expected<std::string>& outcome) {
+        std::lock_guard lock(breaker_mutex);
+        if (outcome) {
+            breaker.on_success(pair.source.host);
+            breaker.on_success(pair.destination.host);
+            return;
+        }
+        const auto failing =
+            failing_registry(outcome.error().message, pair.source.host, pair.destination.host);
+        if (!failing)
+            return;
+        if (breaker.on_failure(*failing, classify_failure(outcome.error()),
+                               EndpointBreaker::Clock::now())) {
+            log(LogLevel::error, "registry failing the same way: no new images are started on it",
+                {{"registry", *failing},
+                 {"reason", breaker.tripped(*failing).value_or("")},
+                 {"last_error", outcome.error().message}});
+        }
+    }
 };
 
 // The clients and copiers of one event loop: HttpClient is single-threaded by design.
@@ -139,8 +175,8 @@ struct LoopClients {
     std::vector<std::unique_ptr<ImageCopier>> copiers;
     std::vector<std::unique_ptr<LayoutExporter>> exporters;  // per pair, for oci:DIR destinations
     std::vector<std::unique_ptr<ReferrerCopier>> referrers;  // per pair; null: no --referrers
-    std::vector<std::unique_ptr<registry::EcrApi>> ecr;  // per pair; null: not ECR
-    std::vector<std::unique_ptr<V1ImageConverter>> v1;   // per pair; null: not a v1 source
+    std::vector<std::unique_ptr<registry::EcrApi>> ecr;      // per pair; null: not ECR
+    std::vector<std::unique_ptr<V1ImageConverter>> v1;       // per pair; null: not a v1 source
 };
 
 // The ECR API of a pair's destination on this loop; null when the destination is not ECR.
@@ -313,6 +349,7 @@ asio::awaitable<void> sync_image(RunState& state, LoopClients& clients, const Im
         effective_error_action(state.options.error_action, static_cast<bool>(state.options.ask));
     for (int attempt = 1;; ++attempt) {
         auto outcome = co_await sync_once(state, clients, task, record);
+        state.observe_attempt(state.plan.pairs[task.pair], outcome);
         // Copied or already there, the image may have gained artifacts since.
         if (outcome && clients.referrers[task.pair]) {
             const Endpoint from{clients.sources[task.pair].get(), task.source_repository};
@@ -330,10 +367,14 @@ asio::awaitable<void> sync_image(RunState& state, LoopClients& clients, const Im
             co_return;
         }
         record.error = outcome.error().message;
+        record.failure_summary =
+            summarize_failure(outcome.error(), state.plan.pairs[task.pair].source.host,
+                              state.plan.pairs[task.pair].destination.host);
         ErrorAction decided = action;
         if (action == ErrorAction::prompt)
             decided = state.options.ask(record);
         if (decided == ErrorAction::retry && !state.halted() &&
+            !state.stopped_by_breaker(state.plan.pairs[task.pair]) &&
             (action == ErrorAction::prompt || attempt < state.options.retry_attempts)) {
             state.metrics.retry(outcome.error().retryable() ? "transient" : "image");
             co_await sleep_for(std::chrono::milliseconds(500) * (1 << std::min(attempt - 1, 5)));
@@ -410,6 +451,14 @@ asio::awaitable<void> worker(RunState& state, LoopClients& clients) {
         record.source = image_reference(pair.source.host, task->source_repository, task->tag);
         record.destination =
             image_reference(pair.destination.host, task->destination_repository, task->tag);
+        if (auto stopped = state.options.mode == SyncMode::sync ? state.stopped_by_breaker(pair)
+                                                                : std::nullopt) {
+            record.status = "not_attempted";
+            record.error = *stopped;
+            state.add(std::move(record));
+            ++state.progress.images_done;
+            continue;
+        }
         switch (state.options.mode) {
             case SyncMode::sync:
                 co_await sync_image(state, clients, *task, record);
@@ -460,7 +509,8 @@ asio::awaitable<void> producer(RunState& state, LoopClients& clients) {
         state.metrics.image_finished("failed");
         state.add(ImageRecord{pair.source.host + "/" + repository,
                               pair.destination.host + "/" + pair.destination_repository(repository),
-                              "", "failed", error.message});
+                              "", "failed", error.message,
+                              summarize_failure(error, pair.source.host, pair.destination.host)});
     };
     hooks.v1_source = [&](std::size_t pair) { return bool(state.v1_sources[pair]); };
     hooks.repository_seen = [&] {
@@ -548,6 +598,13 @@ Expected<SyncResult> run_sync(const SyncPlan& given_plan, const SyncOptions& opt
             ecr_settings_of(plan.pairs[i].destination)->create_repositories));
     }
     state.ecr_apis = std::move(ecr_apis);
+    const bool writes = options.mode != SyncMode::verify;
+    if (auto ready = run_preflight(
+            preflight_targets(plan, state.v1_sources, writes, options.mode != SyncMode::dry_run),
+            options.preflight);
+        !ready) {
+        return ready.error();
+    }
     const std::size_t jobs = std::max<std::size_t>(options.jobs, 1);
     const std::size_t threads = std::clamp<std::size_t>(options.threads, 1, jobs);
     auto journal = open_journal(plan, options);
@@ -618,7 +675,7 @@ Expected<SyncResult> run_sync(const SyncPlan& given_plan, const SyncOptions& opt
     result.stop_signal = stop_signal;
     if (*journal) {
         close_journal(**journal, options,
-                      stop_signal == 0 && !state.aborted && result.report.failures() == 0);
+                      stop_signal == 0 && !state.aborted && result.report.complete());
     }
     return result;
 }

@@ -3,7 +3,9 @@
 #pragma once
 
 #include "engine/copy_job.hpp"
+#include "engine/endpoint_breaker.hpp"
 #include "engine/error_action.hpp"
+#include "engine/preflight.hpp"
 #include "engine/run_report.hpp"
 #include "engine/sync_plan.hpp"
 
@@ -52,6 +54,11 @@ struct SyncOptions {
     // period, stops the event loops at once.
     bool stop_on_signals = false;
     std::chrono::milliseconds stop_grace{std::chrono::seconds(10)};
+    // Checked before anything is listed (engine/preflight.hpp); a failure is the run's error.
+    PreflightSettings preflight;
+    // A registry failing the same way again and again gets no new images: they are reported
+    // not_attempted (engine/endpoint_breaker.hpp).
+    BreakerSettings breaker;
 };
 
 // What a run has learned so far, readable from any thread while it goes (for progress).

@@ -155,6 +155,9 @@ asio::awaitable<Expected<Authenticator::CachedToken>> Authenticator::fetch_token
                                              credentials_.identity_token);
     if (!built) co_return with_context(built.error(), registry_host_ + " token realm");
     transport::HttpRequest request = std::move(*built);
+    // The realm is where credentials were refused: name it, a proxy may have rewritten it.
+    const std::string context =
+        "token for " + registry_host_ + " (realm " + quote_for_message(challenge_->param("realm")) + ")";
     if (!credentials_.empty()) {
         auto permitted = permit_cleartext_credentials(request.url, allow_plain_http_credentials_,
                                                       registry_host_ + " (token realm)");
@@ -162,13 +165,17 @@ asio::awaitable<Expected<Authenticator::CachedToken>> Authenticator::fetch_token
             co_return permitted.error();
     }
     auto response = co_await http_->fetch(std::move(request), max_token_body);
-    if (!response) co_return with_context(response.error(), "token for " + registry_host_);
+    if (!response) co_return with_context(response.error(), context);
     if (response->status != 200) {
-        co_return error_from_response(response->status, response->body,
-                                      "token for " + registry_host_);
+        auto refused = error_from_response(response->status, response->body, context);
+        // OAuth2 answers a refresh token it does not accept with 400 invalid_grant
+        // (RFC 6749 5.2): the credentials were refused, as a 401 says for the others.
+        if (response->status == 400 && !credentials_.identity_token.empty())
+            refused.kind = ErrorKind::unauthorized;
+        co_return refused;
     }
     auto token = parse_token_response(response->body);
-    if (!token) co_return with_context(token.error(), "token for " + registry_host_);
+    if (!token) co_return with_context(token.error(), context);
     ++tokens_fetched_;
     co_return CachedToken{"Bearer " + token->token,
                           std::chrono::steady_clock::now() + token->expires_in - expiry_margin};

@@ -154,7 +154,16 @@ asio::awaitable<Expected<std::unique_ptr<Connection>>> Connection::open(
         conn->tls_->set_verify_mode(verify_peer ? asio::ssl::verify_peer : asio::ssl::verify_none);
         beast::get_lowest_layer(*conn->tls_).expires_after(timeouts.connect);
         auto [hs_ec] = co_await conn->tls_->async_handshake(asio::ssl::stream_base::client, use_tuple);
-        if (hs_ec) co_return conn->fail(hs_ec, "TLS handshake with");
+        if (hs_ec) {
+            Error failed = conn->fail(hs_ec, "TLS handshake with");
+            // "certificate verify failed" alone does not say why: OpenSSL's verify result does.
+            if (const long verified = SSL_get_verify_result(ssl);
+                verify_peer && verified != X509_V_OK) {
+                failed.message += std::string("; verify result: ") +
+                                  X509_verify_cert_error_string(verified);
+            }
+            co_return failed;
+        }
     }
     co_return std::move(conn);
 }

@@ -79,7 +79,7 @@ TEST_F(CopyHtpasswdTest, SourceCredentialsFlagAuthenticatesThePull) {
 
 TEST_F(CopyHtpasswdTest, MissingCredentialsFailWithOneLineAboutAuthentication) {
     const auto run = copy({});
-    EXPECT_EQ(run.cli.exit_code, 1) << run.cli.describe();
+    EXPECT_EQ(run.cli.exit_code, 2) << run.cli.describe();
     const auto lines = run.cli.error_lines();
     ASSERT_EQ(lines.size(), 1u) << run.cli.describe();
     // "auth": authentication, unauthorized, basic auth...
@@ -89,7 +89,9 @@ TEST_F(CopyHtpasswdTest, MissingCredentialsFailWithOneLineAboutAuthentication) {
 
 TEST_F(CopyHtpasswdTest, WrongPasswordFails) {
     const auto run = copy({"--src-creds", std::string(kUser) + ":not-the-password"});
-    EXPECT_EQ(run.cli.exit_code, 1) << run.cli.describe();
+    EXPECT_EQ(run.cli.exit_code, 2) << run.cli.describe();
+    EXPECT_NE(run.cli.err.find("credentials for alice refused"), std::string::npos)
+        << run.cli.describe();
     EXPECT_EQ(copied_digest(), "");
 }
 
@@ -110,11 +112,18 @@ TEST_F(CopyHtpasswdTest, DestinationCredentialsAuthenticateThePush) {
 
 TEST_F(CopyHtpasswdTest, PasswordNeverAppearsInOutputOrReport) {
     const std::string wrong_password = std::string(kPassword) + "-wrong";
+    // Refused credentials stop the preflight (no report); --no-preflight lets the image
+    // fail and be reported, so the report is searched too.
+    const auto refused = copy({"--src-creds", std::string(kUser) + ":" + wrong_password});
+    EXPECT_EQ(refused.cli.exit_code, 2) << refused.cli.describe();
+    EXPECT_EQ(refused.cli.out.find(kPassword), std::string::npos) << refused.cli.describe();
+    EXPECT_EQ(refused.cli.err.find(kPassword), std::string::npos) << refused.cli.describe();
     const std::vector<CopyOutcome> runs{
         copy({"--src-creds", std::string(kUser) + ":" + kPassword}),
-        copy({"--src-creds", std::string(kUser) + ":" + wrong_password}),
+        copy({"--no-preflight", "--src-creds", std::string(kUser) + ":" + wrong_password}),
         copy({"--src-creds", std::string(kUser) + ":" + kPassword, "--log-format", "json"}),
-        copy({}, {{"REGMIGRATE_SRC_CREDS", std::string(kUser) + ":" + wrong_password}}),
+        copy({"--no-preflight"},
+             {{"REGMIGRATE_SRC_CREDS", std::string(kUser) + ":" + wrong_password}}),
     };
     for (const auto& run : runs) {
         EXPECT_EQ(run.cli.out.find(kPassword), std::string::npos) << run.cli.describe();
@@ -187,6 +196,19 @@ TEST_F(CopyTokenAuthTest, TokensFromTheTokenServerAuthorizePullAndPush) {
 
 TEST_F(CopyTokenAuthTest, UserWithoutPushOnTheDestinationIsRefusedClearly) {
     const auto run = copy_as("viewer:view-pw");
+    EXPECT_EQ(run.cli.exit_code, 2) << run.cli.describe();
+    EXPECT_TRUE(mentions_any(run.cli.err, {"no push permission on mirror/app for viewer"}))
+        << run.cli.describe();
+    EXPECT_FALSE(run.report) << "the preflight refused: no image was tried";
+    EXPECT_FALSE(copied_manifest());
+}
+
+TEST_F(CopyTokenAuthTest, WithoutPreflightTheRefusedPushIsTheImagesFailure) {
+    auto options = plain_http();
+    options.insert(options.end(), {"--no-preflight", "--src-creds", "puller:pull-pw",
+                                   "--dest-creds", "viewer:view-pw"});
+    const auto run = cli_.copy(source_->host() + "/team/app:v1",
+                               destination_->host() + "/mirror/app:v1", options);
     EXPECT_EQ(run.cli.exit_code, 1) << run.cli.describe();
     EXPECT_TRUE(mentions_any(run.cli.err, {"denied", "unauthorized", "insufficient"}))
         << run.cli.describe();

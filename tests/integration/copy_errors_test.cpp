@@ -1,6 +1,6 @@
 // What `regmigrate copy` does with bad input and failing sources: usage errors exit 2
-// before any traffic, run failures exit 1 with one clear line, and a failed image leaves
-// nothing tagged at the destination.
+// before any traffic, an unreachable registry exits 2 from the preflight with one clear
+// line, run failures exit 1, and a failed image leaves nothing tagged at the destination.
 #include "tests/support/registry_process.hpp"
 #include "tests/support/regmigrate_cli.hpp"
 #include "tests/support/sample_images.hpp"
@@ -50,15 +50,16 @@ TEST(CopyUsageTest, InvalidTlsModeIsAUsageError) {
     EXPECT_NE(run.cli.err.find("sometimes"), std::string::npos) << run.cli.describe();
 }
 
-TEST(CopyUnreachableTest, ClosedPortFailsWithOneClearLine) {
+TEST(CopyUnreachableTest, ClosedPortFailsThePreflightWithOneClearLine) {
     RegmigrateCli cli(REGMIGRATE_BINARY);
     const std::string source = closed_host();
     const auto run =
         cli.copy(source + "/team/app:v1", closed_host() + "/mirror/app:v1", plain_http());
-    EXPECT_EQ(run.cli.exit_code, 1) << run.cli.describe();
+    EXPECT_EQ(run.cli.exit_code, 2) << run.cli.describe();
     const auto lines = run.cli.error_lines();
     ASSERT_EQ(lines.size(), 1u) << run.cli.describe();
-    EXPECT_NE(lines.front().find(source), std::string::npos) << lines.front();
+    EXPECT_NE(lines.front().find("source " + source + ": connection refused"), std::string::npos)
+        << lines.front();
 }
 
 TEST(CopyMissingTagTest, MissingSourceTagFailsAndTagsNothingAtTheDestination) {

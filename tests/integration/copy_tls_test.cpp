@@ -83,8 +83,10 @@ TEST_F(CopyTlsTest, CaFromTheCertsDirVerifiesTheSource) {
 TEST_F(CopyTlsTest, UnknownCaFailsVerificationWithATlsMessage) {
     serve_source_over(tls());
     const auto run = copy("enabled");
-    EXPECT_EQ(run.cli.exit_code, 1) << run.cli.describe();
+    EXPECT_EQ(run.cli.exit_code, 2) << run.cli.describe();
     EXPECT_TRUE(mentions_tls(run.cli.err)) << run.cli.describe();
+    EXPECT_NE(run.cli.err.find("unable to get local issuer certificate"), std::string::npos)
+        << run.cli.describe();
     EXPECT_EQ(copied_digest(), "");
 }
 
@@ -99,7 +101,7 @@ TEST_F(CopyTlsTest, RegistryRequiringClientCertificatesRefusesWithoutOne) {
     serve_source_over(mutual_tls());
     trust_test_ca_for(source_);
     const auto run = copy("enabled");
-    EXPECT_EQ(run.cli.exit_code, 1) << run.cli.describe();
+    EXPECT_EQ(run.cli.exit_code, 2) << run.cli.describe();
     EXPECT_EQ(copied_digest(), "");
 }
 

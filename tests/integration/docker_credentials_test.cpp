@@ -165,7 +165,7 @@ TEST_F(DockerConfigCredentialsTest, HelperWithoutCredentialsLeavesTheRunAnonymou
     home_.add_helper("empty", "some-other-host.example", kUser, kPassword);
     home_.write_config(R"({"credsStore": "empty"})");
     const auto run = copy();
-    EXPECT_EQ(run.cli.exit_code, 1) << run.cli.describe();
+    EXPECT_EQ(run.cli.exit_code, 2) << run.cli.describe();
     EXPECT_NE(run.cli.err.find("docker-credential-empty"), std::string::npos) << run.cli.describe();
     EXPECT_EQ(copied_digest(), "");
 }
@@ -249,7 +249,9 @@ TEST_F(IdentityTokenTest, IdentityTokenIsExchangedForAccessAtTheTokenServer) {
 
 TEST_F(IdentityTokenTest, UnknownIdentityTokenIsRefused) {
     const auto run = copy_with_identity_token("IdTok-unknown");
-    EXPECT_EQ(run.cli.exit_code, 1) << run.cli.describe();
+    EXPECT_EQ(run.cli.exit_code, 2) << run.cli.describe();
+    EXPECT_NE(run.cli.err.find("credentials for puller refused"), std::string::npos)
+        << run.cli.describe();
     EXPECT_EQ(copied_digest(), "");
 }
 
@@ -294,7 +296,7 @@ TEST_F(LoopbackTlsDefaultTest, ExplicitTlsFlagStillVerifies) {
     source_.restart(tls());
     const auto run = cli_.copy(source_.host() + "/team/app:v1",
                                destination_.host() + "/mirror/app:v1", {"--src-tls", "enabled"});
-    EXPECT_EQ(run.cli.exit_code, 1) << run.cli.describe();
+    EXPECT_EQ(run.cli.exit_code, 2) << run.cli.describe();
     EXPECT_EQ(copied_digest(), "");
 }
 
@@ -303,7 +305,7 @@ TEST_F(LoopbackTlsDefaultTest, ExplicitDisabledFlagDoesNotFallBackToTls) {
     source_.restart(tls());
     const auto run = cli_.copy(source_.host() + "/team/app:v1",
                                destination_.host() + "/mirror/app:v1", plain_http());
-    EXPECT_EQ(run.cli.exit_code, 1) << run.cli.describe();
+    EXPECT_EQ(run.cli.exit_code, 2) << run.cli.describe();
     EXPECT_EQ(copied_digest(), "");
 }
 
@@ -339,11 +341,19 @@ TEST_F(DockerConfigCredentialsTest, NoSecretFromDockerConfigOrHelpersAppearsInAn
     };
     home_.write_config(auths_config(kPassword));
     EXPECT_EQ(checked_run({"--log-format", "json"}), 0);
+    // Wrong secrets: --no-preflight, so that the image fails and a report and metrics are
+    // written to be searched; the preflight's refusal is searched below.
     home_.write_config(auths_config(wrong));
-    EXPECT_EQ(checked_run({}), 1);
+    EXPECT_EQ(checked_run({"--no-preflight"}), 1);
+    const auto refused = copy();
+    EXPECT_EQ(refused.cli.exit_code, 2) << refused.cli.describe();
+    for (const auto& secret : secrets) {
+        EXPECT_EQ(refused.cli.out.find(secret), std::string::npos) << secret;
+        EXPECT_EQ(refused.cli.err.find(secret), std::string::npos) << secret;
+    }
     home_.add_helper("teststore", source_.host(), kUser, wrong);
     home_.write_config(R"({"credsStore": "teststore"})");
-    EXPECT_EQ(checked_run({"--log-format", "json"}), 1);
+    EXPECT_EQ(checked_run({"--no-preflight", "--log-format", "json"}), 1);
 }
 
 TEST_F(IdentityTokenTest, IdentityTokenAppearsInNoOutput) {
@@ -354,9 +364,16 @@ TEST_F(IdentityTokenTest, IdentityTokenAppearsInNoOutput) {
     EXPECT_EQ(good.cli.exit_code, 0) << good.cli.describe();
     expect_no_secret_in(good, metrics, {kIdentityToken});
     const std::string wrong = std::string(kIdentityToken) + "-wrong";
-    const auto refused = copy_with_identity_token(wrong, {"--metrics-file", metrics.string()});
+    const auto refused =
+        copy_with_identity_token(wrong, {"--no-preflight", "--metrics-file", metrics.string()});
     EXPECT_EQ(refused.cli.exit_code, 1) << refused.cli.describe();
     expect_no_secret_in(refused, metrics, {kIdentityToken, wrong});
+    const auto preflight = copy_with_identity_token(wrong);
+    EXPECT_EQ(preflight.cli.exit_code, 2) << preflight.cli.describe();
+    for (const std::string secret : {std::string(kIdentityToken), wrong}) {
+        EXPECT_EQ(preflight.cli.out.find(secret), std::string::npos) << secret;
+        EXPECT_EQ(preflight.cli.err.find(secret), std::string::npos) << secret;
+    }
 }
 
 }  // namespace

@@ -18,6 +18,7 @@ struct CopyFlags {
     std::string schema1 = "auto";
     bool referrers = false;
     std::vector<std::string> referrer_types;
+    bool no_preflight = false;
 };
 
 // SRC or DST: an oci:DIR[:TAG] layout, or a registry reference and the side to reach it.
@@ -61,6 +62,7 @@ int run(const CopyFlags& flags) {
                              job.source.registry == job.destination.registry;
     job.referrers.enabled = flags.referrers || !flags.referrer_types.empty();
     job.referrers.artifact_types = flags.referrer_types;
+    job.preflight = preflight_settings(flags.common, flags.no_preflight);
 
     metrics::Metrics metrics;
     auto server = serve_metrics(flags.common, metrics);
@@ -88,6 +90,7 @@ CommandRunner add_copy_command(CLI::App& app) {
                         "OS/ARCH[/VARIANT]: copy only this platform of a multi-arch image");
     add_referrer_flags(*command, flags->referrers, flags->referrer_types);
     add_schema1_flag(*command, flags->schema1);
+    add_preflight_flag(*command, flags->no_preflight);
     add_side_flags(*command, flags->common, true);
     add_output_flags(*command, flags->common);
     return [flags] { return run(*flags); };

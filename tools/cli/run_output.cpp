@@ -4,6 +4,7 @@
 #include "tools/cli/commands.hpp"
 #include "transport/log.hpp"
 
+#include <algorithm>
 #include <cstdio>
 
 namespace regmigrate::cli {
@@ -11,6 +12,16 @@ namespace regmigrate::cli {
 int report_error(const Error& error) {
     log(LogLevel::error, error.message);
     return error.kind == ErrorKind::invalid_argument ? exit_usage : exit_failed;
+}
+
+void add_preflight_flag(CLI::App& command, bool& no_preflight) {
+    command.add_flag("--no-preflight", no_preflight,
+                     "skip the checks of every registry before the run (reach, credentials, "
+                     "push permission) for a registry that cannot be probed");
+}
+
+engine::PreflightSettings preflight_settings(const CommonFlags& flags, bool no_preflight) {
+    return engine::PreflightSettings{.enabled = !no_preflight, .certs_dir = flags.certs_dir};
 }
 
 void configure_logging(const CommonFlags& flags) {
@@ -39,6 +50,18 @@ int finish_run(const engine::RunReport& report, const CommonFlags& flags,
                  {"error", image.error}});
         }
     }
+    // Identical failures once each with their count: 100,000 lines say less than one.
+    for (const auto& [count, summary] : report.failure_groups()) {
+        log(LogLevel::error,
+            std::to_string(count) + (count == 1 ? " image" : " images") + " failed: " + summary);
+    }
+    if (const std::size_t untried = report.not_attempted(); untried > 0) {
+        const auto first =
+            std::find_if(report.images.begin(), report.images.end(),
+                         [](const auto& image) { return image.status == "not_attempted"; });
+        log(LogLevel::error, std::to_string(untried) + (untried == 1 ? " image" : " images") +
+                                 " not attempted: " + first->error);
+    }
     const auto& t = report.totals;
     std::printf(
         "%.*s %zu images, %zu skipped, %zu failed; blobs: %llu uploaded, %llu mounted, "
@@ -63,12 +86,12 @@ int finish_run(const engine::RunReport& report, const CommonFlags& flags,
     if (!flags.pushgateway.empty()) {
         // A monitoring hiccup must not turn a finished migration into a failure: warn only.
         if (auto pushed = metrics::push_to_gateway(metrics, flags.pushgateway, "regmigrate",
-                                                     flags.pushgateway_grouping);
+                                                   flags.pushgateway_grouping);
             !pushed) {
             log(LogLevel::warn, pushed.error().message);
         }
     }
-    return report.failures() == 0 ? exit_ok : exit_failed;
+    return report.complete() ? exit_ok : exit_failed;
 }
 
 }  // namespace regmigrate::cli

@@ -1,6 +1,7 @@
 // What every command does at its end: summary line, report file, exit code.
 #pragma once
 
+#include "engine/preflight_settings.hpp"
 #include "engine/run_report.hpp"
 #include "metrics/metrics_outputs.hpp"
 #include "tools/cli/side_options.hpp"
@@ -20,6 +21,10 @@ Expected<std::unique_ptr<metrics::MetricsServer>> serve_metrics(const CommonFlag
 // --metrics-file and pushes to --pushgateway.
 int finish_run(const engine::RunReport& report, const CommonFlags& flags,
                const metrics::Metrics& metrics, std::string_view status);
+
+// --no-preflight, on every command that runs a plan.
+void add_preflight_flag(CLI::App& command, bool& no_preflight);
+engine::PreflightSettings preflight_settings(const CommonFlags& flags, bool no_preflight);
 
 // Applies --log-format (already validated by CLI11).
 void configure_logging(const CommonFlags& flags);

@@ -37,6 +37,9 @@ struct SyncFlags {
     bool dry_run = false;
     std::string journal;  // empty: the default in the state directory
     bool no_journal = false;
+    bool no_preflight = false;
+    engine::BreakerSettings breaker;
+    double breaker_window_seconds = 30;
     std::string error_action = "skip";
     std::size_t increment = 0;
     std::size_t max_transfers = 0;
@@ -146,6 +149,10 @@ int run(const SyncFlags& flags, engine::SyncMode mode) {
     options.max_transfers = flags.max_transfers;
     options.max_inflight_bytes = flags.max_inflight_bytes;
     options.stop_on_signals = true;
+    options.preflight = preflight_settings(flags.common, flags.no_preflight);
+    options.breaker = flags.breaker;
+    options.breaker.window = std::chrono::milliseconds(
+        static_cast<std::int64_t>(flags.breaker_window_seconds * 1000));
     if (mode == engine::SyncMode::sync && !flags.no_journal) {
         options.journal = flags.journal.empty()
                               ? engine::JournalSettings{engine::default_journal_path(
@@ -169,7 +176,7 @@ int run(const SyncFlags& flags, engine::SyncMode mode) {
     if (!result) return report_error(result.error());
     if (options.mode == engine::SyncMode::dry_run) {
         print_dry_run(*result);
-        return result->report.failures() == 0 ? exit_ok : exit_failed;
+        return result->report.complete() ? exit_ok : exit_failed;
     }
     const int code = finish_run(result->report, common, metrics,
                                 mode == engine::SyncMode::verify ? "matched" : "copied");
@@ -228,6 +235,17 @@ CommandRunner add_plan_command(CLI::App& app, const char* name, const char* desc
                         "(default: $XDG_STATE_HOME/regmigrate/<plan>.journal, removed after a "
                         "complete run)");
     command->add_flag("--no-journal", flags->no_journal, "neither resume nor record progress");
+    add_preflight_flag(*command, flags->no_preflight);
+    command->add_option("--breaker-threshold", flags->breaker.threshold,
+                        "stop starting images on a registry after N operations in a row failed "
+                        "the same way (refused, DNS, TLS, credentials) over --breaker-window; 0: "
+                        "never")
+        ->capture_default_str();
+    command->add_option("--breaker-window", flags->breaker_window_seconds,
+                        "SECONDS those failures must span before the breaker trips, so a "
+                        "registry restarting within it is waited for")
+        ->check(CLI::NonNegativeNumber)
+        ->capture_default_str();
     add_side_flags(*command, flags->common, true);
     add_output_flags(*command, flags->common);
     return [flags, mode] { return run(*flags, mode); };

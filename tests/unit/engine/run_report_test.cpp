@@ -83,10 +83,57 @@ TEST(RunReport, JsonHasExactlySummaryAndImages) {
 
 TEST(RunReport, SummaryHasExactlyTheDocumentedFields) {
     const auto root = parsed(sample_report().to_json());
-    EXPECT_EQ(
-        keys(root.at("summary").as_object()),
-        (std::set<std::string>{"images_copied", "images_skipped", "images_failed", "blobs_uploaded",
-                               "blobs_mounted", "bytes_transferred", "duration_seconds"}));
+    EXPECT_EQ(keys(root.at("summary").as_object()),
+              (std::set<std::string>{"images_copied", "images_skipped", "images_failed",
+                                     "images_not_attempted", "blobs_uploaded", "blobs_mounted",
+                                     "bytes_transferred", "duration_seconds"}));
+}
+
+ImageRecord failed(std::string summary) {
+    ImageRecord record = image("failed", "details of this image");
+    record.failure_summary = std::move(summary);
+    return record;
+}
+
+TEST(RunReport, NotAttemptedImagesAreCountedApartFromFailures) {
+    auto report = sample_report();
+    report.images.push_back(image("not_attempted", "destination d stopped: connection refused"));
+    EXPECT_EQ(report.failures(), 1u);
+    EXPECT_EQ(report.not_attempted(), 1u);
+    const auto summary = parsed(report.to_json()).at("summary").as_object();
+    EXPECT_EQ(summary.at("images_failed").to_number<int64_t>(), 1);
+    EXPECT_EQ(summary.at("images_not_attempted").to_number<int64_t>(), 1);
+}
+
+TEST(RunReport, CompleteOnlyWithoutFailuresAndWithoutUntriedImages) {
+    RunReport report;
+    report.images = {image("copied"), image("skipped")};
+    EXPECT_TRUE(report.complete());
+    report.images.push_back(image("not_attempted", "stopped"));
+    EXPECT_FALSE(report.complete());
+    report.images = {image("copied"), image("failed", "x")};
+    EXPECT_FALSE(report.complete());
+}
+
+TEST(RunReport, FailureGroupsCountIdenticalSummariesMostFrequentFirst) {
+    RunReport report;
+    report.images = {failed("connection refused by b"),
+                     failed("credentials refused by a (HTTP 401)"),
+                     failed("credentials refused by a (HTTP 401)"),
+                     image("copied"),
+                     failed("credentials refused by a (HTTP 401)"),
+                     failed("connection refused by b")};
+    report.images.push_back(failed("access denied by a (HTTP 403)"));
+    using Groups = std::vector<std::pair<std::size_t, std::string>>;
+    EXPECT_EQ(report.failure_groups(), (Groups{{3, "credentials refused by a (HTTP 401)"},
+                                               {2, "connection refused by b"},
+                                               {1, "access denied by a (HTTP 403)"}}));
+}
+
+TEST(RunReport, FailuresOfTheirOwnAreNotGrouped) {
+    RunReport report;
+    report.images = {image("failed", "manifest unknown"), image("failed", "digest mismatch")};
+    EXPECT_TRUE(report.failure_groups().empty());
 }
 
 TEST(RunReport, SummaryImageCountsComeFromImageStatuses) {

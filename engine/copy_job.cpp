@@ -1,5 +1,6 @@
 #include "engine/copy_job.hpp"
 
+#include "engine/exception_boundary.hpp"
 #include "engine/layout_copy_ends.hpp"
 #include "engine/referrer_copier.hpp"
 #include "engine/run_to_completion.hpp"
@@ -14,6 +15,7 @@
 #include <algorithm>
 #include <chrono>
 #include <exception>
+#include <optional>
 
 namespace regmigrate::engine {
 
@@ -24,6 +26,7 @@ namespace {
 struct ImageTask {
     std::string source_reference;  // tag or digest at the source
     std::string target;            // tag or digest at the destination ("" = by digest)
+    std::optional<Error> refused;  // a listed tag that breaks the tag grammar: failed as is
 };
 
 asio::awaitable<Expected<std::vector<ImageTask>>> plan_tasks(const CopyJob& job,
@@ -38,8 +41,13 @@ asio::awaitable<Expected<std::vector<ImageTask>>> plan_tasks(const CopyJob& job,
     auto tags = co_await list_source_tags(ends);
     if (!tags)
         co_return tags.error();
-    for (const auto& tag : *tags)
-        tasks.push_back({tag, tag});
+    const std::string listed_by =
+        job.source_layout ? "oci:" + job.source_layout->directory + " index.json"
+                          : job.source.registry + "/" + job.source.repository + " tag list";
+    for (const auto& tag : *tags) {
+        auto valid = registry::check_tag(tag, listed_by);
+        tasks.push_back({tag, tag, valid ? std::nullopt : std::optional<Error>(valid.error())});
+    }
     co_return tasks;
 }
 
@@ -73,8 +81,12 @@ asio::awaitable<Expected<RunReport>> copy_all(const CopyJob& job, metrics::Metri
             const ImageTask& task = (*tasks)[index];
             ImageRecord& record = report.images[index];
             record.source = (*ends)->source_name(task.source_reference);
-            auto digest = co_await copy_between(**ends, copier, exporter, task.source_reference,
-                                                task.target);
+            Expected<std::string> digest =
+                task.refused
+                    ? Expected<std::string>(*task.refused)
+                    : co_await catching_exceptions(copy_between(**ends, copier, exporter,
+                                                                task.source_reference, task.target),
+                                                   "copying " + record.source);
             if (digest && job.referrers.enabled) {
                 auto attached = co_await referrers.copy_referrers(from, to, *digest);
                 if (!attached)
@@ -114,9 +126,8 @@ asio::awaitable<Expected<RunReport>> copy_all(const CopyJob& job, metrics::Metri
 
 Expected<void> validate(const CopyJob& job) {
     if (source_identifier(job).empty() && !destination_identifier(job).empty()) {
-        const std::string destination = job.destination_layout
-                                            ? job.destination_layout->to_string()
-                                            : job.destination.to_string();
+        const std::string destination = job.destination_layout ? job.destination_layout->to_string()
+                                                               : job.destination.to_string();
         return make_error(ErrorKind::invalid_argument,
                           "destination " + destination +
                               " names a tag, but the source names none (all tags are copied)");

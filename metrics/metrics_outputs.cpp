@@ -11,10 +11,7 @@
 #include <boost/url/rfc/unreserved_chars.hpp>
 #include <boost/url/url.hpp>
 
-#include <unistd.h>
 #include <charconv>
-#include <filesystem>
-#include <fstream>
 
 namespace regmigrate::metrics {
 
@@ -96,33 +93,6 @@ uint16_t MetricsServer::port() const {
     return ports.empty() ? 0 : static_cast<uint16_t>(ports.front());
 }
 
-Expected<void> write_metrics_file(const Metrics& metrics, const std::string& path) {
-    // Same directory, so the rename cannot cross file systems; the collector only reads
-    // *.prom, so the temporary name must not end in .prom.
-    const std::string tmp = path + "." + std::to_string(::getpid()) + ".tmp";
-    const std::string text = metrics.text_exposition();
-    {
-        std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-        out.write(text.data(), static_cast<std::streamsize>(text.size()));
-        out.close();
-        if (!out) {
-            std::error_code ignored;
-            std::filesystem::remove(tmp, ignored);
-            return make_error(ErrorKind::io,
-                              "writing metrics file '" + path + "' via '" + tmp + "' failed");
-        }
-    }
-    std::error_code ec;
-    std::filesystem::rename(tmp, path, ec);
-    if (ec) {
-        std::error_code ignored;
-        std::filesystem::remove(tmp, ignored);
-        return make_error(ErrorKind::io,
-                          "renaming '" + tmp + "' to '" + path + "': " + ec.message());
-    }
-    return {};
-}
-
 Expected<PushgatewayTarget> parse_pushgateway_url(std::string_view url) {
     auto parsed = boost::urls::parse_uri(url);
     if (!parsed) {
@@ -167,7 +137,8 @@ std::pair<std::string, std::string> encode_grouping_label(std::string_view name,
         return {std::string(name), std::string(value)};
     }
     // The pushgateway spells an empty value as a lone "=" in base64 form.
-    return {std::string(name) + "@base64", value.empty() ? "=" : base64url_encode(value, /*padded=*/true)};
+    return {std::string(name) + "@base64",
+            value.empty() ? "=" : base64url_encode(value, /*padded=*/true)};
 }
 
 Expected<void> push_to_gateway(const Metrics& metrics, const std::string& url,

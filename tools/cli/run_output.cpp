@@ -56,14 +56,14 @@ int finish_run(const engine::RunReport& report, const CommonFlags& flags,
         }
     }
     if (!flags.metrics_file.empty()) {
-        if (auto written = metrics::write_metrics_file(metrics, flags.metrics_file); !written) {
+        if (auto written = engine::write_metrics_file(metrics, flags.metrics_file); !written) {
             return report_error(written.error());
         }
     }
     if (!flags.pushgateway.empty()) {
         // A monitoring hiccup must not turn a finished migration into a failure: warn only.
         if (auto pushed = metrics::push_to_gateway(metrics, flags.pushgateway, "regmigrate",
-                                                     flags.pushgateway_grouping);
+                                                   flags.pushgateway_grouping);
             !pushed) {
             log(LogLevel::warn, pushed.error().message);
         }

@@ -55,6 +55,11 @@ Expected<registry::EcrApiOptions> ecr_api_options(const RegistrySide& side, cons
                                "no AWS region: set AWS_REGION, the profile's region or "
                                "the plan's ecr.region");
     }
+    if (!registry::is_aws_region(api.region)) {
+        // The region comes from the plan, the environment or a profile file, and names a host.
+        return ecr_setup_error(
+            side, "AWS region \"" + api.region + "\" is not a region name ([a-z0-9-]+)");
+    }
     if (ecr.endpoint.empty()) {
         api.endpoint = registry::ecr_api_endpoint(api.region);
         return api;
@@ -109,16 +114,17 @@ Expected<EcrApis> prepare_ecr_destinations(SyncPlan& plan) {
         destination.credentials = authorization->credentials;
         // ECR tokens last 12 hours: every client of this destination renews through one
         // object, so a longer run logs in again (once) before the token expires.
-        destination.registry.renewable_credentials = std::make_shared<
-            registry::RenewableCredentials>(
-            registry::ExpiringCredentials{authorization->credentials, authorization->expires_at},
-            [side = destination, api = *api]() -> Expected<registry::ExpiringCredentials> {
-                auto renewed = fetch_authorization(side, api);
-                if (!renewed)
-                    return with_context(renewed.error(), "ECR destination " + side.host);
-                log(LogLevel::info, "renewed the Amazon ECR login", {{"registry", side.host}});
-                return registry::ExpiringCredentials{renewed->credentials, renewed->expires_at};
-            });
+        destination.registry.renewable_credentials =
+            std::make_shared<registry::RenewableCredentials>(
+                registry::ExpiringCredentials{authorization->credentials,
+                                              authorization->expires_at},
+                [side = destination, api = *api]() -> Expected<registry::ExpiringCredentials> {
+                    auto renewed = fetch_authorization(side, api);
+                    if (!renewed)
+                        return with_context(renewed.error(), "ECR destination " + side.host);
+                    log(LogLevel::info, "renewed the Amazon ECR login", {{"registry", side.host}});
+                    return registry::ExpiringCredentials{renewed->credentials, renewed->expires_at};
+                });
         destination.registry.chunk_size = registry::ecr_chunk_size(destination.registry.chunk_size);
         log(LogLevel::info, "logged in to Amazon ECR",
             {{"registry", destination.host},

@@ -194,9 +194,8 @@ TEST_F(PlanYaml, NonIntegerNumberNamesKey) {
 }
 
 TEST_F(PlanYaml, TimeoutBoundsEveryNetworkWaitOfTheEndpoint) {
-    const auto side = parsed(
-                          "registries:\n  old:\n    host: a.example\n    timeout_ms: 1500\n"
-                          "sync:\n  - from: old\n    to: b.example\n")
+    const auto side = parsed("registries:\n  old:\n    host: a.example\n    timeout_ms: 1500\n"
+                             "sync:\n  - from: old\n    to: b.example\n")
                           .pairs.at(0)
                           .source;
     EXPECT_EQ(side.timeouts.connect, std::chrono::milliseconds(1500));

@@ -126,8 +126,9 @@ asio::awaitable<Expected<RunReport>> copy_all(const CopyJob& job, metrics::Metri
 
 Expected<void> validate(const CopyJob& job) {
     if (source_identifier(job).empty() && !destination_identifier(job).empty()) {
-        const std::string destination = job.destination_layout ? job.destination_layout->to_string()
-                                                               : job.destination.to_string();
+        const std::string destination = job.destination_layout
+                                            ? job.destination_layout->to_string()
+                                            : job.destination.to_string();
         return make_error(ErrorKind::invalid_argument,
                           "destination " + destination +
                               " names a tag, but the source names none (all tags are copied)");

@@ -140,8 +140,8 @@ struct LoopClients {
     std::vector<std::unique_ptr<ImageCopier>> copiers;
     std::vector<std::unique_ptr<LayoutExporter>> exporters;  // per pair, for oci:DIR destinations
     std::vector<std::unique_ptr<ReferrerCopier>> referrers;  // per pair; null: no --referrers
-    std::vector<std::unique_ptr<registry::EcrApi>> ecr;      // per pair; null: not ECR
-    std::vector<std::unique_ptr<V1ImageConverter>> v1;       // per pair; null: not a v1 source
+    std::vector<std::unique_ptr<registry::EcrApi>> ecr;  // per pair; null: not ECR
+    std::vector<std::unique_ptr<V1ImageConverter>> v1;   // per pair; null: not a v1 source
 };
 
 // The ECR API of a pair's destination on this loop; null when the destination is not ECR.

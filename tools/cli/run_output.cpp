@@ -63,7 +63,7 @@ int finish_run(const engine::RunReport& report, const CommonFlags& flags,
     if (!flags.pushgateway.empty()) {
         // A monitoring hiccup must not turn a finished migration into a failure: warn only.
         if (auto pushed = metrics::push_to_gateway(metrics, flags.pushgateway, "regmigrate",
-                                                   flags.pushgateway_grouping);
+                                                     flags.pushgateway_grouping);
             !pushed) {
             log(LogLevel::warn, pushed.error().message);
         }

@@ -47,13 +47,14 @@ struct SyncFlags {
 // --from / --to: a registry host, or oci:DIR, a directory of OCI layouts, one per
 // repository (DIR/REPO), which the engine reads or writes instead of a registry.
 Expected<engine::RegistrySide> sync_side(const std::string& text, const SideFlags& flags,
-                                         const std::string& certs_dir, const char* creds_variable) {
+                                         const std::string& certs_dir,
+                                         const char* creds_variable) {
     if (!registry::is_oci_layout_reference(text)) {
-        return make_side(registry::normalize_registry_host(text), flags, certs_dir, creds_variable);
+        return make_side(registry::normalize_registry_host(text), flags, certs_dir,
+                         creds_variable);
     }
     auto layout = registry::parse_oci_layout_reference(text);
-    if (!layout)
-        return layout.error();
+    if (!layout) return layout.error();
     if (!layout->tag.empty()) {
         return make_error(ErrorKind::invalid_argument,
                           text + ": sync takes oci:DIR, a directory of layouts, without a tag");
@@ -66,29 +67,24 @@ Expected<engine::RegistrySide> sync_side(const std::string& text, const SideFlag
 Expected<engine::SyncPlan> plan_from_flags(const SyncFlags& flags) {
     if (!flags.config.empty()) {
         if (!flags.from.empty() || !flags.to.empty()) {
-            return make_error(ErrorKind::invalid_argument,
-                              "--config and --from/--to exclude each other");
+            return make_error(ErrorKind::invalid_argument, "--config and --from/--to exclude each other");
         }
         if (!flags.ecr_endpoint.empty()) {
-            return make_error(
-                ErrorKind::invalid_argument,
-                "--ecr-endpoint goes with --to; a plan sets ecr.endpoint per registry");
+            return make_error(ErrorKind::invalid_argument,
+                              "--ecr-endpoint goes with --to; a plan sets ecr.endpoint per registry");
         }
         return engine::load_plan_file(flags.config);
     }
     if (flags.from.empty() || flags.to.empty()) {
-        return make_error(ErrorKind::invalid_argument,
-                          "give --from HOST and --to HOST, or --config PLAN.yaml");
+        return make_error(ErrorKind::invalid_argument, "give --from HOST and --to HOST, or --config PLAN.yaml");
     }
     engine::SyncPair pair;
-    auto source =
-        sync_side(flags.from, flags.common.source, flags.common.certs_dir, "REGMIGRATE_SRC_CREDS");
-    if (!source)
-        return with_context(source.error(), "--from");
+    auto source = sync_side(flags.from, flags.common.source, flags.common.certs_dir,
+                            "REGMIGRATE_SRC_CREDS");
+    if (!source) return with_context(source.error(), "--from");
     auto destination = sync_side(flags.to, flags.common.destination, flags.common.certs_dir,
                                  "REGMIGRATE_DEST_CREDS");
-    if (!destination)
-        return with_context(destination.error(), "--to");
+    if (!destination) return with_context(destination.error(), "--to");
     pair.source = std::move(*source);
     pair.destination = std::move(*destination);
     if (!flags.ecr_endpoint.empty()) {
@@ -96,23 +92,19 @@ Expected<engine::SyncPlan> plan_from_flags(const SyncFlags& flags) {
     }
     for (const auto& repo : flags.repos) {
         auto pattern = engine::compile_regex(repo, "--repo");
-        if (!pattern)
-            return pattern.error();
+        if (!pattern) return pattern.error();
         pair.repository_patterns.push_back(std::move(*pattern));
     }
     if (!flags.tag.empty()) {
         auto pattern = engine::compile_regex(flags.tag, "--tag");
-        if (!pattern)
-            return pattern.error();
+        if (!pattern) return pattern.error();
         pair.tags.pattern = std::move(*pattern);
     }
     pair.prefix = flags.prefix;
-    if (!flags.platform.empty())
-        pair.platform = flags.platform;
+    if (!flags.platform.empty()) pair.platform = flags.platform;
     engine::SyncPlan plan;
     plan.pairs.push_back(std::move(pair));
-    if (auto valid = engine::validate_plan(plan); !valid)
-        return valid.error();
+    if (auto valid = engine::validate_plan(plan); !valid) return valid.error();
     return plan;
 }
 
@@ -121,8 +113,7 @@ int run(SyncFlags& flags, engine::SyncMode mode) {
     if (auto loaded = load_credential_files(flags.common); !loaded)
         return report_error(loaded.error());
     auto plan = plan_from_flags(flags);
-    if (!plan)
-        return report_error(plan.error());
+    if (!plan) return report_error(plan.error());
     // Given on the command line, --referrers holds for every pair of a plan file too.
     if (flags.referrers || !flags.referrer_types.empty()) {
         for (auto& pair : plan->pairs) {
@@ -131,13 +122,11 @@ int run(SyncFlags& flags, engine::SyncMode mode) {
         }
     }
     auto action = engine::parse_error_action(flags.error_action);
-    if (!action)
-        return report_error(action.error());
+    if (!action) return report_error(action.error());
     CommonFlags common = flags.common;
     if (!flags.shard.empty()) {
         auto shard = engine::parse_shard(flags.shard);
-        if (!shard)
-            return report_error(shard.error());
+        if (!shard) return report_error(shard.error());
         plan->shard = *shard;
         // One Pushgateway group per shard, so the pods' pushes do not replace each other.
         common.pushgateway_grouping["shard"] = std::to_string(shard->index);
@@ -170,18 +159,15 @@ int run(SyncFlags& flags, engine::SyncMode mode) {
         if (has_terminal()) {
             options.ask = ask_error_action;
         } else {
-            log(LogLevel::warn,
-                "--error-action prompt needs a terminal: failed images are skipped");
+            log(LogLevel::warn, "--error-action prompt needs a terminal: failed images are skipped");
         }
     }
 
     metrics::Metrics metrics;
     auto server = serve_metrics(flags.common, metrics);
-    if (!server)
-        return report_error(server.error());
+    if (!server) return report_error(server.error());
     auto result = run_with_progress(*plan, options, metrics);
-    if (!result)
-        return report_error(result.error());
+    if (!result) return report_error(result.error());
     if (options.mode == engine::SyncMode::dry_run) {
         print_dry_run(*result);
         return result->report.failures() == 0 ? exit_ok : exit_failed;
@@ -206,15 +192,12 @@ CommandRunner add_plan_command(CLI::App& app, const char* name, const char* desc
                         "destination namespace: NAMESPACE/<source repository>");
     command->add_option("--platform", flags->platform, "OS/ARCH[/VARIANT] of multi-arch images");
     add_referrer_flags(*command, flags->referrers, flags->referrer_types);
-    command->add_flag(
-        "--skip-existing,!--no-skip-existing", flags->skip_existing,
-        "skip tags whose destination digest already equals the source's (default on)");
-    command->add_flag(
-        "--dry-run", flags->dry_run,
-        "print the plan (repositories, tags, images, bytes after dedupe); write nothing");
-    command
-        ->add_option("--error-action", flags->error_action,
-                     "when an image fails: retry, skip, abort, or prompt (terminal only)")
+    command->add_flag("--skip-existing,!--no-skip-existing", flags->skip_existing,
+                      "skip tags whose destination digest already equals the source's (default on)");
+    command->add_flag("--dry-run", flags->dry_run,
+                      "print the plan (repositories, tags, images, bytes after dedupe); write nothing");
+    command->add_option("--error-action", flags->error_action,
+                        "when an image fails: retry, skip, abort, or prompt (terminal only)")
         ->check(CLI::IsMember({"retry", "skip", "abort", "prompt"}))
         ->capture_default_str();
     command->add_option("--increment", flags->increment,
@@ -236,9 +219,8 @@ CommandRunner add_plan_command(CLI::App& app, const char* name, const char* desc
                         "I/N: only the destination repositories whose stable hash mod N is I");
     command->add_option("--max-transfers", flags->max_transfers,
                         "blob transfers in flight at once (default: --jobs)");
-    command
-        ->add_option("--max-inflight-bytes", flags->max_inflight_bytes,
-                     "bytes of blob transfers in flight at once (a larger blob goes alone)")
+    command->add_option("--max-inflight-bytes", flags->max_inflight_bytes,
+                        "bytes of blob transfers in flight at once (a larger blob goes alone)")
         ->check(CLI::PositiveNumber)
         ->capture_default_str();
     command->add_option("--journal", flags->journal,

@@ -81,12 +81,15 @@ asio::awaitable<Expected<RunReport>> copy_all(const CopyJob& job, metrics::Metri
             const ImageTask& task = (*tasks)[index];
             ImageRecord& record = report.images[index];
             record.source = (*ends)->source_name(task.source_reference);
-            Expected<std::string> digest =
-                task.refused
-                    ? Expected<std::string>(*task.refused)
-                    : co_await catching_exceptions(copy_between(**ends, copier, exporter,
-                                                                task.source_reference, task.target),
-                                                   "copying " + record.source);
+            // Not a co_await inside ?: — GCC 12 mishandles the temporaries of that form.
+            Expected<std::string> digest = make_error(ErrorKind::invalid_argument, "");
+            if (task.refused) {
+                digest = *task.refused;
+            } else {
+                digest = co_await catching_exceptions(
+                    copy_between(**ends, copier, exporter, task.source_reference, task.target),
+                    "copying " + record.source);
+            }
             if (digest && job.referrers.enabled) {
                 auto attached = co_await referrers.copy_referrers(from, to, *digest);
                 if (!attached)

@@ -1,5 +1,6 @@
 #include "engine/copy_job.hpp"
 
+#include "engine/exception_boundary.hpp"
 #include "engine/failure_cause.hpp"
 #include "engine/layout_copy_ends.hpp"
 #include "engine/preflight.hpp"
@@ -16,6 +17,7 @@
 #include <algorithm>
 #include <chrono>
 #include <exception>
+#include <optional>
 
 namespace regmigrate::engine {
 
@@ -26,6 +28,7 @@ namespace {
 struct ImageTask {
     std::string source_reference;  // tag or digest at the source
     std::string target;            // tag or digest at the destination ("" = by digest)
+    std::optional<Error> refused;  // a listed tag that breaks the tag grammar: failed as is
 };
 
 asio::awaitable<Expected<std::vector<ImageTask>>> plan_tasks(const CopyJob& job,
@@ -40,8 +43,13 @@ asio::awaitable<Expected<std::vector<ImageTask>>> plan_tasks(const CopyJob& job,
     auto tags = co_await list_source_tags(ends);
     if (!tags)
         co_return tags.error();
-    for (const auto& tag : *tags)
-        tasks.push_back({tag, tag});
+    const std::string listed_by =
+        job.source_layout ? "oci:" + job.source_layout->directory + " index.json"
+                          : job.source.registry + "/" + job.source.repository + " tag list";
+    for (const auto& tag : *tags) {
+        auto valid = registry::check_tag(tag, listed_by);
+        tasks.push_back({tag, tag, valid ? std::nullopt : std::optional<Error>(valid.error())});
+    }
     co_return tasks;
 }
 
@@ -75,8 +83,16 @@ asio::awaitable<Expected<RunReport>> copy_all(const CopyJob& job, metrics::Metri
             const ImageTask& task = (*tasks)[index];
             ImageRecord& record = report.images[index];
             record.source = (*ends)->source_name(task.source_reference);
-            auto digest = co_await copy_between(**ends, copier, exporter, task.source_reference,
-                                                task.target, &record.source_digest);
+            // Not a co_await inside ?: — GCC 12 mishandles the temporaries of that form.
+            Expected<std::string> digest = make_error(ErrorKind::invalid_argument, "");
+            if (task.refused) {
+                digest = *task.refused;
+            } else {
+                digest = co_await catching_exceptions(
+                    copy_between(**ends, copier, exporter, task.source_reference, task.target,
+                                 &record.source_digest),
+                    "copying " + record.source);
+            }
             if (digest && job.referrers.enabled) {
                 auto attached = co_await referrers.copy_referrers(from, to, *digest);
                 if (!attached)

@@ -55,6 +55,11 @@ Expected<registry::EcrApiOptions> ecr_api_options(const RegistrySide& side, cons
                                "no AWS region: set AWS_REGION, the profile's region or "
                                "the plan's ecr.region");
     }
+    if (!registry::is_aws_region(api.region)) {
+        // The region comes from the plan, the environment or a profile file, and names a host.
+        return ecr_setup_error(
+            side, "AWS region \"" + api.region + "\" is not a region name ([a-z0-9-]+)");
+    }
     if (ecr.endpoint.empty()) {
         api.endpoint = registry::ecr_api_endpoint(api.region);
         return api;

@@ -191,13 +191,18 @@ Expected<std::unique_ptr<Journal>> Journal::open(const std::filesystem::path& pa
     if (made) {
         return make_error(ErrorKind::io, "journal " + path.string() + ": " + made.message());
     }
-    const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-    if (fd < 0)
-        return io_error(path, "cannot open");
+    // Never through a symlink, and readable by its owner only (it names every repository
+    // and tag of the plan); a journal left by an older version is narrowed to 0600 too.
+    const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
+    if (fd < 0) {
+        return io_error(path, errno == ELOOP ? "is a symlink, not opened" : "cannot open");
+    }
     auto fail = [&](Error error) {
         ::close(fd);
         return error;
     };
+    if (::fchmod(fd, 0600) != 0)
+        return fail(io_error(path, "cannot make private"));
     if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
         return fail(make_error(ErrorKind::invalid_argument,
                                "journal " + path.string() + " is in use by another run"));

@@ -193,6 +193,12 @@ asio::awaitable<Expected<void>> produce_layout_tasks(const SyncPlan& plan, TaskQ
             }
             std::vector<std::string> tags;
             for (auto& tag : *listed) {
+                if (auto valid = registry::check_tag(
+                        tag, "oci:" + (*directory / repository).string() + " index.json");
+                    !valid) {
+                    hooks.listing_failed(pair, repository, valid.error());
+                    continue;
+                }
                 const bool wanted = pair.tags.explicit_only()
                                         ? std::find(pair.tags.exact.begin(), pair.tags.exact.end(),
                                                     tag) != pair.tags.exact.end()

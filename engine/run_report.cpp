@@ -72,12 +72,18 @@ std::string RunReport::to_json() const {
             entry["source_digest"] = image.source_digest;
         list.push_back(std::move(entry));
     }
-    return json::serialize(
-        json::object{{"summary", std::move(summary)}, {"images", std::move(list)}});
+    json::object root{{"summary", std::move(summary)}, {"images", std::move(list)}};
+    if (!error.empty())
+        root["error"] = error;
+    return json::serialize(root);
 }
 
 Expected<void> write_report(const RunReport& report, const std::string& path) {
     return replace_file_atomically(path, report.to_json() + '\n', "report");
+}
+
+Expected<void> write_metrics_file(const metrics::Metrics& metrics, const std::string& path) {
+    return replace_file_atomically(path, metrics.text_exposition(), "metrics file");
 }
 
 }  // namespace regmigrate::engine

@@ -36,6 +36,9 @@ struct RunReport {
     std::vector<ImageRecord> images;
     metrics::Metrics::Snapshot totals;
     double duration_seconds = 0;
+    // Why the run itself ended early (an error no image boundary caught); "" normally.
+    // Written as a top-level "error" key only when set.
+    std::string error;
 
     std::size_t count(std::string_view status) const;
     std::size_t failures() const;  // images whose record is_failure()
@@ -49,7 +52,11 @@ struct RunReport {
     std::string to_json() const;
 };
 
-// Written to a temporary file and renamed, so a reader never sees half a report.
+// Written through replace_file_atomically (engine/atomic_file.hpp): mode 0600, never
+// half-written, never through a planted symlink.
 Expected<void> write_report(const RunReport& report, const std::string& path);
+// --metrics-file: the final metrics in text exposition format (node_exporter's textfile
+// collector reads *.prom), written the same way.
+Expected<void> write_metrics_file(const metrics::Metrics& metrics, const std::string& path);
 
 }  // namespace regmigrate::engine

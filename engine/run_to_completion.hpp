@@ -2,6 +2,7 @@
 // how the synchronous engine entry points (copy, ls) drive their asynchronous work.
 #pragma once
 
+#include "engine/exception_boundary.hpp"
 #include "transport/error.hpp"
 
 #include <boost/asio/co_spawn.hpp>
@@ -23,7 +24,12 @@ Expected<T> run_to_completion(Start start, const std::string& what) {
                               if (error) std::rethrow_exception(error);
                               outcome = std::move(result);
                           });
-    io.run();
+    try {
+        io.run();
+    } catch (...) {
+        // An exception no inner boundary caught ends this run with an error, not the process.
+        return error_from_current_exception(what);
+    }
     if (!outcome) return make_error(ErrorKind::cancelled, what + " did not finish");
     return std::move(*outcome);
 }

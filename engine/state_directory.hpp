@@ -4,6 +4,8 @@
 // the process environment.
 #pragma once
 
+#include "transport/error.hpp"
+
 #include <filesystem>
 #include <functional>
 #include <optional>
@@ -19,5 +21,12 @@ using EnvLookup = std::function<std::optional<std::string>(std::string_view name
 std::optional<std::string> process_environment(std::string_view name);
 
 std::filesystem::path state_directory(const EnvLookup& env = process_environment);
+
+// Makes `directory` ready to hold regmigrate's private state (its parents created as
+// needed): created 0700 when absent; refused when it is a symlink, not a directory, or
+// another user's (the temporary-directory fallback is shared, and a planted
+// /tmp/regmigrate must not receive our journals); one of ours with looser permissions is
+// narrowed to 0700.
+Expected<void> make_private_directory(const std::filesystem::path& directory);
 
 }  // namespace regmigrate::engine

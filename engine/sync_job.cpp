@@ -1,7 +1,9 @@
 #include "engine/sync_job.hpp"
 
+#include "engine/byte_count.hpp"
 #include "engine/destination_inventory.hpp"
 #include "engine/ecr_destination.hpp"
+#include "engine/exception_boundary.hpp"
 #include "engine/failure_cause.hpp"
 #include "engine/image_copier.hpp"
 #include "engine/image_verifier.hpp"
@@ -348,7 +350,8 @@ asio::awaitable<void> sync_image(RunState& state, LoopClients& clients, const Im
     const ErrorAction action =
         effective_error_action(state.options.error_action, static_cast<bool>(state.options.ask));
     for (int attempt = 1;; ++attempt) {
-        auto outcome = co_await sync_once(state, clients, task, record);
+        auto outcome = co_await catching_exceptions(sync_once(state, clients, task, record),
+                                                    "copying " + record.source);
         state.observe_attempt(state.plan.pairs[task.pair], outcome);
         // Copied or already there, the image may have gained artifacts since.
         if (outcome && clients.referrers[task.pair]) {
@@ -406,7 +409,8 @@ asio::awaitable<void> size_image(RunState& state, RegistryClient& source,
     std::lock_guard lock(state.mutex);
     for (const auto& blob : data->manifest.blobs()) {
         if (state.planned_blobs.insert(destination_host + " " + blob.digest).second) {
-            state.planned.bytes_after_dedupe += blob.size;
+            state.planned.bytes_after_dedupe =
+                saturating_add(state.planned.bytes_after_dedupe, blob.size);
         }
     }
     if (record.status.empty())
@@ -633,10 +637,24 @@ Expected<SyncResult> run_sync(const SyncPlan& given_plan, const SyncOptions& opt
     }
     std::atomic<std::size_t> running{jobs + 1};
     const auto ended = [&](std::exception_ptr error) {
+        if (error) {
+            // Past every per-image boundary: the run stops with an error, the process goes on.
+            Error failure;
+            try {
+                std::rethrow_exception(error);
+            } catch (...) {
+                failure = error_from_current_exception("sync");
+            }
+            {
+                std::lock_guard lock(state.mutex);
+                if (!state.fatal)
+                    state.fatal = std::move(failure);
+            }
+            state.aborted = true;
+            state.queue.close();
+        }
         if (--running == 0 && stop)
             stop->release();
-        if (error)
-            std::rethrow_exception(error);
     };
     asio::co_spawn(*loops[0], producer(state, clients[0]), ended);
     for (std::size_t job = 0; job < jobs; ++job) {

@@ -1,5 +1,6 @@
 #include "engine/transfer_limiter.hpp"
 
+#include "engine/byte_count.hpp"
 #include "engine/poll_backoff.hpp"
 
 #include <boost/asio/this_coro.hpp>
@@ -22,10 +23,11 @@ bool TransferLimiter::try_acquire(std::uint64_t bytes) {
     std::lock_guard lock(mutex_);
     if (transfers_ >= max_transfers_)
         return false;
-    if (transfers_ > 0 && bytes_ + bytes > max_bytes_)
+    // Saturating: a manifest's size near 2^64 must not wrap past the bound.
+    if (transfers_ > 0 && saturating_add(bytes_, bytes) > max_bytes_)
         return false;
     ++transfers_;
-    bytes_ += bytes;
+    bytes_ = saturating_add(bytes_, bytes);
     return true;
 }
 
@@ -40,7 +42,8 @@ asio::awaitable<void> TransferLimiter::acquire(std::uint64_t bytes) {
 void TransferLimiter::release(std::uint64_t bytes) {
     std::lock_guard lock(mutex_);
     --transfers_;
-    bytes_ -= bytes;
+    // A saturated sum gives back no more than it holds; the last release empties it.
+    bytes_ = transfers_ == 0 ? 0 : bytes_ - std::min(bytes_, bytes);
 }
 
 void TransferLimiter::record(const TransferSample& sample) {

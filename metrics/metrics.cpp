@@ -2,6 +2,7 @@
 
 #include <prometheus/text_serializer.h>
 
+#include <limits>
 #include <string>
 
 namespace regmigrate::metrics {
@@ -104,7 +105,15 @@ void Metrics::blob_finished(std::string_view result) {
 
 void Metrics::add_bytes_transferred(uint64_t bytes) {
     bytes_->Increment(static_cast<double>(bytes));
-    bytes_total_.fetch_add(bytes, std::memory_order_relaxed);
+    // The report's total saturates rather than wrapping: the sizes added are the ones
+    // manifests announced (verified as they streamed, but a sum of many may still be huge).
+    auto total = bytes_total_.load(std::memory_order_relaxed);
+    while (!bytes_total_.compare_exchange_weak(total,
+                                               bytes > std::numeric_limits<uint64_t>::max() - total
+                                                   ? std::numeric_limits<uint64_t>::max()
+                                                   : total + bytes,
+                                               std::memory_order_relaxed)) {
+    }
 }
 
 void Metrics::manifest_pushed() {

@@ -11,10 +11,7 @@
 #include <boost/url/rfc/unreserved_chars.hpp>
 #include <boost/url/url.hpp>
 
-#include <unistd.h>
 #include <charconv>
-#include <filesystem>
-#include <fstream>
 
 namespace regmigrate::metrics {
 
@@ -94,33 +91,6 @@ Expected<std::unique_ptr<MetricsServer>> MetricsServer::start(std::string_view a
 uint16_t MetricsServer::port() const {
     const auto ports = exposer_->GetListeningPorts();
     return ports.empty() ? 0 : static_cast<uint16_t>(ports.front());
-}
-
-Expected<void> write_metrics_file(const Metrics& metrics, const std::string& path) {
-    // Same directory, so the rename cannot cross file systems; the collector only reads
-    // *.prom, so the temporary name must not end in .prom.
-    const std::string tmp = path + "." + std::to_string(::getpid()) + ".tmp";
-    const std::string text = metrics.text_exposition();
-    {
-        std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-        out.write(text.data(), static_cast<std::streamsize>(text.size()));
-        out.close();
-        if (!out) {
-            std::error_code ignored;
-            std::filesystem::remove(tmp, ignored);
-            return make_error(ErrorKind::io,
-                              "writing metrics file '" + path + "' via '" + tmp + "' failed");
-        }
-    }
-    std::error_code ec;
-    std::filesystem::rename(tmp, path, ec);
-    if (ec) {
-        std::error_code ignored;
-        std::filesystem::remove(tmp, ignored);
-        return make_error(ErrorKind::io,
-                          "renaming '" + tmp + "' to '" + path + "': " + ec.message());
-    }
-    return {};
 }
 
 Expected<PushgatewayTarget> parse_pushgateway_url(std::string_view url) {

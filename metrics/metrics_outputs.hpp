@@ -1,5 +1,7 @@
-// The three ways metrics leave the process: scraped from /metrics, written as a
-// node_exporter textfile, or pushed to a Prometheus pushgateway at the end of a run.
+// Two of the three ways metrics leave the process: scraped from /metrics, or pushed to a
+// Prometheus pushgateway at the end of a run. The third, the node_exporter textfile, is
+// written by engine::write_metrics_file (engine/run_report.hpp) through the one atomic
+// file writer.
 #pragma once
 
 #include "metrics/metrics.hpp"
@@ -46,10 +48,6 @@ class MetricsServer {
     // The exposer only holds a weak_ptr; this keeps the registry alive while serving.
     std::shared_ptr<prometheus::Registry> registry_;
 };
-
-// Writes the text exposition to `path` through a temporary file and a rename, so the
-// node_exporter textfile collector never reads a half-written file.
-Expected<void> write_metrics_file(const Metrics& metrics, const std::string& path);
 
 // The pushgateway's pieces of --pushgateway URL (http or https, optional user:pass and
 // path prefix). `display` is the URL without credentials, for messages.

@@ -12,6 +12,7 @@
 
 #include <simdjson.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <thread>
@@ -138,6 +139,28 @@ Expected<ChildOutput> collect(pid_t pid, int out_fd, const std::string& program,
     }
 }
 
+bool helper_may_see(std::string_view name) {
+    static constexpr std::string_view exact[] = {
+        "PATH", "HOME", "USER", "LOGNAME", "SHELL", "TMPDIR", "LANG", "LANGUAGE", "TZ",
+        // docker-credential-secretservice and -osxkeychain reach the desktop keyring.
+        "DBUS_SESSION_BUS_ADDRESS", "XDG_RUNTIME_DIR", "XDG_CONFIG_HOME", "XDG_DATA_HOME",
+        "DISPLAY",
+        // docker-credential-pass: the store and the gpg agent that unlocks it.
+        "PASSWORD_STORE_DIR", "GNUPGHOME", "GPG_AGENT_INFO", "GPG_TTY", "DOCKER_CONFIG",
+        // docker-credential-ecr-login and -gcloud: which profile or file holds the keys,
+        // never the keys themselves.
+        "AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_REGION", "AWS_DEFAULT_REGION", "AWS_CONFIG_FILE",
+        "AWS_SHARED_CREDENTIALS_FILE", "AWS_SDK_LOAD_CONFIG", "AWS_ROLE_ARN",
+        "AWS_WEB_IDENTITY_TOKEN_FILE", "AWS_ROLE_SESSION_NAME",
+        "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI", "AWS_CONTAINER_CREDENTIALS_FULL_URI",
+        "AWS_ECR_CACHE_DIR", "AWS_ECR_DISABLE_CACHE", "AWS_ECR_IGNORE_CREDS_STORAGE",
+        "CLOUDSDK_CONFIG", "GOOGLE_APPLICATION_CREDENTIALS", "HTTP_PROXY", "HTTPS_PROXY",
+        "NO_PROXY", "http_proxy", "https_proxy", "no_proxy", "SSL_CERT_FILE", "SSL_CERT_DIR"};
+    if (name.starts_with("LC_"))
+        return true;
+    return std::find(std::begin(exact), std::end(exact), name) != std::end(exact);
+}
+
 Expected<ChildOutput> run_get(const std::string& program, std::string_view input,
                               const CredentialHelperLimits& limits) {
     auto in = make_pipe(program);
@@ -153,11 +176,19 @@ Expected<ChildOutput> run_get(const std::string& program, std::string_view input
     posix_spawn_file_actions_adddup2(&actions, out->write.get(), STDOUT_FILENO);
     // Helpers explain failures on stderr in their own words; those stay out of our output.
     posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, "/dev/null", O_WRONLY, 0);
+    std::vector<std::string> inherited;
+    for (char** entry = environ; *entry; ++entry)
+        inherited.emplace_back(*entry);
+    auto environment = credential_helper_environment(inherited);
+    std::vector<char*> envp;
+    for (auto& entry : environment)
+        envp.push_back(entry.data());
+    envp.push_back(nullptr);
     std::string arg0 = program;
     std::string arg1 = "get";
     char* argv[] = {arg0.data(), arg1.data(), nullptr};
     pid_t pid = -1;
-    const int rc = ::posix_spawnp(&pid, program.c_str(), &actions, nullptr, argv, environ);
+    const int rc = ::posix_spawnp(&pid, program.c_str(), &actions, nullptr, argv, envp.data());
     posix_spawn_file_actions_destroy(&actions);
     if (rc != 0) {
         return make_error(ErrorKind::invalid_argument, "credential helper " + program +
@@ -172,6 +203,18 @@ Expected<ChildOutput> run_get(const std::string& program, std::string_view input
 }
 
 }  // namespace
+
+std::vector<std::string> credential_helper_environment(
+    const std::vector<std::string>& environment) {
+    std::vector<std::string> kept;
+    for (const auto& entry : environment) {
+        const auto equals = entry.find('=');
+        if (equals != std::string::npos &&
+            helper_may_see(std::string_view(entry).substr(0, equals)))
+            kept.push_back(entry);
+    }
+    return kept;
+}
 
 std::string credential_helper_program(std::string_view name) {
     return "docker-credential-" + std::string(name);

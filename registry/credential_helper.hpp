@@ -10,6 +10,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace regmigrate::registry {
 
@@ -25,6 +26,12 @@ std::string credential_helper_program(std::string_view name);
 // token. `program` names the helper in errors; the output itself is never quoted.
 Expected<Credentials> parse_credential_helper_output(std::string_view json,
                                                      std::string_view program);
+
+// The environment a helper runs with: of `environment` ("NAME=VALUE" entries), only what
+// docker's helpers read (PATH, HOME, locale, the desktop keyring's bus, pass and gpg,
+// AWS/Google profile and file settings), so it never sees secrets the run holds in its own
+// environment (AWS_SECRET_ACCESS_KEY, REGMIGRATE_*_CREDS, a plan's password_env).
+std::vector<std::string> credential_helper_environment(const std::vector<std::string>& environment);
 
 // Runs `docker-credential-NAME get` with server_url on stdin. nullopt when the helper has
 // no credentials for it (non-zero exit, e.g. "credentials not found in native keychain"):

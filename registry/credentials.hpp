@@ -26,4 +26,9 @@ struct Credentials {
 Expected<Credentials> parse_credentials(std::string_view user_colon_password,
                                         std::string_view origin);
 
+// The contents of a --src-creds-file / --dest-creds-file (or standard input): USER:PASS
+// with one trailing newline ("\n" or "\r\n") dropped, as docker login --password-stdin
+// does. Errors name `origin`, never the contents.
+Expected<Credentials> parse_credentials_file(std::string_view contents, std::string_view origin);
+
 }  // namespace regmigrate::registry

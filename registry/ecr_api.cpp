@@ -88,6 +88,10 @@ std::optional<EcrHost> is_ecr_host(std::string_view host) {
     return EcrHost{std::string(labels[0]), std::string(labels[3])};
 }
 
+bool is_aws_region(std::string_view region) {
+    return is_region_name(region);
+}
+
 boost::urls::url ecr_api_endpoint(std::string_view region) {
     const bool china = region.substr(0, 3) == "cn-";
     return boost::urls::url("https://api.ecr." + std::string(region) + ".amazonaws.com" +

@@ -31,7 +31,11 @@ struct EcrHost {
 // ACCOUNT.dkr.ecr[-fips].REGION.amazonaws.com[.cn], with or without ":PORT".
 std::optional<EcrHost> is_ecr_host(std::string_view host);
 
-// "https://api.ecr.REGION.amazonaws.com" (".com.cn" for the China regions).
+// An AWS region name as it may appear in a host name: [a-z0-9-]+ ("eu-west-1").
+bool is_aws_region(std::string_view region);
+
+// "https://api.ecr.REGION.amazonaws.com" (".com.cn" for the China regions). The region
+// must pass is_aws_region: the URL is built from it.
 boost::urls::url ecr_api_endpoint(std::string_view region);
 
 // ECR refuses upload parts under 5 MiB except the last one.

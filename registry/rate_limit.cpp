@@ -54,7 +54,9 @@ std::optional<RateLimitValue> parse_rate_limit_value(std::string_view value) {
             const auto window = parse_count(part.substr(2));
             if (!window || *window == 0)
                 return std::nullopt;
-            parsed.window = std::chrono::seconds(*window);
+            // A server may name any 64-bit window: held to what milliseconds can count, so
+            // no later conversion or sum overflows (pauses are capped far below anyway).
+            parsed.window = std::chrono::seconds(std::min(*window, max_rate_limit_window_seconds));
         }
     }
     return parsed;
@@ -77,11 +79,15 @@ std::optional<std::chrono::milliseconds> pause_for_budget(const RateLimitBudget&
     const auto low = std::max<double>(1.0, std::floor(budget.limit * policy.low_share));
     if (budget.limit == 0 || static_cast<double>(budget.remaining) > low)
         return std::nullopt;
-    const auto window_ms = std::chrono::duration_cast<std::chrono::milliseconds>(budget.window);
-    const auto pace = (window_ms.count() + static_cast<std::int64_t>(budget.limit) - 1) /
-                      static_cast<std::int64_t>(budget.limit);
-    return std::min(std::chrono::milliseconds(pace),
-                    std::chrono::duration_cast<std::chrono::milliseconds>(policy.max_pause));
+    // Unsigned and divided before rounding up, so a limit or window near 2^64 cannot wrap.
+    const auto window_seconds = static_cast<std::uint64_t>(std::clamp<std::int64_t>(
+        budget.window.count(), 0, static_cast<std::int64_t>(max_rate_limit_window_seconds)));
+    const std::uint64_t window_ms = window_seconds * 1000;
+    const std::uint64_t pace = window_ms / budget.limit + (window_ms % budget.limit != 0 ? 1 : 0);
+    const auto cap = std::chrono::duration_cast<std::chrono::milliseconds>(policy.max_pause);
+    if (pace >= static_cast<std::uint64_t>(cap.count()))
+        return cap;
+    return std::chrono::milliseconds(static_cast<std::int64_t>(pace));
 }
 
 bool is_manifest_get(boost::beast::http::verb method, boost::urls::url_view url) {

@@ -31,6 +31,11 @@ struct RateLimitValue {
     bool operator==(const RateLimitValue&) const = default;
 };
 
+// The longest window kept: longer ones (up to 2^64-1 s on the wire) are held to it, so its
+// milliseconds fit a signed 64-bit count.
+inline constexpr std::uint64_t max_rate_limit_window_seconds =
+    static_cast<std::uint64_t>(std::chrono::milliseconds::max().count() / 1000);
+
 // "100;w=21600" → {100, 21600s}; "76" → {76, none}. Unknown parameters are ignored;
 // anything else (empty, negative, not a number, w=0) → nullopt.
 std::optional<RateLimitValue> parse_rate_limit_value(std::string_view value);

@@ -238,6 +238,20 @@ bool is_valid_tag(std::string_view tag) {
                        [&](char c) { return word(c) || c == '.' || c == '-'; });
 }
 
+Expected<void> check_tag(std::string_view tag, std::string_view source) {
+    if (is_valid_tag(tag))
+        return {};
+    return make_error(ErrorKind::invalid_argument,
+                      std::string(source) + ": invalid tag " + quote_for_message(tag, 150));
+}
+
+Expected<void> check_repository(std::string_view repository, std::string_view source) {
+    if (is_valid_repository(repository))
+        return {};
+    return make_error(ErrorKind::invalid_argument,
+                      std::string(source) + ": " + repository_fault(repository));
+}
+
 Expected<Reference> parse_reference(std::string_view text) {
     if (text.empty()) {
         return invalid(text, "reference is empty");

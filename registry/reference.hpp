@@ -38,4 +38,11 @@ bool is_valid_repository(std::string_view repository);
 // [a-zA-Z0-9_][a-zA-Z0-9._-]{0,127}
 bool is_valid_tag(std::string_view tag);
 
+// The one check for a tag or repository name read from outside: a command line, a plan
+// file, a registry's catalog or tag list, a v1 registry, a layout's index.json. The error
+// names `source` and quotes the name safely (it may hold anything, even '%' or control
+// characters, which must never reach a URL).
+Expected<void> check_tag(std::string_view tag, std::string_view source);
+Expected<void> check_repository(std::string_view repository, std::string_view source);
+
 }  // namespace regmigrate::registry

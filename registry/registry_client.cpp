@@ -5,6 +5,7 @@
 #include "registry/listing.hpp"
 #include "registry/media_types.hpp"
 #include "registry/registry_error.hpp"
+#include "registry/request_path.hpp"
 #include "registry/schema1_image.hpp"
 #include "registry/schema1_payload.hpp"
 #include "registry/sha256.hpp"
@@ -46,7 +47,7 @@ boost::urls::url RegistryClient::url_for(std::string_view path) const {
     boost::urls::url url;
     url.set_scheme(http_->scheme());
     url.set_encoded_authority(host_);
-    url.set_encoded_path(path);
+    set_request_path(url, path);
     return url;
 }
 

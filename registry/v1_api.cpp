@@ -1,5 +1,7 @@
 #include "registry/v1_api.hpp"
 
+#include "registry/reference.hpp"
+
 #include <simdjson.h>
 #include <boost/json/value.hpp>
 
@@ -28,12 +30,6 @@ bool is_namespace_char(char c) {
 }
 bool is_name_char(char c) {
     return is_namespace_char(c) || c == '.';
-}
-bool is_word_char(char c) {
-    return (c >= 'A' && c <= 'Z') || is_lower_alnum(c) || c == '_';
-}
-bool is_tag_char(char c) {
-    return is_word_char(c) || c == '.' || c == '-';
 }
 
 Expected<simdjson::dom::element> parse(simdjson::dom::parser& parser, std::string_view json,
@@ -116,8 +112,7 @@ bool is_valid_v1_image_id(std::string_view id) {
 }
 
 bool is_valid_v1_tag(std::string_view tag) {
-    return !tag.empty() && tag.size() <= 128 && is_word_char(tag.front()) &&
-           all_of(tag, is_tag_char);
+    return is_valid_tag(tag);
 }
 
 Expected<V1Repository> parse_v1_repository(std::string_view name) {

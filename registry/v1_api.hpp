@@ -16,7 +16,7 @@ namespace regmigrate::registry {
 
 // A v1 image ID: 64 lowercase hex digits.
 bool is_valid_v1_image_id(std::string_view id);
-// A v1 tag: a word character, then up to 127 of [A-Za-z0-9_.-] (docker-registry's rule).
+// A v1 tag: docker-registry's rule, which is the v2 tag grammar (is_valid_tag).
 bool is_valid_v1_tag(std::string_view tag);
 
 // "namespace/repository"; a bare "repository" is docker's "library/repository".

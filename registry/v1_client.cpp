@@ -2,6 +2,7 @@
 
 #include "registry/cleartext_credentials.hpp"
 #include "registry/registry_client.hpp"
+#include "registry/request_path.hpp"
 #include "transport/retry_wait.hpp"
 
 #include <algorithm>
@@ -32,7 +33,7 @@ boost::urls::url V1Client::url_for(std::string_view path) const {
     boost::urls::url url;
     url.set_scheme(http_.scheme());
     url.set_encoded_authority(host_);
-    url.set_encoded_path(path);
+    set_request_path(url, path);
     return url;
 }
 

@@ -5,6 +5,7 @@
 #include "tests/support/registry_process.hpp"
 #include "tests/support/regmigrate_cli.hpp"
 #include "tests/support/sample_images.hpp"
+#include "tests/support/temp_dir.hpp"
 #include "tests/support/test_pki.hpp"
 #include "tests/support/token_server.hpp"
 
@@ -12,6 +13,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <fstream>
 #include <memory>
 
 namespace regmigrate::testing {
@@ -108,6 +110,66 @@ TEST_F(CopyHtpasswdTest, DestinationCredentialsAuthenticateThePush) {
     ASSERT_EQ(run.cli.exit_code, 0) << run.cli.describe();
     fleet::RegistryWriter reader({destination_.host(), kUser, kPassword});
     EXPECT_EQ(reader.get_manifest("mirror/app", "v1").value().digest, pushed_.digest);
+}
+
+// ---- secrets out of argv: --src-creds-file / --dest-creds-file ----
+
+TEST_F(CopyHtpasswdTest, SourceCredentialsFileAuthenticatesThePullWithoutAWarning) {
+    TempDir secrets("regmigrate-creds");
+    const auto file = secrets.path() / "src";
+    std::ofstream(file) << kUser << ':' << kPassword << '\n';
+    const auto run = copy({"--src-creds-file", file.string()});
+    ASSERT_EQ(run.cli.exit_code, 0) << run.cli.describe();
+    EXPECT_EQ(copied_digest(), pushed_.digest);
+    EXPECT_EQ(run.cli.err.find("process list"), std::string::npos) << run.cli.describe();
+}
+
+TEST_F(CopyHtpasswdTest, DestinationCredentialsFromStandardInputAuthenticateThePush) {
+    destination_.restart(htpasswd());
+    TempDir secrets("regmigrate-creds");
+    const auto file = secrets.path() / "creds";
+    std::ofstream(file) << kUser << ':' << kPassword << '\n';
+    CliInvocation invocation;
+    invocation.args = {"copy",
+                       source_.host() + "/team/app:v1",
+                       destination_.host() + "/mirror/app:v1",
+                       "--src-tls",
+                       "disabled",
+                       "--dest-tls",
+                       "disabled",
+                       "--certs-dir",
+                       cli_.certs_dir().string(),
+                       "--src-creds-file",
+                       file.string(),
+                       "--dest-creds-file",
+                       "-"};
+    invocation.stdin_file = file;
+    const auto run = run_cli(REGMIGRATE_BINARY, invocation);
+    ASSERT_EQ(run.exit_code, 0) << run.describe();
+    fleet::RegistryWriter reader({destination_.host(), kUser, kPassword});
+    EXPECT_EQ(reader.get_manifest("mirror/app", "v1").value().digest, pushed_.digest);
+}
+
+TEST_F(CopyHtpasswdTest, BothCredentialFilesOnStandardInputIsAUsageError) {
+    const auto run = copy({"--src-creds-file", "-", "--dest-creds-file", "-"});
+    EXPECT_EQ(run.cli.exit_code, 2) << run.cli.describe();
+    EXPECT_NE(run.cli.err.find("standard input"), std::string::npos) << run.cli.describe();
+}
+
+TEST_F(CopyHtpasswdTest, UnreadableCredentialsFileExitsTwoNamingIt) {
+    const std::string missing = "/nonexistent/regmigrate-test/src-creds";
+    const auto run = copy({"--src-creds-file", missing});
+    EXPECT_EQ(run.cli.exit_code, 2) << run.cli.describe();
+    const auto lines = run.cli.error_lines();
+    ASSERT_EQ(lines.size(), 1u) << run.cli.describe();
+    EXPECT_NE(lines.front().find(missing), std::string::npos) << lines.front();
+}
+
+TEST_F(CopyHtpasswdTest, PasswordOnTheCommandLineIsWarnedAboutWithoutPrintingIt) {
+    const auto run = copy({"--src-creds", std::string(kUser) + ":" + kPassword});
+    ASSERT_EQ(run.cli.exit_code, 0) << run.cli.describe();
+    EXPECT_NE(run.cli.err.find("--src-creds-file"), std::string::npos) << run.cli.describe();
+    EXPECT_EQ(run.cli.err.find(kPassword), std::string::npos) << run.cli.describe();
 }
 
 TEST_F(CopyHtpasswdTest, PasswordNeverAppearsInOutputOrReport) {

@@ -11,9 +11,11 @@
 #include "tests/support/temp_dir.hpp"
 
 #include <gtest/gtest.h>
+#include <boost/json.hpp>
 
 #include <algorithm>
 #include <fstream>
+#include <iterator>
 
 namespace regmigrate::testing {
 namespace {
@@ -155,6 +157,35 @@ TEST_F(OciLayoutTest, ImportOfALayoutMissingABlobFailsThatImage) {
     const auto run = cli_.copy(layout("v1"), at(destination_, "mirror/app:v1"), plain_http());
     EXPECT_EQ(run.cli.exit_code, 1) << run.cli.describe();
     EXPECT_FALSE(destination_reader_.get_manifest("mirror/app", "v1"));
+}
+
+// index.json is whatever the directory's writer put there: a ref name that is no tag fails
+// its own image (once, Boost.URL threw on "v1%" while building the push URL: SIGABRT, no
+// report), the other tags are copied.
+TEST_F(OciLayoutTest, RefNameThatIsNoTagFailsItsImageAndTheRunGoesOn) {
+    push_image(source_.host(), sample_image("team/app", "v1", ManifestFormat::oci));
+    copy(at(source_, "team/app:v1"), layout("v1"));
+    const auto index_file = layout_dir_ / "index.json";
+    std::ifstream in(index_file);
+    auto index = boost::json::parse(std::string(std::istreambuf_iterator<char>(in), {}));
+    auto& manifests = index.at("manifests").as_array();
+    boost::json::value hostile = manifests.at(0);
+    hostile.at("annotations").as_object()["org.opencontainers.image.ref.name"] = "v1%";
+    manifests.push_back(hostile);
+    std::ofstream(index_file, std::ios::trunc) << boost::json::serialize(index);
+
+    const auto run = cli_.copy(layout(), at(destination_, "mirror/app"), plain_http());
+    EXPECT_EQ(run.cli.exit_code, 1) << run.cli.describe();
+    ASSERT_TRUE(run.report) << run.report.error().message << run.cli.describe();
+    EXPECT_EQ(run.report->summary.images_copied, 1u);
+    EXPECT_EQ(run.report->summary.images_failed, 1u);
+    const auto failed =
+        std::find_if(run.report->images.begin(), run.report->images.end(),
+                     [](const ReportImage& image) { return image.status == "failed"; });
+    ASSERT_NE(failed, run.report->images.end());
+    EXPECT_NE(failed->error.find("\"v1%\""), std::string::npos) << failed->error;
+    EXPECT_NE(failed->error.find("index.json"), std::string::npos) << failed->error;
+    expect_same_image("mirror/app", "v1");
 }
 
 class OciLayoutSyncTest : public SyncFleetTest {

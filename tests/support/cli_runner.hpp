@@ -18,6 +18,8 @@ struct CliInvocation {
     // REGMIGRATE_* variables are dropped first so a developer's shell cannot leak in.
     std::map<std::string, std::string> env;
     std::chrono::milliseconds timeout{120'000};
+    // Read as standard input; empty: /dev/null.
+    std::filesystem::path stdin_file;
 };
 
 struct CliResult {

@@ -42,8 +42,10 @@ Expected<void> parse_end(const std::string& text, const SideFlags& side_flags,
     return {};
 }
 
-int run(const CopyFlags& flags) {
+int run(CopyFlags& flags) {
     configure_logging(flags.common);
+    if (auto loaded = load_credential_files(flags.common); !loaded)
+        return report_error(loaded.error());
     engine::CopyJob job;
     auto source = parse_end(flags.source, flags.common.source, flags.common.certs_dir,
                             "REGMIGRATE_SRC_CREDS", job.source, job.source_layout,

@@ -17,8 +17,10 @@ struct LsFlags {
     std::string target;
 };
 
-int run(const LsFlags& flags) {
+int run(LsFlags& flags) {
     configure_logging(flags.common);
+    if (auto loaded = load_credential_files(flags.common); !loaded)
+        return report_error(loaded.error());
     std::string host = flags.target;
     std::optional<std::string> repository;
     if (flags.target.find('/') != std::string::npos) {

@@ -1,7 +1,34 @@
 // regmigrate: migrate container images between registries.
+#include "engine/exception_boundary.hpp"
+#include "engine/run_report.hpp"
 #include "tools/cli/commands.hpp"
+#include "transport/log.hpp"
 
 #include <map>
+
+namespace {
+
+// The last boundary: an exception that escaped every inner one. One error line, the report
+// when one was asked for (with the error, since no image record says it), exit 2 for a
+// configuration fault and 1 otherwise: never an abort.
+int exit_on_exception(const CLI::App* command) {
+    const regmigrate::Error error = regmigrate::engine::error_from_current_exception(
+        command ? command->get_name() : std::string("regmigrate"));
+    regmigrate::log(regmigrate::LogLevel::error, error.message);
+    const CLI::Option* report = command ? command->get_option_no_throw("--report") : nullptr;
+    if (report && report->count() > 0) {
+        regmigrate::engine::RunReport failed;
+        failed.error = error.message;
+        if (auto written = regmigrate::engine::write_report(failed, report->as<std::string>());
+            !written) {
+            regmigrate::log(regmigrate::LogLevel::error, written.error().message);
+        }
+    }
+    return error.kind == regmigrate::ErrorKind::invalid_argument ? regmigrate::cli::exit_usage
+                                                                 : regmigrate::cli::exit_failed;
+}
+
+}  // namespace
 
 int main(int argc, char** argv) {
     using namespace regmigrate::cli;
@@ -19,9 +46,15 @@ int main(int argc, char** argv) {
     } catch (const CLI::ParseError& error) {
         const int code = app.exit(error);
         return code == 0 ? exit_ok : exit_usage;
+    } catch (...) {
+        return exit_on_exception(nullptr);
     }
     for (const auto* command : app.get_subcommands()) {
-        return runners.at(command->get_name())();
+        try {
+            return runners.at(command->get_name())();
+        } catch (...) {
+            return exit_on_exception(command);
+        }
     }
     return exit_usage;
 }

@@ -79,7 +79,7 @@ int finish_run(const engine::RunReport& report, const CommonFlags& flags,
         }
     }
     if (!flags.metrics_file.empty()) {
-        if (auto written = metrics::write_metrics_file(metrics, flags.metrics_file); !written) {
+        if (auto written = engine::write_metrics_file(metrics, flags.metrics_file); !written) {
             return report_error(written.error());
         }
     }

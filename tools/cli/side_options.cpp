@@ -2,6 +2,13 @@
 
 #include "engine/certs_dir.hpp"
 #include "registry/credential_resolution.hpp"
+#include "transport/log.hpp"
+
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <iostream>
+#include <iterator>
 
 namespace regmigrate::cli {
 
@@ -13,16 +20,29 @@ void add_side_flags(CLI::App& command, CommonFlags& flags, bool with_destination
                        "127.0.0.0/8, ::1 or localhost, which get TLS without verification "
                        "and plain HTTP when TLS fails (as docker does)")
         ->check(tls_modes);
-    command.add_option("--src-creds", flags.source.creds,
-                       "USER:PASSWORD for the source; else REGMIGRATE_SRC_CREDS, else docker's "
-                       "config.json ($DOCKER_CONFIG or ~/.docker) and its credential helpers");
+    auto* src_creds = command.add_option(
+        "--src-creds", flags.source.creds,
+        "USER:PASSWORD for the source (visible in ps: prefer --src-creds-file); else "
+        "REGMIGRATE_SRC_CREDS, else docker's config.json ($DOCKER_CONFIG or ~/.docker) and its "
+        "credential helpers");
+    command
+        .add_option("--src-creds-file", flags.source.creds_file,
+                    "read the source's USER:PASSWORD from FILE, or from standard input for '-' "
+                    "(one line; a trailing newline is dropped)")
+        ->excludes(src_creds);
     if (with_destination) {
         command.add_option("--dest-tls", flags.destination.tls,
                            "TLS towards the destination (same values and default)")
             ->check(tls_modes);
-        command.add_option("--dest-creds", flags.destination.creds,
-                           "USER:PASSWORD for the destination; else REGMIGRATE_DEST_CREDS, "
-                           "else docker's config.json");
+        auto* dest_creds = command.add_option(
+            "--dest-creds", flags.destination.creds,
+            "USER:PASSWORD for the destination (visible in ps: prefer --dest-creds-file); else "
+            "REGMIGRATE_DEST_CREDS, else docker's config.json");
+        command
+            .add_option("--dest-creds-file", flags.destination.creds_file,
+                        "read the destination's USER:PASSWORD from FILE, or from standard input "
+                        "for '-'")
+            ->excludes(dest_creds);
     }
     command.add_flag_callback(
         "--allow-plain-http-credentials",
@@ -35,6 +55,52 @@ void add_side_flags(CLI::App& command, CommonFlags& flags, bool with_destination
     command.add_option("--certs-dir", flags.certs_dir,
                        "per-registry certificates: DIR/HOST[:PORT]/{*.crt,*.cert,*.key}")
         ->capture_default_str();
+}
+
+namespace {
+
+Expected<void> load_credential_file(SideFlags& side, const char* flag) {
+    if (!side.creds.empty()) {
+        log(LogLevel::warn, std::string(flag) +
+                                " puts the password in the process list and shell history; "
+                                "prefer " +
+                                flag + "-file FILE (or - for standard input)");
+    }
+    if (side.creds_file.empty())
+        return {};
+    const std::string origin = std::string(flag) + "-file " + side.creds_file;
+    std::string contents;
+    if (side.creds_file == "-") {
+        contents.assign(std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>());
+        if (std::cin.bad())
+            return make_error(ErrorKind::invalid_argument, origin + ": cannot read standard input");
+    } else {
+        std::ifstream file(side.creds_file, std::ios::binary);
+        if (file)
+            contents.assign(std::istreambuf_iterator<char>(file), std::istreambuf_iterator<char>());
+        if (!file || file.bad()) {
+            return make_error(ErrorKind::invalid_argument,
+                              origin + ": cannot read it: " + std::strerror(errno));
+        }
+    }
+    auto credentials = registry::parse_credentials_file(contents, origin);
+    if (!credentials)
+        return credentials.error();
+    side.creds = credentials->username + ":" + credentials->password;
+    return {};
+}
+
+}  // namespace
+
+Expected<void> load_credential_files(CommonFlags& flags) {
+    if (flags.source.creds_file == "-" && flags.destination.creds_file == "-") {
+        return make_error(ErrorKind::invalid_argument,
+                          "--src-creds-file and --dest-creds-file cannot both read standard "
+                          "input: give one of them a file");
+    }
+    if (auto loaded = load_credential_file(flags.source, "--src-creds"); !loaded)
+        return loaded;
+    return load_credential_file(flags.destination, "--dest-creds");
 }
 
 void add_referrer_flags(CLI::App& command, bool& referrers, std::vector<std::string>& types) {

@@ -13,8 +13,9 @@
 namespace regmigrate::cli {
 
 struct SideFlags {
-    std::string tls;    // "" (not given): docker's default, see add_side_flags
-    std::string creds;  // USER:PASS; never echoed
+    std::string tls;         // "" (not given): docker's default, see add_side_flags
+    std::string creds;       // USER:PASS; never echoed
+    std::string creds_file;  // --src-creds-file/--dest-creds-file: FILE, or "-" for stdin
     // --allow-plain-http-credentials (one flag for both sides).
     bool allow_plain_http_credentials = false;
 };
@@ -33,8 +34,14 @@ struct CommonFlags {
     std::size_t jobs = 8;
 };
 
-// --src-tls/--dest-tls, --src-creds/--dest-creds, --certs-dir, --allow-plain-http-credentials.
+// --src-tls/--dest-tls, --src-creds/--dest-creds, --src-creds-file/--dest-creds-file,
+// --certs-dir, --allow-plain-http-credentials.
 void add_side_flags(CLI::App& command, CommonFlags& flags, bool with_destination);
+// Before the sides are made: warns (one line each, never the value) when a password was
+// given in argv, where `ps` and shell history show it, then reads each creds file (or
+// standard input for "-") into its side's creds. Usage errors (exit 2): both sides on
+// standard input, a file that cannot be read (named), contents that are not USER:PASS.
+Expected<void> load_credential_files(CommonFlags& flags);
 void add_output_flags(CLI::App& command, CommonFlags& flags);
 // --referrers and --referrers-artifact-type TYPE (repeatable; implies --referrers).
 void add_referrer_flags(CLI::App& command, bool& referrers, std::vector<std::string>& types);

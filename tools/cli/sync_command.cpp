@@ -1,6 +1,7 @@
 // regmigrate sync / regmigrate verify — the same plan, copied or checked.
 #include "engine/journal.hpp"
 #include "engine/plan_yaml.hpp"
+#include "engine/state_directory.hpp"
 #include "engine/sync_job.hpp"
 #include "registry/oci_layout_reference.hpp"
 #include "registry/reference.hpp"
@@ -111,8 +112,10 @@ Expected<engine::SyncPlan> plan_from_flags(const SyncFlags& flags) {
     return plan;
 }
 
-int run(const SyncFlags& flags, engine::SyncMode mode) {
+int run(SyncFlags& flags, engine::SyncMode mode) {
     configure_logging(flags.common);
+    if (auto loaded = load_credential_files(flags.common); !loaded)
+        return report_error(loaded.error());
     auto plan = plan_from_flags(flags);
     if (!plan) return report_error(plan.error());
     // Given on the command line, --referrers holds for every pair of a plan file too.
@@ -154,11 +157,16 @@ int run(const SyncFlags& flags, engine::SyncMode mode) {
     options.breaker.window = std::chrono::milliseconds(
         static_cast<std::int64_t>(flags.breaker_window_seconds * 1000));
     if (mode == engine::SyncMode::sync && !flags.no_journal) {
-        options.journal = flags.journal.empty()
-                              ? engine::JournalSettings{engine::default_journal_path(
-                                                            engine::journal_plan(*plan)),
-                                                        true}
-                              : engine::JournalSettings{flags.journal, false};
+        if (!flags.journal.empty()) {
+            options.journal = engine::JournalSettings{flags.journal, false};
+        } else if (auto private_state = engine::make_private_directory(engine::state_directory());
+                   !private_state) {
+            // As for a default journal that cannot be opened: the run goes on without it.
+            log(LogLevel::warn, "running without a journal: " + private_state.error().message);
+        } else {
+            options.journal = engine::JournalSettings{
+                engine::default_journal_path(engine::journal_plan(*plan)), true};
+        }
     }
     options.adaptive_transfers = flags.jobs_option->count() == 0;
     if (*action == engine::ErrorAction::prompt) {

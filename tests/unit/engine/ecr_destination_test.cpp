@@ -61,6 +61,13 @@ TEST(EcrApiOptions, NoRegionAnywhereIsAUsageErrorNamingWhatToSet) {
     EXPECT_NE(api.error().message.find("AWS_REGION"), std::string::npos) << api.error().message;
 }
 
+TEST(EcrApiOptions, RegionThatCannotNameAHostIsAUsageErrorNotAThrow) {
+    const auto api = ecr_api_options(side("127.0.0.1:5000"), {}, aws_in("eu west%1"));
+    ASSERT_FALSE(api);
+    EXPECT_EQ(api.error().kind, ErrorKind::invalid_argument);
+    EXPECT_NE(api.error().message.find("eu west%1"), std::string::npos) << api.error().message;
+}
+
 TEST(EcrApiOptions, GivenEndpointIsUsedAsIs) {
     const auto api = ecr_api_options(
         side("127.0.0.1:5000"), EcrSettings{.endpoint = "http://127.0.0.1:9000/"}, aws_in("r"));

@@ -7,6 +7,7 @@
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <sstream>
 #include <string>
 #include <thread>
@@ -278,6 +279,36 @@ TEST_F(JournalFile, NewJournalStartsWithTheHeaderOfItsPlan) {
     auto journal = Journal::open(path_, plan).value();
     EXPECT_EQ(contents(), encode_journal_header(plan));
     EXPECT_TRUE(journal->loaded().records.empty());
+}
+
+TEST_F(JournalFile, IsReadableByItsOwnerOnly) {
+    auto journal = Journal::open(path_, plan).value();
+    EXPECT_EQ(std::filesystem::status(path_).permissions(),
+              std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
+}
+
+TEST_F(JournalFile, OlderJournalReadableByOthersIsNarrowedToItsOwner) {
+    write(encode_journal_header(plan));
+    std::filesystem::permissions(path_, std::filesystem::perms::owner_read |
+                                            std::filesystem::perms::owner_write |
+                                            std::filesystem::perms::others_read);
+    auto journal = Journal::open(path_, plan).value();
+    EXPECT_EQ(std::filesystem::status(path_).permissions(),
+              std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
+}
+
+TEST_F(JournalFile, SymlinkAtTheJournalPathIsRefusedNotFollowed) {
+    const auto victim = dir_ / "victim";
+    std::ofstream(victim) << "precious";
+    std::filesystem::create_directories(path_.parent_path());
+    std::filesystem::create_symlink(victim, path_);
+    const auto opened = Journal::open(path_, plan);
+    ASSERT_FALSE(opened);
+    EXPECT_NE(opened.error().message.find(path_.string()), std::string::npos)
+        << opened.error().message;
+    std::ifstream in(victim);
+    EXPECT_EQ(std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()),
+              "precious");
 }
 
 TEST_F(JournalFile, RecordsAreLoadedByTheNextOpen) {

@@ -1,5 +1,7 @@
 #include "engine/run_report.hpp"
 
+#include "engine/atomic_file.hpp"
+
 #include <boost/json.hpp>
 
 #include <gtest/gtest.h>
@@ -230,7 +232,48 @@ TEST_F(RunReportFile, FailedRenameLeavesNoTemporaryFileBehind) {
     const auto result = write_report(sample_report(), path.string());
     ASSERT_FALSE(result);
     EXPECT_EQ(result.error().kind, ErrorKind::io);
-    EXPECT_FALSE(fs::exists(path.string() + ".tmp"));
+    EXPECT_FALSE(fs::exists(atomic_temporary_path(path)));
+}
+
+TEST(RunReport, ErrorOfTheRunIsATopLevelKeyOnlyWhenSet) {
+    EXPECT_FALSE(parsed(sample_report().to_json()).contains("error"));
+    RunReport ended;
+    ended.error = "copy: internal error: bad percent-encoding";
+    EXPECT_EQ(parsed(ended.to_json()).at("error").as_string(), ended.error);
+}
+
+TEST_F(RunReportFile, ReportIsReadableByItsOwnerOnly) {
+    const auto path = dir_ / "report.json";
+    ASSERT_TRUE(write_report(sample_report(), path.string()));
+    EXPECT_EQ(fs::status(path).permissions(), fs::perms::owner_read | fs::perms::owner_write);
+}
+
+// ---- --metrics-file (moved from the metrics library to the one atomic writer) ----
+
+TEST_F(RunReportFile, MetricsFileHoldsTheTextExpositionOwnerOnly) {
+    metrics::Metrics m;
+    m.http_request("GET", 200);
+    const auto path = dir_ / "regmigrate.prom";
+    ASSERT_TRUE(write_metrics_file(m, path.string()));
+    EXPECT_EQ(read_file(path), m.text_exposition());
+    EXPECT_EQ(fs::status(path).permissions(), fs::perms::owner_read | fs::perms::owner_write);
+}
+
+TEST_F(RunReportFile, MetricsFileReplacesAnExistingOneAndLeavesNoTemporaryBehind) {
+    const auto path = dir_ / "regmigrate.prom";
+    std::ofstream(path) << "stale content that is longer than nothing\n";
+    metrics::Metrics m;
+    ASSERT_TRUE(write_metrics_file(m, path.string()));
+    EXPECT_EQ(read_file(path), m.text_exposition());
+    EXPECT_EQ(std::distance(fs::directory_iterator(dir_), fs::directory_iterator()), 1);
+}
+
+TEST_F(RunReportFile, MetricsFileInAMissingDirectoryIsAnIoErrorNamingThePath) {
+    const auto path = dir_ / "absent" / "regmigrate.prom";
+    const auto written = write_metrics_file(metrics::Metrics{}, path.string());
+    ASSERT_FALSE(written);
+    EXPECT_EQ(written.error().kind, ErrorKind::io);
+    EXPECT_NE(written.error().message.find(path.string()), std::string::npos);
 }
 
 }  // namespace

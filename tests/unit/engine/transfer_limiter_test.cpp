@@ -1,5 +1,7 @@
 #include "engine/transfer_limiter.hpp"
 
+#include "engine/byte_count.hpp"
+
 #include <gtest/gtest.h>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -8,6 +10,8 @@
 #include <boost/asio/use_awaitable.hpp>
 
 #include <chrono>
+#include <cstdint>
+#include <limits>
 
 namespace regmigrate::engine {
 namespace {
@@ -168,6 +172,48 @@ TEST(TransferSlot, SuccessesCompleteARoundAndGrowTheBound) {
     asio::co_spawn(io, transfer, asio::detached);
     io.run();
     EXPECT_EQ(limiter.max_transfers(), 4u);  // slow start: doubled after one round
+}
+
+// ---- sizes near 2^64, as a hostile manifest may claim ----
+
+constexpr std::uint64_t u64_max = std::numeric_limits<std::uint64_t>::max();
+
+TEST(TransferLimiter, SizeNear2To64DoesNotWrapPastTheByteBound) {
+    asio::io_context io;
+    TransferLimiter limiter(10, 100);
+    bool huge_granted = false;
+    auto small = [&]() -> asio::awaitable<void> { co_await limiter.acquire(10); };
+    auto huge = [&]() -> asio::awaitable<void> {
+        co_await limiter.acquire(u64_max - 5);
+        huge_granted = true;
+    };
+    asio::co_spawn(io, small, asio::detached);
+    asio::co_spawn(io, huge, asio::detached);
+    io.run_for(std::chrono::milliseconds(100));
+    EXPECT_FALSE(huge_granted);
+    EXPECT_EQ(limiter.bytes(), 10u);
+}
+
+TEST(TransferLimiter, SaturatedSumEmptiesWhenTheLastTransferLeaves) {
+    asio::io_context io;
+    TransferLimiter limiter(10, u64_max);
+    auto take = [&](std::uint64_t bytes) -> asio::awaitable<void> {
+        co_await limiter.acquire(bytes);
+    };
+    asio::co_spawn(io, take(u64_max - 1), asio::detached);
+    asio::co_spawn(io, take(u64_max - 1), asio::detached);
+    io.run_for(std::chrono::milliseconds(100));
+    EXPECT_EQ(limiter.bytes(), u64_max);
+    limiter.release(u64_max - 1);
+    limiter.release(u64_max - 1);
+    EXPECT_EQ(limiter.transfers(), 0u);
+    EXPECT_EQ(limiter.bytes(), 0u);
+}
+
+TEST(SaturatingAdd, StopsAtTheLargestCount) {
+    EXPECT_EQ(saturating_add(2, 3), 5u);
+    EXPECT_EQ(saturating_add(u64_max - 1, 1), u64_max);
+    EXPECT_EQ(saturating_add(u64_max - 1, u64_max), u64_max);
 }
 
 }  // namespace

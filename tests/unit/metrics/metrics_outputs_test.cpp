@@ -87,24 +87,21 @@ uint16_t closed_port() {
     return acceptor.local_endpoint().port();
 }
 
-class TempDir {
-  public:
-    TempDir() {
-        std::string pattern = (std::filesystem::temp_directory_path() / "metricsXXXXXX").string();
-        path_ = ::mkdtemp(pattern.data());
+TEST(TextExposition, EveryLineIsACommentOrASample) {
+    Metrics m;
+    m.http_request("GET", 200);
+    m.observe_blob_transfer(1.5);
+    std::istringstream in(m.text_exposition());
+    const std::regex sample(R"([a-zA-Z_:][a-zA-Z0-9_:]*(\{[^}]*\})? [-+0-9.eEInfa]+)");
+    int samples = 0;
+    for (std::string line; std::getline(in, line);) {
+        if (line.empty() || line[0] == '#') {
+            continue;
+        }
+        EXPECT_TRUE(std::regex_match(line, sample)) << line;
+        ++samples;
     }
-    ~TempDir() { std::filesystem::remove_all(path_); }
-    const std::filesystem::path& path() const { return path_; }
-
-  private:
-    std::filesystem::path path_;
-};
-
-std::string read_file(const std::filesystem::path& p) {
-    std::ifstream in(p, std::ios::binary);
-    std::ostringstream out;
-    out << in.rdbuf();
-    return out.str();
+    EXPECT_GT(samples, 10);
 }
 
 TEST(ParseListenAddress, HostAndPort) {
@@ -174,50 +171,6 @@ TEST(MetricsServer, PortInUseFailsWithAMessageNamingTheAddress) {
     ASSERT_TRUE(second.has_error());
     EXPECT_NE(second.error().message.find("'" + address + "'"), std::string::npos)
         << second.error().message;
-}
-
-TEST(WriteMetricsFile, WritesAParseableTextExposition) {
-    TempDir dir;
-    Metrics m;
-    m.http_request("GET", 200);
-    m.observe_blob_transfer(1.5);
-    const auto path = dir.path() / "regmigrate.prom";
-    ASSERT_TRUE(write_metrics_file(m, path.string()).has_value());
-    std::istringstream in(read_file(path));
-    const std::regex sample(R"([a-zA-Z_:][a-zA-Z0-9_:]*(\{[^}]*\})? [-+0-9.eEInfa]+)");
-    int samples = 0;
-    for (std::string line; std::getline(in, line);) {
-        if (line.empty() || line[0] == '#') {
-            continue;
-        }
-        EXPECT_TRUE(std::regex_match(line, sample)) << line;
-        ++samples;
-    }
-    EXPECT_GT(samples, 10);
-    EXPECT_EQ(read_file(path), m.text_exposition());
-}
-
-TEST(WriteMetricsFile, ReplacesAnExistingFileAndLeavesNoTemporaryBehind) {
-    TempDir dir;
-    const auto path = dir.path() / "regmigrate.prom";
-    std::ofstream(path) << "stale content that is longer than nothing\n";
-    Metrics m;
-    ASSERT_TRUE(write_metrics_file(m, path.string()).has_value());
-    EXPECT_EQ(read_file(path), m.text_exposition());
-    int entries = 0;
-    for ([[maybe_unused]] const auto& e : std::filesystem::directory_iterator(dir.path())) {
-        ++entries;
-    }
-    EXPECT_EQ(entries, 1);
-}
-
-TEST(WriteMetricsFile, MissingDirectoryIsAnIoErrorNamingThePath) {
-    TempDir dir;
-    const auto path = dir.path() / "absent" / "regmigrate.prom";
-    const auto written = write_metrics_file(Metrics{}, path.string());
-    ASSERT_TRUE(written.has_error());
-    EXPECT_EQ(written.error().kind, ErrorKind::io);
-    EXPECT_NE(written.error().message.find(path.string()), std::string::npos);
 }
 
 TEST(ParsePushgatewayUrl, SplitsSchemeHostAndPort) {

@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <cstdint>
+#include <limits>
 #include <sstream>
 #include <string>
 #include <thread>
@@ -59,6 +61,13 @@ TEST(Metrics, DocumentedResultLabelsAreExportedAtZeroBeforeAnyEvent) {
             series_value(text, std::string("regmigrate_blobs_total{result=\"") + result + "\"}"), 0)
             << result;
     }
+}
+
+TEST(Metrics, BytesTransferredSaturatesInsteadOfWrapping) {
+    Metrics m;
+    m.add_bytes_transferred(std::numeric_limits<std::uint64_t>::max() - 1);
+    m.add_bytes_transferred(10);
+    EXPECT_EQ(m.snapshot().bytes_transferred, std::numeric_limits<std::uint64_t>::max());
 }
 
 TEST(Metrics, ImageResultsAreCountedUnderTheirLabel) {

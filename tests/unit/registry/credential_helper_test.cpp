@@ -7,6 +7,9 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
+#include <string>
+#include <vector>
 
 namespace regmigrate::registry {
 namespace {
@@ -42,6 +45,25 @@ TEST(CredentialHelperOutput, MissingSecretIsAnErrorNamingTheHelperNotTheOutput) 
 
 TEST(CredentialHelperOutput, NonJsonIsAnError) {
     EXPECT_FALSE(parse_credential_helper_output("user=alice", "h"));
+}
+
+// ---- the helper's environment ----
+
+TEST(CredentialHelperEnvironment, KeepsPathHomeLocaleAndProfilesNotSecrets) {
+    const std::vector<std::string> parent = {
+        "PATH=/usr/bin",          "HOME=/home/ci",
+        "LC_ALL=C.UTF-8",         "AWS_PROFILE=prod",
+        "AWS_ACCESS_KEY_ID=AKIA", "AWS_SECRET_ACCESS_KEY=secret",
+        "AWS_SESSION_TOKEN=tok",  "REGMIGRATE_SRC_CREDS=a:b",
+        "OLD_PASSWORD=pw",        "DBUS_SESSION_BUS_ADDRESS=unix:path=/run/user/1/bus"};
+    EXPECT_EQ(credential_helper_environment(parent),
+              (std::vector<std::string>{"PATH=/usr/bin", "HOME=/home/ci", "LC_ALL=C.UTF-8",
+                                        "AWS_PROFILE=prod",
+                                        "DBUS_SESSION_BUS_ADDRESS=unix:path=/run/user/1/bus"}));
+}
+
+TEST(CredentialHelperEnvironment, NameMustMatchWholly) {
+    EXPECT_TRUE(credential_helper_environment({"PATHS=x", "HOMEX=y", "XPATH=z", "PATH"}).empty());
 }
 
 // ---- running helpers ----
@@ -135,6 +157,27 @@ TEST_F(CredentialHelperRun, ErrorForBadOutputDoesNotQuoteIt) {
     const auto found = get_from_credential_helper("broken", "r.example");
     ASSERT_FALSE(found);
     EXPECT_EQ(found.error().message.find("Secret-8812"), std::string::npos);
+}
+
+TEST_F(CredentialHelperRun, HelperSeesNoAwsSecretsOrRunCredentials) {
+    const auto dump = bin_ / "environment.txt";
+    helper("store", "env > '" + dump.string() + "'\nexit 1");
+    ::setenv("AWS_SECRET_ACCESS_KEY", "wJalrXUtnFEMI-secret", 1);
+    ::setenv("AWS_SESSION_TOKEN", "session-token-secret", 1);
+    ::setenv("REGMIGRATE_DEST_CREDS", "ci:dest-secret", 1);
+    const auto found = get_from_credential_helper("store", "r.example");
+    ::unsetenv("AWS_SECRET_ACCESS_KEY");
+    ::unsetenv("AWS_SESSION_TOKEN");
+    ::unsetenv("REGMIGRATE_DEST_CREDS");
+    ASSERT_TRUE(found) << found.error().message;
+    std::ifstream in(dump);
+    const std::string seen((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    EXPECT_NE(seen.find("PATH=" + bin_.string()), std::string::npos) << seen;
+    EXPECT_EQ(seen.find("wJalrXUtnFEMI-secret"), std::string::npos) << seen;
+    EXPECT_EQ(seen.find("session-token-secret"), std::string::npos) << seen;
+    EXPECT_EQ(seen.find("ci:dest-secret"), std::string::npos) << seen;
+    EXPECT_EQ(seen.find("AWS_SECRET_ACCESS_KEY"), std::string::npos) << seen;
+    EXPECT_EQ(seen.find("REGMIGRATE_DEST_CREDS"), std::string::npos) << seen;
 }
 
 }  // namespace

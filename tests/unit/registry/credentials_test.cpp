@@ -94,5 +94,40 @@ TEST(Base64, EncodesBytesOutsideAscii) {
     EXPECT_EQ(base64_encode(std::string("\xff\xfe\x00", 3)), "//4A");
 }
 
+// ---- --src-creds-file / --dest-creds-file contents ----
+
+TEST(CredentialsFile, TrailingNewlineIsNotPartOfThePassword) {
+    const auto parsed = parse_credentials_file("alice:s3cret\n", "--src-creds-file f");
+    ASSERT_TRUE(parsed) << parsed.error().message;
+    EXPECT_EQ(*parsed, (Credentials{"alice", "s3cret", ""}));
+}
+
+TEST(CredentialsFile, WindowsLineEndingIsDroppedToo) {
+    const auto parsed = parse_credentials_file("alice:s3cret\r\n", "f");
+    ASSERT_TRUE(parsed) << parsed.error().message;
+    EXPECT_EQ(parsed->password, "s3cret");
+}
+
+TEST(CredentialsFile, WithoutNewlineIsTakenAsIs) {
+    const auto parsed = parse_credentials_file("alice:pa:ss", "f");
+    ASSERT_TRUE(parsed) << parsed.error().message;
+    EXPECT_EQ(*parsed, (Credentials{"alice", "pa:ss", ""}));
+}
+
+TEST(CredentialsFile, SecondLineIsRefusedWithoutQuotingTheContents) {
+    const auto parsed =
+        parse_credentials_file("alice:s3cret-77\nbob:other\n", "--dest-creds-file f");
+    ASSERT_FALSE(parsed);
+    EXPECT_EQ(parsed.error().kind, ErrorKind::invalid_argument);
+    EXPECT_NE(parsed.error().message.find("--dest-creds-file f"), std::string::npos);
+    EXPECT_EQ(parsed.error().message.find("s3cret-77"), std::string::npos);
+}
+
+TEST(CredentialsFile, EmptyFileIsAnErrorNamingIt) {
+    const auto parsed = parse_credentials_file("\n", "--src-creds-file /run/secrets/src");
+    ASSERT_FALSE(parsed);
+    EXPECT_NE(parsed.error().message.find("/run/secrets/src"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace regmigrate::registry

@@ -1,7 +1,9 @@
 #include "registry/rate_limit.hpp"
 
 #include <gtest/gtest.h>
+
 #include <boost/url/parse.hpp>
+#include <limits>
 
 #include <string>
 #include <vector>
@@ -72,6 +74,37 @@ TEST(PauseForBudget, IsCappedByPolicy) {
     RateLimitPolicy policy;
     policy.max_pause = 30s;
     EXPECT_EQ(pause_for_budget({1, 0, 21600s}, policy), 30'000ms);
+}
+
+// ---- numbers near 2^64 from a hostile server ----
+
+constexpr std::uint64_t u64_max = std::numeric_limits<std::uint64_t>::max();
+
+TEST(RateLimitValue, WindowNear2To64StaysAPositiveDuration) {
+    const auto value = parse_rate_limit_value("1;w=18446744073709551615");
+    ASSERT_TRUE(value);
+    ASSERT_TRUE(value->window);
+    EXPECT_GT(*value->window, std::chrono::hours(24 * 365 * 1000));
+}
+
+TEST(PauseForBudget, LimitNear2To64PacesAtOneMillisecond) {
+    EXPECT_EQ(pause_for_budget({u64_max, 0, 21600s}, {}), 1ms);
+}
+
+TEST(PauseForBudget, WindowNear2To64IsCappedByPolicy) {
+    const auto budget = parse_rate_limit("1;w=18446744073709551615", "0");
+    ASSERT_TRUE(budget);
+    EXPECT_EQ(pause_for_budget(*budget, {}), std::chrono::milliseconds(3'600'000));
+}
+
+TEST(PauseForBudget, LimitAndWindowBothNear2To64GiveAPauseWithinTheCap) {
+    const auto budget =
+        parse_rate_limit("18446744073709551615;w=18446744073709551615", "0;w=18446744073709551615");
+    ASSERT_TRUE(budget);
+    const auto pause = pause_for_budget(*budget, {});
+    ASSERT_TRUE(pause);
+    EXPECT_GT(*pause, 0ms);
+    EXPECT_LE(*pause, std::chrono::milliseconds(3'600'000));
 }
 
 TEST(ManifestGet, OnlyGetsOfManifestsCount) {

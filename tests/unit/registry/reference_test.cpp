@@ -258,5 +258,29 @@ TEST(ReferenceRepositoryNormalisation, AddsLibraryOnlyForSingleComponentOnHub) {
     EXPECT_EQ(normalize_repository("docker.io", "nginx", false), "nginx");
 }
 
+// ---- the one check for names read from outside ----
+
+TEST(CheckTag, ValidTagPasses) {
+    EXPECT_TRUE(check_tag("v1.2-rc_3", "index.json"));
+}
+
+TEST(CheckTag, StrayPercentIsAnErrorNamingTheSourceAndTheTag) {
+    const auto checked = check_tag("v1%", "oci:/backup/app index.json");
+    ASSERT_FALSE(checked);
+    EXPECT_EQ(checked.error().kind, ErrorKind::invalid_argument);
+    EXPECT_NE(checked.error().message.find("oci:/backup/app index.json"), std::string::npos);
+    EXPECT_NE(checked.error().message.find("v1%"), std::string::npos);
+}
+
+TEST(CheckTag, FullReferenceIsNoTag) {
+    EXPECT_FALSE(check_tag("docker.io/library/alpine:3.19", "index.json"));
+}
+
+TEST(CheckRepository, UppercaseIsAnErrorNamingTheSource) {
+    const auto checked = check_repository("Team/App", "plan.yaml");
+    ASSERT_FALSE(checked);
+    EXPECT_NE(checked.error().message.find("plan.yaml"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace regmigrate::registry

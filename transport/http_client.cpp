@@ -52,10 +52,9 @@ Expected<std::shared_ptr<HttpClient>> HttpClient::create(asio::any_io_executor e
                                                          ClientOptions options) {
     auto tls = make_tls_context(options.tls);
     if (!tls) return tls.error();
-    auto pool = std::make_shared<ConnectionPool>(executor, *tls,
-                                                 options.tls.mode != TlsMode::insecure,
-                                                 options.timeouts,
-                                                 options.max_connections_per_origin);
+    auto pool = std::make_shared<ConnectionPool>(
+        executor, *tls, options.tls.mode != TlsMode::insecure, options.timeouts,
+        options.max_connections_per_origin, options.proxy);
     return std::shared_ptr<HttpClient>(new HttpClient(std::move(options), std::move(pool)));
 }
 

@@ -15,6 +15,7 @@ namespace regmigrate::cli {
 struct SideFlags {
     std::string tls;    // "" (not given): docker's default, see add_side_flags
     std::string creds;  // USER:PASS; never echoed
+    std::string proxy;  // --proxy (both sides): URL or "none"; "": the environment decides
 };
 
 struct CommonFlags {
@@ -31,11 +32,14 @@ struct CommonFlags {
     std::size_t jobs = 8;
 };
 
-// --src-tls/--dest-tls, --src-creds/--dest-creds, --certs-dir.
+// --src-tls/--dest-tls, --src-creds/--dest-creds, --certs-dir, --proxy.
 void add_side_flags(CLI::App& command, CommonFlags& flags, bool with_destination);
 void add_output_flags(CLI::App& command, CommonFlags& flags);
 // --referrers and --referrers-artifact-type TYPE (repeatable; implies --referrers).
 void add_referrer_flags(CLI::App& command, bool& referrers, std::vector<std::string>& types);
+
+// --proxy as a side's proxy rules; nothing when the flag was not given.
+Expected<std::optional<transport::ProxyRules>> proxy_flag(const SideFlags& flags);
 
 // The side for host, from its flags and the certificate directory. Credentials: the flag,
 // else creds_variable (REGMIGRATE_SRC_CREDS / REGMIGRATE_DEST_CREDS), else docker's

@@ -38,9 +38,11 @@ class ProxyTest : public ::testing::Test {
     // storage over TLS with the test CA's server certificate.
     void fill_source(bool tls, std::map<std::string, std::string> users = {}) {
         pushed_ = push_image(source_.host(), sample_image("team/app", "v1", ManifestFormat::oci));
-        if (!tls && users.empty()) return;
+        if (!tls && users.empty())
+            return;
         RegistryOptions options;
-        if (tls) options.tls = RegistryTls{pki_->server().cert, pki_->server().key, {}, std::nullopt};
+        if (tls)
+            options.tls = RegistryTls{pki_->server().cert, pki_->server().key, {}, std::nullopt};
         options.htpasswd_users = std::move(users);
         source_.restart(std::move(options));
         std::filesystem::copy_file(pki_->ca().cert,
@@ -107,8 +109,7 @@ TEST_F(ProxyTest, ProxyDemandingCredentialsRefusesConnectWithAMessageNamingIt) {
     const auto run = copy("enabled", {"--proxy", proxy.url()});
     EXPECT_NE(run.cli.exit_code, 0);
     const std::string expected = "proxy " + proxy.address() + " refused CONNECT to " +
-                                 source_.host() +
-                                 " (HTTP 407 Proxy Authentication Required)";
+                                 source_.host() + " (HTTP 407 Proxy Authentication Required)";
     EXPECT_NE(run.cli.err.find(expected), std::string::npos) << run.cli.describe();
 }
 
@@ -117,21 +118,23 @@ TEST_F(ProxyTest, ProxyDemandingCredentialsRefusesPlainHttpWithAMessageNamingIt)
     ForwardProxy proxy({"ops", "pr0xy-s3cret"});
     const auto run = copy("disabled", {"--proxy", proxy.url()});
     EXPECT_NE(run.cli.exit_code, 0);
-    const std::string expected = "proxy " + proxy.address() + " refused a request to " +
-                                 source_.host() + " (HTTP 407";
+    const std::string expected =
+        "proxy " + proxy.address() + " refused a request to " + source_.host() + " (HTTP 407";
     EXPECT_NE(run.cli.err.find(expected), std::string::npos) << run.cli.describe();
 }
 
 TEST_F(ProxyTest, UserinfoCredentialsGoToTheProxyAndRegistryCredentialsStayInTheTunnel) {
     fill_source(true, {{"alice", "registry-s3cret"}});
     ForwardProxy proxy({"ops", "pr0xy-s3cret"});
-    const auto run = copy("enabled", {"--proxy", proxy.url(true), "--src-creds",
-                                      "alice:registry-s3cret"});
+    const auto run =
+        copy("enabled", {"--proxy", proxy.url(true), "--src-creds", "alice:registry-s3cret"});
     ASSERT_EQ(run.cli.exit_code, 0) << run.cli.describe() << proxy.log_text();
     EXPECT_EQ(copied_digest(), pushed_.digest);
     for (const auto& request : proxy.log()) {
         EXPECT_TRUE(request.proxy_authorization) << request.method << " " << request.target;
-        if (request.method == "CONNECT") EXPECT_FALSE(request.authorization) << request.target;
+        if (request.method == "CONNECT") {
+            EXPECT_FALSE(request.authorization) << request.target;
+        }
     }
     EXPECT_EQ(run.cli.err.find("pr0xy-s3cret"), std::string::npos) << run.cli.err;
     EXPECT_EQ(run.cli.out.find("pr0xy-s3cret"), std::string::npos) << run.cli.out;
@@ -140,8 +143,8 @@ TEST_F(ProxyTest, UserinfoCredentialsGoToTheProxyAndRegistryCredentialsStayInThe
 TEST_F(ProxyTest, EnvironmentProxyLeavesLoopbackRegistriesDirect) {
     fill_source(false);
     ForwardProxy proxy;
-    const auto run = copy("disabled", {},
-                          {{"HTTP_PROXY", proxy.url()}, {"HTTPS_PROXY", proxy.url()}});
+    const auto run =
+        copy("disabled", {}, {{"HTTP_PROXY", proxy.url()}, {"HTTPS_PROXY", proxy.url()}});
     ASSERT_EQ(run.cli.exit_code, 0) << run.cli.describe();
     EXPECT_TRUE(proxy.log().empty()) << proxy.log_text();
 }

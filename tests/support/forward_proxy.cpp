@@ -39,10 +39,12 @@ asio::awaitable<std::optional<tcp::socket>> dial(std::string host, std::string p
     auto executor = co_await asio::this_coro::executor;
     tcp::resolver resolver(executor);
     auto [resolve_ec, endpoints] = co_await resolver.async_resolve(host, port, use_tuple);
-    if (resolve_ec) co_return std::nullopt;
+    if (resolve_ec)
+        co_return std::nullopt;
     tcp::socket socket(executor);
     auto [connect_ec, endpoint] = co_await asio::async_connect(socket, endpoints, use_tuple);
-    if (connect_ec) co_return std::nullopt;
+    if (connect_ec)
+        co_return std::nullopt;
     co_return std::optional<tcp::socket>(std::move(socket));
 }
 
@@ -51,10 +53,12 @@ asio::awaitable<void> pump(tcp::socket& from, tcp::socket& to) {
     std::array<char, 16 * 1024> chunk;
     for (;;) {
         auto [read_ec, n] = co_await from.async_read_some(asio::buffer(chunk), use_tuple);
-        if (read_ec) break;
+        if (read_ec)
+            break;
         auto [write_ec, written] =
             co_await asio::async_write(to, asio::buffer(chunk.data(), n), use_tuple);
-        if (write_ec) break;
+        if (write_ec)
+            break;
     }
     boost::system::error_code ignored;
     to.shutdown(tcp::socket::shutdown_send, ignored);
@@ -105,8 +109,10 @@ std::string ForwardProxy::log_text() const {
     std::ostringstream text;
     for (const auto& entry : log()) {
         text << entry.method << ' ' << entry.target << " -> " << entry.status;
-        if (entry.proxy_authorization) text << " [proxy-auth]";
-        if (entry.authorization) text << " [registry-auth]";
+        if (entry.proxy_authorization)
+            text << " [proxy-auth]";
+        if (entry.authorization)
+            text << " [registry-auth]";
         text << '\n';
     }
     return text.str();
@@ -118,7 +124,8 @@ void ForwardProxy::record(ProxiedRequest request) {
 }
 
 bool ForwardProxy::authorized(std::string_view proxy_authorization) const {
-    if (options_.username.empty()) return true;
+    if (options_.username.empty())
+        return true;
     return proxy_authorization ==
            "Basic " + base64_encode(options_.username + ":" + options_.password);
 }
@@ -126,7 +133,8 @@ bool ForwardProxy::authorized(std::string_view proxy_authorization) const {
 asio::awaitable<void> ForwardProxy::accept_loop() {
     for (;;) {
         auto [ec, socket] = co_await acceptor_.async_accept(use_tuple);
-        if (ec) co_return;
+        if (ec)
+            co_return;
         asio::co_spawn(io_, serve(std::move(socket)), asio::detached);
     }
 }
@@ -137,8 +145,10 @@ asio::awaitable<void> ForwardProxy::serve(tcp::socket client) {
     for (;;) {
         http::request_parser<http::string_body> parser;
         parser.body_limit(body_limit);
-        auto [header_ec, header_n] = co_await http::async_read_header(client, buffer, parser, use_tuple);
-        if (header_ec) co_return;
+        auto [header_ec, header_n] =
+            co_await http::async_read_header(client, buffer, parser, use_tuple);
+        if (header_ec)
+            co_return;
         ProxiedRequest entry{std::string(parser.get().method_string()),
                              std::string(parser.get().target()),
                              parser.get().count(http::field::proxy_authorization) > 0,
@@ -153,7 +163,8 @@ asio::awaitable<void> ForwardProxy::serve(tcp::socket client) {
         if (parser.get().method() == http::verb::connect) {
             const auto colon = entry.target.rfind(':');
             std::string host = entry.target.substr(0, colon);
-            if (host.size() > 1 && host.front() == '[') host = host.substr(1, host.size() - 2);
+            if (host.size() > 1 && host.front() == '[')
+                host = host.substr(1, host.size() - 2);
             auto upstream = colon == std::string::npos
                                 ? std::nullopt
                                 : co_await dial(host, entry.target.substr(colon + 1));
@@ -165,7 +176,8 @@ asio::awaitable<void> ForwardProxy::serve(tcp::socket client) {
             }
             const std::string established = "HTTP/1.1 200 Connection established\r\n\r\n";
             auto [ec, n] = co_await asio::async_write(client, asio::buffer(established), use_tuple);
-            if (ec) co_return;
+            if (ec)
+                co_return;
             if (buffer.size() > 0) {  // bytes the client sent right behind its CONNECT
                 co_await asio::async_write(*upstream, buffer.data(), use_tuple);
                 buffer.consume(buffer.size());
@@ -175,7 +187,8 @@ asio::awaitable<void> ForwardProxy::serve(tcp::socket client) {
         }
 
         auto [body_ec, body_n] = co_await http::async_read(client, buffer, parser, use_tuple);
-        if (body_ec) co_return;
+        if (body_ec)
+            co_return;
         auto request = parser.release();
         const bool keep_alive = request.keep_alive();
         const auto url = boost::urls::parse_absolute_uri(entry.target);
@@ -202,11 +215,11 @@ asio::awaitable<void> ForwardProxy::serve(tcp::socket client) {
         beast::flat_buffer upstream_buffer;
         http::response_parser<http::string_body> response_parser;
         response_parser.body_limit(body_limit);
-        if (request.method() == http::verb::head) response_parser.skip(true);
-        auto [read_ec, read_n] =
-            write_ec ? std::tuple{write_ec, std::size_t{0}}
-                     : co_await http::async_read(*upstream, upstream_buffer, response_parser,
-                                                 use_tuple);
+        if (request.method() == http::verb::head)
+            response_parser.skip(true);
+        auto [read_ec, read_n] = write_ec ? std::tuple{write_ec, std::size_t{0}}
+                                          : co_await http::async_read(*upstream, upstream_buffer,
+                                                                      response_parser, use_tuple);
         if (read_ec) {
             entry.status = 502;
             record(entry);
@@ -218,7 +231,8 @@ asio::awaitable<void> ForwardProxy::serve(tcp::socket client) {
         record(entry);
         response.keep_alive(keep_alive);
         auto [reply_ec, reply_n] = co_await http::async_write(client, response, use_tuple);
-        if (reply_ec || !keep_alive) co_return;
+        if (reply_ec || !keep_alive)
+            co_return;
     }
 }
 

@@ -27,11 +27,11 @@ struct ForwardProxyOptions {
 
 // One request as the proxy read it.
 struct ProxiedRequest {
-    std::string method;         // "CONNECT", "GET", ...
-    std::string target;         // "127.0.0.1:5000" for CONNECT, else the absolute URL
-    bool proxy_authorization;   // it carried Proxy-Authorization
-    bool authorization;         // it carried Authorization (visible to the proxy)
-    int status;                 // what the proxy answered (200 for an opened tunnel)
+    std::string method;        // "CONNECT", "GET", ...
+    std::string target;        // "127.0.0.1:5000" for CONNECT, else the absolute URL
+    bool proxy_authorization;  // it carried Proxy-Authorization
+    bool authorization;        // it carried Authorization (visible to the proxy)
+    int status;                // what the proxy answered (200 for an opened tunnel)
 };
 
 class ForwardProxy {

@@ -20,10 +20,16 @@ std::string bracketed(const std::string& host) {
     return host.find(':') != std::string::npos ? "[" + host + "]" : host;
 }
 
-// The text of a proxy URL safe to show: whatever follows the userinfo.
-std::string_view without_userinfo(std::string_view text) {
+// The text of a proxy URL safe to show: its scheme and whatever follows the userinfo.
+std::string without_userinfo(std::string_view text) {
     const auto at = text.rfind('@');
-    return at == std::string_view::npos ? text : text.substr(at + 1);
+    if (at == std::string_view::npos)
+        return std::string(text);
+    const auto scheme_end = text.find("://");
+    const auto scheme = scheme_end != std::string_view::npos && scheme_end < at
+                            ? text.substr(0, scheme_end + 3)
+                            : std::string_view();
+    return std::string(scheme) + std::string(text.substr(at + 1));
 }
 
 std::optional<std::uint16_t> parse_port(std::string_view text) {
@@ -159,7 +165,7 @@ std::string ProxyServer::authorization() const {
 }
 
 Expected<ProxyServer> parse_proxy_url(std::string_view text) {
-    const std::string shown(without_userinfo(text));
+    const std::string shown = without_userinfo(text);
     const auto invalid = [&shown](const std::string& why) {
         return make_error(ErrorKind::invalid_argument, "proxy URL \"" + shown + "\" " + why);
     };

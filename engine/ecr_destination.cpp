@@ -22,7 +22,7 @@ Expected<registry::EcrAuthorization> fetch_authorization(const RegistrySide& sid
                                                          const registry::EcrApiOptions& api) {
     auto ask = [&](asio::any_io_executor executor)
         -> asio::awaitable<Expected<registry::EcrAuthorization>> {
-        auto http = ecr_http_client(api, side.timeouts, std::move(executor));
+        auto http = ecr_http_client(api, side, std::move(executor));
         if (!http)
             co_return http.error();
         registry::EcrApi ecr(std::move(*http), api);
@@ -80,14 +80,17 @@ Expected<registry::EcrApiOptions> ecr_api_options(const RegistrySide& side, cons
 }
 
 Expected<std::shared_ptr<transport::HttpClient>> ecr_http_client(
-    const registry::EcrApiOptions& api, const transport::Timeouts& timeouts,
-    asio::any_io_executor executor) {
+    const registry::EcrApiOptions& api, const RegistrySide& side, asio::any_io_executor executor) {
     transport::ClientOptions options;
     options.tls.mode = api.endpoint.scheme_id() == boost::urls::scheme::http
                            ? transport::TlsMode::disabled
                            : transport::TlsMode::enabled;
-    options.timeouts = timeouts;
+    options.timeouts = side.timeouts;
     options.max_connections_per_origin = 2;
+    auto proxy = proxy_rules(side);
+    if (!proxy)
+        return proxy.error();
+    options.proxy = std::move(*proxy);
     return transport::HttpClient::create(std::move(executor), std::move(options));
 }
 

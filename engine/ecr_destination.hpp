@@ -23,9 +23,10 @@ std::optional<EcrSettings> ecr_settings_of(const RegistrySide& side);
 Expected<registry::EcrApiOptions> ecr_api_options(const RegistrySide& side, const EcrSettings& ecr,
                                                   const registry::AwsSettings& aws);
 
-// An HTTP client for the ECR API on executor: TLS unless the endpoint is http://.
+// An HTTP client for the ECR API on executor: TLS unless the endpoint is http://; the
+// side's timeouts and forward proxies.
 Expected<std::shared_ptr<transport::HttpClient>> ecr_http_client(
-    const registry::EcrApiOptions& api, const transport::Timeouts& timeouts,
+    const registry::EcrApiOptions& api, const RegistrySide& side,
     boost::asio::any_io_executor executor);
 
 // Per pair of a plan: the API options of its ECR destination, nullopt for other ones.

@@ -7,6 +7,7 @@
 #include <boost/url/grammar/ci_string.hpp>
 #include <boost/url/parse.hpp>
 
+#include <cstdlib>
 #include <map>
 #include <mutex>
 
@@ -29,6 +30,10 @@ bool answers_v2(const RegistrySide& side, TlsMode mode) {
         options.timeouts = side.timeouts;
         options.max_connections_per_origin = 1;
         options.max_redirects = 0;
+        auto proxy = proxy_rules(side);
+        if (!proxy)
+            co_return proxy.error();
+        options.proxy = std::move(*proxy);
         auto http = transport::HttpClient::create(std::move(executor), std::move(options));
         if (!http)
             co_return http.error();
@@ -47,6 +52,13 @@ TlsMode probe_loopback(const RegistrySide& side) {
 }
 
 }  // namespace
+
+Expected<transport::ProxyRules> proxy_rules(const RegistrySide& side) {
+    if (side.proxy)
+        return *side.proxy;
+    return transport::proxy_rules_from_environment(
+        [](const char* name) -> const char* { return std::getenv(name); });
+}
 
 bool is_loopback_registry(std::string_view host) {
     const auto authority = boost::urls::parse_authority(host);
@@ -106,6 +118,10 @@ Expected<std::unique_ptr<registry::RegistryClient>> connect(const RegistrySide& 
     options.tls.mode = resolve_tls_mode(side);
     options.timeouts = side.timeouts;
     options.max_connections_per_origin = side.max_connections;
+    auto proxy = proxy_rules(side);
+    if (!proxy)
+        return with_context(proxy.error(), side.host);
+    options.proxy = std::move(*proxy);
     options.on_response = [&metrics](transport::http::verb method, int status) {
         metrics.http_request(transport::http::to_string(method), status);
     };

@@ -4,6 +4,7 @@
 #include "metrics/metrics.hpp"
 #include "registry/ecr_api.hpp"
 #include "registry/registry_client.hpp"
+#include "transport/proxy_selection.hpp"
 #include "transport/tls_options.hpp"
 
 #include <memory>
@@ -30,7 +31,14 @@ struct RegistrySide {
     std::size_t max_connections = 32;
     // Set by a plan or --ecr-endpoint; an ECR host (registry::is_ecr_host) needs none.
     std::optional<EcrSettings> ecr;
+    // A plan's `proxy:` or --proxy (transport::parse_proxy_choice); unset: the environment's
+    // HTTP_PROXY, HTTPS_PROXY and NO_PROXY.
+    std::optional<transport::ProxyRules> proxy;
 };
+
+// The forward proxies every client of side uses: its explicit choice, else the process
+// environment's (an invalid proxy variable is an error naming it).
+Expected<transport::ProxyRules> proxy_rules(const RegistrySide& side);
 
 // A client for the side on this executor, counting its requests in metrics.
 // The status host answers GET path with (its body, up to 64 KiB, dropped): how a side's API

@@ -187,7 +187,7 @@ Expected<std::unique_ptr<registry::EcrApi>> connect_ecr(
     asio::any_io_executor executor) {
     if (!api)
         return std::unique_ptr<registry::EcrApi>();
-    auto http = ecr_http_client(*api, destination.timeouts, std::move(executor));
+    auto http = ecr_http_client(*api, destination, std::move(executor));
     if (!http)
         return http.error();
     return std::make_unique<registry::EcrApi>(std::move(*http), *api);

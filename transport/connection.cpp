@@ -1,5 +1,7 @@
 #include "transport/connection.hpp"
 
+#include "transport/proxy_tunnel.hpp"
+
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/experimental/awaitable_operators.hpp>
 #include <boost/asio/ip/address.hpp>
@@ -83,9 +85,15 @@ Expected<Origin> origin_of(boost::urls::url_view url) {
     return origin;
 }
 
-Connection::Connection(asio::any_io_executor executor, Origin origin, Timeouts timeouts)
+std::string connection_key(const Origin& origin, const std::optional<ProxyServer>& proxy) {
+    return proxy ? origin.key() + " via " + proxy->address() : origin.key();
+}
+
+Connection::Connection(asio::any_io_executor executor, Origin origin, Timeouts timeouts,
+                       std::optional<ProxyServer> proxy)
     : origin_(std::move(origin)),
       timeouts_(timeouts),
+      proxy_(std::move(proxy)),
       plain_(std::make_unique<beast::tcp_stream>(executor)),
       read_buffer_(read_buffer_limit) {
     // Beast sizes each socket read by the buffer's free capacity (at least 512 bytes): a
@@ -98,8 +106,11 @@ beast::tcp_stream& Connection::lowest_layer() {
 }
 
 Error Connection::fail(const error_code& ec, std::string_view during) const {
-    const std::string where = std::string(during) + " " + origin_.host + ":" +
-                              std::to_string(origin_.port) + ": ";
+    std::string where =
+        std::string(during) + " " + origin_.host + ":" + std::to_string(origin_.port);
+    if (proxy_)
+        where += " through proxy " + proxy_->address();
+    where += ": ";
     if (ec == beast::error::timeout || ec == asio::error::timed_out) {
         return make_error(ErrorKind::timeout, where + "timed out");
     }
@@ -112,22 +123,25 @@ Error Connection::fail(const error_code& ec, std::string_view during) const {
 
 asio::awaitable<Expected<std::unique_ptr<Connection>>> Connection::open(
     asio::any_io_executor executor, const Origin& origin, std::shared_ptr<asio::ssl::context> tls,
-    bool verify_peer, const Timeouts& timeouts) {
+    bool verify_peer, const Timeouts& timeouts, std::optional<ProxyServer> proxy) {
     using namespace asio::experimental::awaitable_operators;
-    std::unique_ptr<Connection> conn(new Connection(executor, origin, timeouts));
+    std::unique_ptr<Connection> conn(new Connection(executor, origin, timeouts, proxy));
+    // The TCP peer: the proxy when there is one (it resolves the registry's name itself).
+    const std::string& dial_host = proxy ? proxy->host : origin.host;
+    const std::uint16_t dial_port = proxy ? proxy->port : origin.port;
 
     std::vector<tcp::endpoint> endpoints;
     error_code ec;
-    const auto address = asio::ip::make_address(origin.host, ec);
+    const auto address = asio::ip::make_address(dial_host, ec);
     if (!ec) {
-        endpoints.emplace_back(address, origin.port);
+        endpoints.emplace_back(address, dial_port);
     } else {
         // getaddrinfo has no deadline of its own: race it against the connect timeout.
         tcp::resolver resolver(executor);
         asio::steady_timer timer(executor, timeouts.connect);
-        auto raced = co_await (resolver.async_resolve(origin.host, std::to_string(origin.port),
-                                                      use_tuple) ||
-                               timer.async_wait(use_tuple));
+        auto raced =
+            co_await (resolver.async_resolve(dial_host, std::to_string(dial_port), use_tuple) ||
+                      timer.async_wait(use_tuple));
         if (raced.index() == 1) co_return conn->fail(beast::error::timeout, "resolving");
         auto [resolve_ec, results] = std::get<0>(raced);
         if (resolve_ec) co_return conn->fail(resolve_ec, "resolving");
@@ -139,6 +153,11 @@ asio::awaitable<Expected<std::unique_ptr<Connection>>> Connection::open(
     if (connect_ec) co_return conn->fail(connect_ec, "connecting to");
     conn->plain_->socket().set_option(tcp::no_delay(true), ec);
 
+    if (proxy && origin.scheme == "https") {
+        auto tunnel = co_await open_tunnel(*conn->plain_, origin, *proxy, timeouts.connect);
+        if (!tunnel)
+            co_return tunnel.error();
+    }
     if (origin.scheme == "https") {
         conn->tls_ = std::make_unique<beast::ssl_stream<beast::tcp_stream>>(
             std::move(*conn->plain_), *tls);
@@ -171,9 +190,17 @@ asio::awaitable<Expected<std::unique_ptr<Connection>>> Connection::open(
 asio::awaitable<Expected<void>> Connection::write_request(HttpRequest& request) {
     ++requests_;
     parser_.reset();
-    http::request<http::buffer_body> message{request.method, request.url.encoded_target(), 11};
+    const std::string target = forwards_through_proxy() ? absolute_form_target(origin_, request.url)
+                                                        : std::string(request.url.encoded_target());
+    http::request<http::buffer_body> message{request.method, target, 11};
     for (const auto& field : request.headers) message.set(field.name_string(), field.value());
     message.set(http::field::host, host_header(origin_));
+    // Only a plain-http request is read by the proxy; an https one is inside the tunnel,
+    // where proxy credentials must never go.
+    message.erase(http::field::proxy_authorization);
+    if (forwards_through_proxy() && !proxy_->authorization().empty()) {
+        message.set(http::field::proxy_authorization, proxy_->authorization());
+    }
     message.keep_alive(true);
 
     const bool streamed = request.body_source != nullptr;
@@ -248,6 +275,12 @@ asio::awaitable<Expected<void>> Connection::read_header(bool head_request) {
     if (ec) {
         broken_ = true;
         co_return fail(ec, "reading response from");
+    }
+    // 407 only ever comes from a proxy: say so instead of handing it up as a registry answer.
+    if (forwards_through_proxy() && parser_->get().result_int() == 407) {
+        broken_ = true;
+        co_return proxy_refusal(*proxy_, "a request to " + connect_authority(origin_), 407,
+                                parser_->get().reason());
     }
     co_return Expected<void>{};
 }

@@ -3,6 +3,7 @@
 
 #include "transport/error.hpp"
 #include "transport/http_message.hpp"
+#include "transport/proxy_selection.hpp"
 
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/ssl/context.hpp>
@@ -28,14 +29,18 @@ struct Origin {
 
 Expected<Origin> origin_of(boost::urls::url_view url);
 
+// How pools file a connection: by origin and by the proxy it goes through, so a proxied and
+// a direct connection to one origin are never handed out for each other.
+std::string connection_key(const Origin& origin, const std::optional<ProxyServer>& proxy);
+
 class Connection {
 public:
     using Parser = http::response_parser<http::buffer_body>;
 
     static boost::asio::awaitable<Expected<std::unique_ptr<Connection>>> open(
         boost::asio::any_io_executor executor, const Origin& origin,
-        std::shared_ptr<boost::asio::ssl::context> tls, bool verify_peer,
-        const Timeouts& timeouts);
+        std::shared_ptr<boost::asio::ssl::context> tls, bool verify_peer, const Timeouts& timeouts,
+        std::optional<ProxyServer> proxy = std::nullopt);
 
     // Writes the request line, headers and body (from request.body or request.body_source).
     boost::asio::awaitable<Expected<void>> write_request(HttpRequest& request);
@@ -56,15 +61,20 @@ public:
     bool closed_by_peer();
     bool reused() const { return requests_ > 0; }  // served a request before this one
     const Origin& origin() const { return origin_; }
+    std::string key() const { return connection_key(origin_, proxy_); }
 
-private:
-    Connection(boost::asio::any_io_executor executor, Origin origin, Timeouts timeouts);
+  private:
+    Connection(boost::asio::any_io_executor executor, Origin origin, Timeouts timeouts,
+               std::optional<ProxyServer> proxy);
+    // Plain http through a proxy: absolute-form targets and Proxy-Authorization.
+    bool forwards_through_proxy() const { return proxy_ && origin_.scheme == "http"; }
 
     boost::beast::tcp_stream& lowest_layer();
     Error fail(const boost::system::error_code& ec, std::string_view during) const;
 
     Origin origin_;
     Timeouts timeouts_;
+    std::optional<ProxyServer> proxy_;
     std::unique_ptr<boost::beast::tcp_stream> plain_;
     std::unique_ptr<boost::beast::ssl_stream<boost::beast::tcp_stream>> tls_;
     boost::beast::flat_buffer read_buffer_;

@@ -18,14 +18,15 @@ bool OriginTls::is_home(const Origin& origin) const {
 }
 
 ConnectionPool::ConnectionPool(asio::any_io_executor executor, OriginTls tls, Timeouts timeouts,
-                               std::size_t max_per_origin)
+                               std::size_t max_per_origin, ProxyRules proxy)
     : executor_(std::move(executor)),
       tls_(std::move(tls)),
       timeouts_(timeouts),
-      max_per_origin_(max_per_origin == 0 ? 1 : max_per_origin) {}
+      max_per_origin_(max_per_origin == 0 ? 1 : max_per_origin),
+      proxy_(std::move(proxy)) {}
 
-ConnectionPool::OriginSlots& ConnectionPool::slots_for(const Origin& origin) {
-    auto& slot = origins_[origin.key()];
+ConnectionPool::OriginSlots& ConnectionPool::slots_for(const std::string& key) {
+    auto& slot = origins_[key];
     if (!slot) slot = std::make_unique<OriginSlots>(executor_);
     return *slot;
 }
@@ -33,7 +34,8 @@ ConnectionPool::OriginSlots& ConnectionPool::slots_for(const Origin& origin) {
 asio::awaitable<Expected<std::unique_ptr<Connection>>> ConnectionPool::acquire(const Origin& origin,
                                                                               bool fresh) {
     auto self = shared_from_this();  // waiters keep the pool alive
-    OriginSlots& slots = slots_for(origin);
+    const auto proxy = select_proxy(proxy_, origin);
+    OriginSlots& slots = slots_for(connection_key(origin, proxy));
     for (;;) {
         while (!fresh && !slots.idle.empty()) {
             auto connection = std::move(slots.idle.front());
@@ -52,7 +54,8 @@ asio::awaitable<Expected<std::unique_ptr<Connection>>> ConnectionPool::acquire(c
     ++slots.open;
     const bool home = tls_.is_home(origin);
     auto opened = co_await Connection::open(executor_, origin, home ? tls_.home : tls_.other,
-                                            home ? tls_.verify_home : true, timeouts_);
+                                            home ? tls_.verify_home : true, timeouts_,
+                                            proxy);
     if (!opened) {
         --slots.open;
         slots.slot_freed.cancel_one();
@@ -62,7 +65,7 @@ asio::awaitable<Expected<std::unique_ptr<Connection>>> ConnectionPool::acquire(c
 
 void ConnectionPool::release(std::unique_ptr<Connection> connection) {
     if (!connection) return;
-    OriginSlots& slots = slots_for(connection->origin());
+    OriginSlots& slots = slots_for(connection->key());
     if (connection->reusable()) {
         slots.idle.push_back(std::move(connection));
     } else {
@@ -72,7 +75,7 @@ void ConnectionPool::release(std::unique_ptr<Connection> connection) {
 }
 
 std::size_t ConnectionPool::open_connections(const Origin& origin) const {
-    auto it = origins_.find(origin.key());
+    auto it = origins_.find(connection_key(origin, select_proxy(proxy_, origin)));
     return it == origins_.end() ? 0 : it->second->open;
 }
 

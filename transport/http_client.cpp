@@ -93,7 +93,7 @@ Expected<std::shared_ptr<HttpClient>> HttpClient::create(asio::any_io_executor e
     auto tls = make_origin_tls(options);
     if (!tls) return tls.error();
     auto pool = std::make_shared<ConnectionPool>(executor, std::move(*tls), options.timeouts,
-                                                 options.max_connections_per_origin);
+                                                 options.max_connections_per_origin, options.proxy);
     return std::shared_ptr<HttpClient>(new HttpClient(std::move(options), std::move(pool)));
 }
 

@@ -21,6 +21,8 @@ struct ClientOptions {
     Timeouts timeouts;
     std::size_t max_connections_per_origin = 32;
     int max_redirects = 5;
+    // Forward proxies per origin (default: none, every origin direct).
+    ProxyRules proxy;
     // Called once per response received (status) — the metrics hook.
     std::function<void(http::verb method, int status)> on_response;
 };

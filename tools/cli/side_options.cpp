@@ -52,6 +52,14 @@ void add_side_flags(CLI::App& command, CommonFlags& flags, bool with_destination
         },
         "send passwords (Basic auth, token requests) over plain HTTP to registries and token "
         "realms that are not on loopback; refused without this flag, warned once with it");
+    command.add_option_function<std::string>(
+        "--proxy",
+        [&flags](const std::string& proxy) {
+            flags.source.proxy = proxy;
+            flags.destination.proxy = proxy;
+        },
+        "HTTP forward proxy for both sides, http://[USER:PASSWORD@]HOST:PORT, or none; "
+        "overrides HTTPS_PROXY, HTTP_PROXY and NO_PROXY, and applies to loopback registries too");
     command.add_option("--certs-dir", flags.certs_dir,
                        "per-registry certificates: DIR/HOST[:PORT]/{*.crt,*.cert,*.key}")
         ->capture_default_str();
@@ -132,6 +140,13 @@ void add_output_flags(CLI::App& command, CommonFlags& flags) {
                        "push the final metrics to this Pushgateway URL (job regmigrate)");
 }
 
+Expected<std::optional<transport::ProxyRules>> proxy_flag(const SideFlags& flags) {
+    if (flags.proxy.empty()) return std::optional<transport::ProxyRules>{};
+    auto rules = transport::parse_proxy_choice(flags.proxy);
+    if (!rules) return with_context(rules.error(), "--proxy");
+    return std::optional<transport::ProxyRules>{std::move(*rules)};
+}
+
 Expected<engine::RegistrySide> make_side(const std::string& host, const SideFlags& flags,
                                          const std::string& certs_dir,
                                          const char* creds_variable) {
@@ -146,6 +161,9 @@ Expected<engine::RegistrySide> make_side(const std::string& host, const SideFlag
     auto tls = engine::apply_certs_dir(side.tls, certs_dir, host);
     if (!tls) return tls.error();
     side.tls = std::move(*tls);
+    auto proxy = proxy_flag(flags);
+    if (!proxy) return proxy.error();
+    side.proxy = std::move(*proxy);
     registry::Credentials given;
     if (!flags.creds.empty()) {
         auto parsed = registry::parse_credentials(flags.creds, "credentials flag");

@@ -16,6 +16,7 @@ struct SideFlags {
     std::string tls;         // "" (not given): docker's default, see add_side_flags
     std::string creds;       // USER:PASS; never echoed
     std::string creds_file;  // --src-creds-file/--dest-creds-file: FILE, or "-" for stdin
+    std::string proxy;       // --proxy (both sides): URL or "none"; "": the environment decides
     // --allow-plain-http-credentials (one flag for both sides).
     bool allow_plain_http_credentials = false;
 };
@@ -35,7 +36,7 @@ struct CommonFlags {
 };
 
 // --src-tls/--dest-tls, --src-creds/--dest-creds, --src-creds-file/--dest-creds-file,
-// --certs-dir, --allow-plain-http-credentials.
+// --certs-dir, --allow-plain-http-credentials, --proxy.
 void add_side_flags(CLI::App& command, CommonFlags& flags, bool with_destination);
 // Before the sides are made: warns (one line each, never the value) when a password was
 // given in argv, where `ps` and shell history show it, then reads each creds file (or
@@ -47,6 +48,9 @@ void add_output_flags(CLI::App& command, CommonFlags& flags);
 void add_referrer_flags(CLI::App& command, bool& referrers, std::vector<std::string>& types);
 // --schema1 keep|convert|auto.
 void add_schema1_flag(CLI::App& command, std::string& mode);
+
+// --proxy as a side's proxy rules; nothing when the flag was not given.
+Expected<std::optional<transport::ProxyRules>> proxy_flag(const SideFlags& flags);
 
 // The side for host, from its flags and the certificate directory. Credentials: the flag,
 // else creds_variable (REGMIGRATE_SRC_CREDS / REGMIGRATE_DEST_CREDS), else docker's

@@ -77,7 +77,17 @@ Expected<engine::SyncPlan> plan_from_flags(const SyncFlags& flags) {
             return make_error(ErrorKind::invalid_argument,
                               "--ecr-endpoint goes with --to; a plan sets ecr.endpoint per registry");
         }
-        return engine::load_plan_file(flags.config);
+        auto plan = engine::load_plan_file(flags.config);
+        auto proxy = proxy_flag(flags.common.source);
+        if (!plan) return plan;
+        if (!proxy) return proxy.error();
+        // --proxy stands for the environment: a registry's own `proxy:` key still wins.
+        for (auto& pair : plan->pairs) {
+            for (auto* side : {&pair.source, &pair.destination}) {
+                if (!side->proxy) side->proxy = *proxy;
+            }
+        }
+        return plan;
     }
     if (flags.from.empty() || flags.to.empty()) {
         return make_error(ErrorKind::invalid_argument, "give --from HOST and --to HOST, or --config PLAN.yaml");

@@ -87,6 +87,44 @@ TEST_F(PlanYaml, PlainHttpCredentialsAreRefusedUnlessTheRegistryAllowsThem) {
     EXPECT_TRUE(pair.destination.registry.allow_plain_http_credentials);
 }
 
+// registries.NAME.proxy: one plan, one proxy per registry, reached whatever the environment.
+constexpr const char* proxied_plan = R"(registries:
+  far: { host: far.example, proxy: "http://ops:hunter2-s3cret@10.0.0.1:3128" }
+  near: { host: near.example, proxy: none }
+  plain: { host: plain.example }
+sync:
+  - { from: far, to: near }
+  - { from: plain, to: near }
+)";
+
+TEST_F(PlanYaml, ProxyUrlCarriesEveryOriginOfThatRegistry) {
+    const auto side = parsed(proxied_plan).pairs.at(0).source;
+    ASSERT_TRUE(side.proxy);
+    EXPECT_EQ(side.proxy->https.value().address(), "10.0.0.1:3128");
+    EXPECT_EQ(side.proxy->http.value().username, "ops");
+    EXPECT_TRUE(side.proxy->proxy_loopback);
+}
+
+TEST_F(PlanYaml, ProxyNoneMakesEveryOriginDirect) {
+    const auto side = parsed(proxied_plan).pairs.at(0).destination;
+    ASSERT_TRUE(side.proxy);
+    EXPECT_FALSE(side.proxy->http);
+    EXPECT_FALSE(side.proxy->https);
+}
+
+TEST_F(PlanYaml, RegistryWithoutProxyKeyLeavesItToTheEnvironment) {
+    EXPECT_FALSE(parsed(proxied_plan).pairs.at(1).source.proxy);
+}
+
+TEST_F(PlanYaml, RejectsProxyThatIsNotAnHttpUrlWithoutEchoingItsPassword) {
+    const auto message = error_of(
+        "registries:\n  old:\n    host: a.example\n    proxy: "
+        "socks5://u:hunter2-s3cret@p:1080\n" + std::string("sync:\n  - from: old\n    to: b.example\n"));
+    EXPECT_NE(message.find("PLAN.yaml line 4: \"registries.old.proxy\" must be none or"),
+              std::string::npos)
+        << message;
+}
+
 TEST_F(PlanYaml, ReadsPasswordFromNamedEnvironmentVariable) {
     const auto credentials = parsed(full_plan).pairs.at(0).source.credentials;
     EXPECT_EQ(credentials.username, "ci");

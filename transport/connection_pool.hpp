@@ -27,19 +27,19 @@ struct OriginTls {
 // Not thread-safe: a pool belongs to one HttpClient, used from one single-threaded executor.
 class ConnectionPool : public std::enable_shared_from_this<ConnectionPool> {
 public:
-  ConnectionPool(boost::asio::any_io_executor executor, OriginTls tls, Timeouts timeouts,
-                 std::size_t max_per_origin, ProxyRules proxy = {});
+    ConnectionPool(boost::asio::any_io_executor executor, OriginTls tls, Timeouts timeouts,
+                   std::size_t max_per_origin, ProxyRules proxy = {});
 
-  // An idle live connection to origin (through the proxy the rules pick for it), or a new
-  // one; waits while the origin is at its bound.
-  // fresh: skip idle connections (used to retry after a stale one failed).
-  boost::asio::awaitable<Expected<std::unique_ptr<Connection>>> acquire(const Origin& origin,
-                                                                        bool fresh = false);
+    // An idle live connection to origin (through the proxy the rules pick for it), or a new
+    // one; waits while the origin is at its bound.
+    // fresh: skip idle connections (used to retry after a stale one failed).
+    boost::asio::awaitable<Expected<std::unique_ptr<Connection>>> acquire(const Origin& origin,
+                                                                          bool fresh = false);
 
-  // Returns a connection: kept for reuse when it finished its message cleanly, else closed.
-  void release(std::unique_ptr<Connection> connection);
+    // Returns a connection: kept for reuse when it finished its message cleanly, else closed.
+    void release(std::unique_ptr<Connection> connection);
 
-  std::size_t open_connections(const Origin& origin) const;
+    std::size_t open_connections(const Origin& origin) const;
 
 private:
     struct OriginSlots {

@@ -3,8 +3,6 @@
 #include "engine/run_to_completion.hpp"
 #include "transport/log.hpp"
 
-#include <boost/asio/ip/address.hpp>
-#include <boost/url/grammar/ci_string.hpp>
 #include <boost/url/parse.hpp>
 
 #include <cstdlib>
@@ -63,17 +61,9 @@ Expected<transport::ProxyRules> proxy_rules(const RegistrySide& side) {
 bool is_loopback_registry(std::string_view host) {
     const auto authority = boost::urls::parse_authority(host);
     if (!authority || authority->has_userinfo()) return false;
-    switch (authority->host_type()) {
-        case boost::urls::host_type::name:
-            return boost::urls::grammar::ci_is_equal(authority->encoded_host(), "localhost");
-        case boost::urls::host_type::ipv4:
-        case boost::urls::host_type::ipv6: {
-            boost::system::error_code ec;
-            const auto address = asio::ip::make_address(std::string(authority->host_address()), ec);
-            return !ec && address.is_loopback();
-        }
-        default: return false;
-    }
+    return transport::is_loopback_host(authority->host_type() == boost::urls::host_type::name
+                                           ? authority->encoded_host()
+                                           : authority->host_address());
 }
 
 TlsMode loopback_tls_mode(bool answered_over_tls, bool answered_over_http) {

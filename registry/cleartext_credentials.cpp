@@ -1,9 +1,7 @@
 #include "registry/cleartext_credentials.hpp"
 
 #include "transport/log.hpp"
-
-#include <boost/asio/ip/address.hpp>
-#include <boost/url/grammar/ci_string.hpp>
+#include "transport/proxy_selection.hpp"
 
 #include <mutex>
 #include <set>
@@ -12,24 +10,9 @@
 namespace regmigrate::registry {
 
 bool is_loopback_host(boost::urls::url_view url) {
-    boost::system::error_code ec;
-    switch (url.host_type()) {
-        case boost::urls::host_type::name:
-            return boost::urls::grammar::ci_is_equal(url.encoded_host(), "localhost");
-        case boost::urls::host_type::ipv4:
-        case boost::urls::host_type::ipv6: {
-            const auto address = boost::asio::ip::make_address(std::string(url.host_address()), ec);
-            if (ec)
-                return false;
-            if (address.is_v6() && address.to_v6().is_v4_mapped()) {
-                return boost::asio::ip::make_address_v4(boost::asio::ip::v4_mapped, address.to_v6())
-                    .is_loopback();
-            }
-            return address.is_loopback();
-        }
-        default:
-            return false;
-    }
+    return transport::is_loopback_host(url.host_type() == boost::urls::host_type::name
+                                           ? url.encoded_host()
+                                           : url.host_address());
 }
 
 CleartextCredentials cleartext_credentials(boost::urls::url_view url, bool allowed_by_user) {

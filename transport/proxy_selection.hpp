@@ -59,7 +59,8 @@ std::vector<NoProxyRule> parse_no_proxy(std::string_view text);
 bool bypasses_proxy(const std::vector<NoProxyRule>& rules, std::string_view host,
                     std::uint16_t port);
 
-// localhost, 127.0.0.0/8, ::1: never proxied from the environment (Go does the same).
+// The one loopback rule, as written (no DNS): localhost, 127.0.0.0/8, ::1 and ::ffff:127.x.
+// Never proxied from the environment (as Go), and where passwords may go over plain HTTP.
 bool is_loopback_host(std::string_view host);
 
 // What a client does for every origin it talks to.

@@ -88,10 +88,10 @@ asio::awaitable<Expected<RunReport>> copy_all(const CopyJob& job, metrics::Metri
             if (task.refused) {
                 digest = *task.refused;
             } else {
-                digest = co_await catching_exceptions(
-                    copy_between(**ends, copier, exporter, task.source_reference, task.target,
-                                 &record.source_digest),
-                    "copying " + record.source);
+                const std::string what = "copying " + record.source;
+                auto work = copy_between(**ends, copier, exporter, task.source_reference,
+                                         task.target, &record.source_digest);
+                digest = co_await catching_exceptions(std::move(work), what);
             }
             if (digest && job.referrers.enabled) {
                 auto attached = co_await referrers.copy_referrers(from, to, *digest);

@@ -78,7 +78,7 @@ std::optional<registry::Credentials> login_credentials(const EnvLookup& env,
 }
 
 Expected<MigratorSide> side_from(const EnvLookup& env, std::string_view side, bool no_login,
-                                 bool use_http, bool insecure) {
+                                 bool use_http, bool insecure, bool plain_http_credentials) {
     const std::string prefix(side);
     MigratorSide result;
     auto host = registry_host(env, prefix + "_REGISTRY");
@@ -97,6 +97,10 @@ Expected<MigratorSide> side_from(const EnvLookup& env, std::string_view side, bo
     if (!own_no_login)
         return own_no_login.error();
     result.login = !no_login && !*own_no_login;
+    auto own_plain = boolean(env, prefix + "_ALLOW_PLAIN_HTTP_CREDENTIALS", false);
+    if (!own_plain)
+        return own_plain.error();
+    result.allow_plain_http_credentials = plain_http_credentials || *own_plain;
     if (result.login)
         result.credentials = login_credentials(env, side);
     return result;
@@ -151,6 +155,9 @@ const std::vector<MigratorVariable>& migrator_variables() {
         {"USE_HTTP", "false", "plain HTTP on both sides"},
         {"V1_USE_HTTP", "false", "plain HTTP to the source"},
         {"V2_USE_HTTP", "false", "plain HTTP to the destination"},
+        {"ALLOW_PLAIN_HTTP_CREDENTIALS", "false",
+         "send passwords over plain HTTP to hosts that are not loopback (both sides; "
+         "V1_/V2_ALLOW_PLAIN_HTTP_CREDENTIALS for one)"},
         {"DOCKER_HUB_ORG", "(source login user)", "Docker Hub organization to migrate"},
         {"V1_FULL_REPO_LIST", "(list the catalog)",
          "whitespace-separated source repositories; skips enumeration"},
@@ -185,10 +192,14 @@ Expected<MigratorSettings> parse_migrator_env(const EnvLookup& env) {
     auto insecure = boolean(env, "USE_INSECURE_CURL", false);
     if (!insecure)
         return insecure.error();
-    auto source = side_from(env, "V1", *no_login, *use_http, *insecure);
+    auto plain_http_credentials = boolean(env, "ALLOW_PLAIN_HTTP_CREDENTIALS", false);
+    if (!plain_http_credentials)
+        return plain_http_credentials.error();
+    auto source = side_from(env, "V1", *no_login, *use_http, *insecure, *plain_http_credentials);
     if (!source)
         return source.error();
-    auto destination = side_from(env, "V2", *no_login, *use_http, *insecure);
+    auto destination =
+        side_from(env, "V2", *no_login, *use_http, *insecure, *plain_http_credentials);
     if (!destination)
         return destination.error();
     settings.source = std::move(*source);

@@ -35,6 +35,9 @@ struct MigratorSide {
     // Vn_USERNAME and Vn_PASSWORD when Vn_EMAIL is set too (the migrator's rule); otherwise
     // nothing, and the CLI prompts or falls back to docker's configuration.
     std::optional<registry::Credentials> credentials;
+    // ALLOW_PLAIN_HTTP_CREDENTIALS or Vn_ALLOW_PLAIN_HTTP_CREDENTIALS: the password may go
+    // over plain HTTP to a host that is not loopback (--allow-plain-http-credentials).
+    bool allow_plain_http_credentials = false;
 };
 
 struct MigratorSettings {

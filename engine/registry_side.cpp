@@ -61,9 +61,9 @@ Expected<transport::ProxyRules> proxy_rules(const RegistrySide& side) {
 bool is_loopback_registry(std::string_view host) {
     const auto authority = boost::urls::parse_authority(host);
     if (!authority || authority->has_userinfo()) return false;
-    return transport::is_loopback_host(authority->host_type() == boost::urls::host_type::name
-                                           ? authority->encoded_host()
-                                           : authority->host_address());
+    if (authority->host_type() == boost::urls::host_type::name)
+        return transport::is_loopback_host(std::string_view(authority->encoded_host()));
+    return transport::is_loopback_host(authority->host_address());
 }
 
 TlsMode loopback_tls_mode(bool answered_over_tls, bool answered_over_http) {

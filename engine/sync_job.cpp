@@ -350,8 +350,10 @@ asio::awaitable<void> sync_image(RunState& state, LoopClients& clients, const Im
     const ErrorAction action =
         effective_error_action(state.options.error_action, static_cast<bool>(state.options.ask));
     for (int attempt = 1;; ++attempt) {
-        auto outcome = co_await catching_exceptions(sync_once(state, clients, task, record),
-                                                    "copying " + record.source);
+        // Named first: GCC 12 mishandles temporaries inside a co_await expression.
+        const std::string what = "copying " + record.source;
+        auto attempt_work = sync_once(state, clients, task, record);
+        auto outcome = co_await catching_exceptions(std::move(attempt_work), what);
         state.observe_attempt(state.plan.pairs[task.pair], outcome);
         // Copied or already there, the image may have gained artifacts since.
         if (outcome && clients.referrers[task.pair]) {
@@ -434,15 +436,23 @@ asio::awaitable<void> verify_image_referrers(RunState& state, LoopClients& clien
 }
 
 // verify: a v1 source's image is converted (reading only) and compared.
+// An exception (a schema1 conversion reads and parses the source) fails this image only.
 asio::awaitable<VerifyOutcome> verify_task(LoopClients& clients, const ImageTask& task,
                                            const SyncPair& pair) {
     RegistryClient& destination = *clients.destinations[task.pair];
-    if (V1ImageConverter* v1 = clients.v1[task.pair].get()) {
-        co_return co_await v1->verify(task.source_repository, task.tag, destination,
-                                      task.destination_repository);
+    std::optional<Error> caught;
+    try {
+        if (V1ImageConverter* v1 = clients.v1[task.pair].get()) {
+            co_return co_await v1->verify(task.source_repository, task.tag, destination,
+                                          task.destination_repository);
+        }
+        co_return co_await verify_image(*clients.sources[task.pair], destination, task,
+                                        pair.platform, clients.copiers[task.pair].get());
+    } catch (...) {
+        caught = error_from_current_exception("verifying " + task.source_repository + ":" +
+                                              task.tag);
     }
-    co_return co_await verify_image(*clients.sources[task.pair], destination, task, pair.platform,
-                                    clients.copiers[task.pair].get());
+    co_return VerifyOutcome{.status = "failed", .error = caught->message};
 }
 
 asio::awaitable<void> worker(RunState& state, LoopClients& clients) {
@@ -459,6 +469,7 @@ asio::awaitable<void> worker(RunState& state, LoopClients& clients) {
                                                                 : std::nullopt) {
             record.status = "not_attempted";
             record.error = *stopped;
+            state.metrics.image_finished(record.status);
             state.add(std::move(record));
             ++state.progress.images_done;
             continue;
@@ -482,8 +493,14 @@ asio::awaitable<void> worker(RunState& state, LoopClients& clients) {
                     record.status = "planned";  // v1 serves no digests: sizes need the layers
                     break;
                 }
-                co_await size_image(state, *clients.sources[task->pair], pair.destination.host,
-                                    task->source_repository, task->tag, record);
+                try {
+                    co_await size_image(state, *clients.sources[task->pair],
+                                        pair.destination.host, task->source_repository, task->tag,
+                                        record);
+                } catch (...) {
+                    record.status = "failed";
+                    record.error = error_from_current_exception("sizing " + record.source).message;
+                }
                 break;
         }
         state.add(std::move(record));
@@ -511,10 +528,12 @@ asio::awaitable<void> producer(RunState& state, LoopClients& clients) {
     hooks.listing_failed = [&](const SyncPair& pair, const std::string& repository,
                                const Error& error) {
         state.metrics.image_finished("failed");
-        state.add(ImageRecord{pair.source.host + "/" + repository,
-                              pair.destination.host + "/" + pair.destination_repository(repository),
-                              "", "failed", error.message,
-                              summarize_failure(error, pair.source.host, pair.destination.host)});
+        state.add(ImageRecord{
+            .source = pair.source.host + "/" + repository,
+            .destination = pair.destination.host + "/" + pair.destination_repository(repository),
+            .status = "failed",
+            .error = error.message,
+            .failure_summary = summarize_failure(error, pair.source.host, pair.destination.host)});
     };
     hooks.v1_source = [&](std::size_t pair) { return bool(state.v1_sources[pair]); };
     hooks.repository_seen = [&] {

@@ -130,7 +130,8 @@ asio::awaitable<Expected<std::optional<std::string>>> Authenticator::authorizati
         registry.set_scheme(http_->scheme());
         registry.set_encoded_authority(registry_host_);
         auto permitted =
-            permit_cleartext_credentials(registry, allow_plain_http_credentials_, registry_host_);
+            permit_cleartext_credentials(registry, allow_plain_http_credentials_,
+                                         registry_host_, http_->options().proxy);
         if (!permitted)
             co_return permitted.error();
         co_return credentials_.basic_authorization();
@@ -160,7 +161,8 @@ asio::awaitable<Expected<Authenticator::CachedToken>> Authenticator::fetch_token
         "token for " + registry_host_ + " (realm " + quote_for_message(challenge_->param("realm")) + ")";
     if (!credentials_.empty()) {
         auto permitted = permit_cleartext_credentials(request.url, allow_plain_http_credentials_,
-                                                      registry_host_ + " (token realm)");
+                                                      registry_host_ + " (token realm)",
+                                                      http_->options().proxy);
         if (!permitted)
             co_return permitted.error();
     }

@@ -1,6 +1,7 @@
 #include "registry/cleartext_credentials.hpp"
 
 #include "transport/log.hpp"
+#include "transport/connection.hpp"
 #include "transport/proxy_selection.hpp"
 
 #include <mutex>
@@ -10,30 +11,34 @@
 namespace regmigrate::registry {
 
 bool is_loopback_host(boost::urls::url_view url) {
-    return transport::is_loopback_host(url.host_type() == boost::urls::host_type::name
-                                           ? url.encoded_host()
-                                           : url.host_address());
+    if (url.host_type() == boost::urls::host_type::name)
+        return transport::is_loopback_host(std::string_view(url.encoded_host()));
+    return transport::is_loopback_host(url.host_address());
 }
 
-CleartextCredentials cleartext_credentials(boost::urls::url_view url, bool allowed_by_user) {
-    if (url.scheme_id() == boost::urls::scheme::https || is_loopback_host(url)) {
+CleartextCredentials cleartext_credentials(boost::urls::url_view url, bool allowed_by_user,
+                                           bool proxied) {
+    if (url.scheme_id() == boost::urls::scheme::https || (!proxied && is_loopback_host(url))) {
         return CleartextCredentials::allowed;
     }
     return allowed_by_user ? CleartextCredentials::allowed_by_user : CleartextCredentials::refused;
 }
 
 Expected<void> permit_cleartext_credentials(boost::urls::url_view url, bool allowed_by_user,
-                                            std::string_view whose) {
+                                            std::string_view whose,
+                                            const transport::ProxyRules& proxy) {
     const std::string origin =
         std::string(url.scheme()) + "://" + std::string(url.encoded_host_and_port());
-    switch (cleartext_credentials(url, allowed_by_user)) {
+    const auto target = transport::origin_of(url);
+    const bool proxied = !target || transport::select_proxy(proxy, *target).has_value();
+    switch (cleartext_credentials(url, allowed_by_user, proxied)) {
         case CleartextCredentials::allowed:
             return {};
         case CleartextCredentials::refused:
             return make_error(ErrorKind::unauthorized,
                               "refusing to send credentials for " + std::string(whose) + " to " +
                                   origin +
-                                  " over plain HTTP (not a loopback address); use TLS, or pass "
+                                  " over plain HTTP (not a loopback address reached directly); use TLS, or pass "
                                   "--allow-plain-http-credentials to send them anyway");
         case CleartextCredentials::allowed_by_user:
             break;

@@ -3,6 +3,8 @@
 // explicitly (--allow-plain-http-credentials), with a warning once per origin.
 #pragma once
 
+#include "transport/proxy_selection.hpp"
+
 #include "transport/error.hpp"
 
 #include <boost/url/url_view.hpp>
@@ -22,13 +24,17 @@ enum class CleartextCredentials {
 // other name, even one that resolves to loopback today, is treated as remote.
 bool is_loopback_host(boost::urls::url_view url);
 
-// Pure: the decision for sending a password to `url`.
-CleartextCredentials cleartext_credentials(boost::urls::url_view url, bool allowed_by_user);
+// Pure: the decision for sending a password to `url`. proxied: the request goes through a
+// forward proxy, so a loopback name means the proxy's own host and crosses the network.
+CleartextCredentials cleartext_credentials(boost::urls::url_view url, bool allowed_by_user,
+                                           bool proxied = false);
 
 // The decision carried out: an error (ErrorKind::unauthorized) naming whose credentials and
 // the origin when refused, a warning logged once per origin and process when only the
 // user's flag allows it.
+// proxy: the client's proxy rules, which say whether url goes through a proxy (none: direct).
 Expected<void> permit_cleartext_credentials(boost::urls::url_view url, bool allowed_by_user,
-                                            std::string_view whose);
+                                            std::string_view whose,
+                                            const transport::ProxyRules& proxy = {});
 
 }  // namespace regmigrate::registry

@@ -48,6 +48,7 @@ std::optional<registry::Credentials> ask_login(const std::string& host) {
 Expected<engine::RegistrySide> side_for(const engine::MigratorSide& wanted, std::string_view label,
                                         const std::string& certs_dir, const char* creds_variable) {
     SideFlags flags;
+    flags.allow_plain_http_credentials = wanted.allow_plain_http_credentials;
     if (wanted.tls != transport::TlsMode::automatic)
         flags.tls = transport::to_string(wanted.tls);
     auto side =

@@ -77,14 +77,23 @@ Expected<engine::SyncPlan> plan_from_flags(const SyncFlags& flags) {
             return make_error(ErrorKind::invalid_argument,
                               "--ecr-endpoint goes with --to; a plan sets ecr.endpoint per registry");
         }
+        if (!flags.common.source.creds_file.empty() ||
+            !flags.common.destination.creds_file.empty()) {
+            return make_error(ErrorKind::invalid_argument,
+                              "--src-creds-file/--dest-creds-file go with --from/--to; a plan "
+                              "sets password_env per registry");
+        }
         auto plan = engine::load_plan_file(flags.config);
         auto proxy = proxy_flag(flags.common.source);
         if (!plan) return plan;
         if (!proxy) return proxy.error();
         // --proxy stands for the environment: a registry's own `proxy:` key still wins.
+        // --allow-plain-http-credentials adds the consent to every registry of the plan.
         for (auto& pair : plan->pairs) {
             for (auto* side : {&pair.source, &pair.destination}) {
                 if (!side->proxy) side->proxy = *proxy;
+                if (flags.common.source.allow_plain_http_credentials)
+                    side->registry.allow_plain_http_credentials = true;
             }
         }
         return plan;

@@ -163,7 +163,8 @@ TEST(MigratorEnv, BooleansAcceptTrueAndFalseInAnyCase) {
 TEST(MigratorEnv, EveryBooleanRejectsOtherWordsNamingItself) {
     for (const char* name :
          {"USER_PROMPT", "LIBRARY_NAMESPACE", "SKIP_EXISTING_TAGS", "NO_LOGIN", "V1_NO_LOGIN",
-          "V2_NO_LOGIN", "USE_INSECURE_CURL", "USE_HTTP", "V1_USE_HTTP", "V2_USE_HTTP"}) {
+          "V2_NO_LOGIN", "USE_INSECURE_CURL", "USE_HTTP", "V1_USE_HTTP", "V2_USE_HTTP",
+          "ALLOW_PLAIN_HTTP_CREDENTIALS", "V1_ALLOW_PLAIN_HTTP_CREDENTIALS"}) {
         expect_names(parse_error(env_with({{name, "yes"}})), name);
     }
 }
@@ -178,6 +179,21 @@ TEST(MigratorEnv, SideUseHttpMakesOnlyThatSidePlain) {
     const auto settings = parse(env_with({{"V2_USE_HTTP", "true"}}));
     EXPECT_EQ(settings.source.tls, transport::TlsMode::automatic);
     EXPECT_EQ(settings.destination.tls, transport::TlsMode::disabled);
+}
+
+TEST(MigratorEnv, PlainHttpCredentialsAreRefusedUnlessAllowed) {
+    const auto settings = parse(env_with({{"USE_HTTP", "true"}}));
+    EXPECT_FALSE(settings.source.allow_plain_http_credentials);
+    EXPECT_FALSE(settings.destination.allow_plain_http_credentials);
+}
+
+TEST(MigratorEnv, AllowPlainHttpCredentialsForBothSidesOrOne) {
+    const auto both = parse(env_with({{"ALLOW_PLAIN_HTTP_CREDENTIALS", "true"}}));
+    EXPECT_TRUE(both.source.allow_plain_http_credentials);
+    EXPECT_TRUE(both.destination.allow_plain_http_credentials);
+    const auto one = parse(env_with({{"V1_ALLOW_PLAIN_HTTP_CREDENTIALS", "true"}}));
+    EXPECT_TRUE(one.source.allow_plain_http_credentials);
+    EXPECT_FALSE(one.destination.allow_plain_http_credentials);
 }
 
 TEST(MigratorEnv, InsecureCurlSkipsVerificationWhereTlsIsUsed) {

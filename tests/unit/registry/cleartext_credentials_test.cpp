@@ -48,6 +48,29 @@ TEST(CleartextCredentials, PlainHttpToLocalhostIsAllowedInAnyCase) {
     EXPECT_EQ(decide("http://LocalHost:5000/v2/"), CleartextCredentials::allowed);
 }
 
+TEST(CleartextCredentials, LoopbackReachedThroughAProxyIsNotExempt) {
+    EXPECT_EQ(cleartext_credentials(url("http://127.0.0.1:5000/v2/"), false, true),
+              CleartextCredentials::refused);
+    EXPECT_EQ(cleartext_credentials(url("http://localhost:5000/v2/"), true, true),
+              CleartextCredentials::allowed_by_user);
+}
+
+TEST(PermitCleartextCredentials, LoopbackRegistryBehindAnExplicitProxyIsRefused) {
+    const auto rules = transport::parse_proxy_choice("http://proxy.example:3128");
+    ASSERT_TRUE(rules);
+    const auto permitted =
+        permit_cleartext_credentials(url("http://127.0.0.1:5000/v2/"), false, "src", *rules);
+    ASSERT_FALSE(permitted);
+    EXPECT_NE(permitted.error().message.find("http://127.0.0.1:5000"), std::string::npos);
+}
+
+TEST(PermitCleartextCredentials, LoopbackRegistryStaysDirectUnderEnvironmentProxies) {
+    transport::ProxyRules rules;
+    rules.http = transport::parse_proxy_url("http://proxy.example:3128").value();
+    EXPECT_TRUE(
+        permit_cleartext_credentials(url("http://127.0.0.1:5000/v2/"), false, "src", rules));
+}
+
 TEST(CleartextCredentials, PlainHttpToARemoteNameIsRefused) {
     EXPECT_EQ(decide("http://registry.example.com/v2/"), CleartextCredentials::refused);
 }

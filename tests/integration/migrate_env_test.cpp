@@ -166,12 +166,15 @@ TEST_F(MigrateLoginTest, UsernamePasswordAndEmailLogIn) {
     EXPECT_EQ(report.summary.images_copied, fleet_.images);
 }
 
+// Anonymous, the run stops at the preflight (exit 2) before any image is tried.
 TEST_F(MigrateLoginTest, WithoutEmailTheCredentialsAreNotUsed) {
     const auto run =
         migrate(with_login({{"V2_USERNAME", "mover"}, {"V2_PASSWORD", "pw-for-migrate"}}));
-    EXPECT_EQ(run.cli.exit_code, 1) << run.cli.describe();
-    ASSERT_TRUE(run.report) << run.report.error().message << "\n" << run.cli.describe();
-    EXPECT_EQ(run.report->summary.images_copied, 0u);
+    EXPECT_EQ(run.cli.exit_code, 2) << run.cli.describe();
+    EXPECT_NE(run.cli.err.find("preflight: destination " + guarded_.host() +
+                                       ": anonymous access refused"),
+              std::string::npos)
+        << run.cli.describe();
 }
 
 TEST_F(MigrateLoginTest, PasswordNeverAppearsInTheOutputs) {

@@ -165,9 +165,12 @@ asio::awaitable<void> ForwardProxy::serve(tcp::socket client) {
             std::string host = entry.target.substr(0, colon);
             if (host.size() > 1 && host.front() == '[')
                 host = host.substr(1, host.size() - 2);
-            auto upstream = colon == std::string::npos
-                                ? std::nullopt
-                                : co_await dial(host, entry.target.substr(colon + 1));
+            // No co_await inside ?: (GCC 12 frees its temporaries wrongly there).
+            std::optional<tcp::socket> upstream;
+            if (colon != std::string::npos) {
+                const std::string port = entry.target.substr(colon + 1);
+                upstream = co_await dial(host, port);
+            }
             entry.status = upstream ? 200 : 502;
             record(entry);
             if (!upstream) {
@@ -198,8 +201,9 @@ asio::awaitable<void> ForwardProxy::serve(tcp::socket client) {
             co_await answer(client, http::status::bad_request, false);
             co_return;
         }
-        auto upstream = co_await dial(std::string(url->host_address()),
-                                      url->has_port() ? std::string(url->port()) : "80");
+        const std::string upstream_host = url->host_address();
+        const std::string upstream_port = url->has_port() ? std::string(url->port()) : "80";
+        auto upstream = co_await dial(upstream_host, upstream_port);
         if (!upstream) {
             entry.status = 502;
             record(entry);
@@ -217,9 +221,12 @@ asio::awaitable<void> ForwardProxy::serve(tcp::socket client) {
         response_parser.body_limit(body_limit);
         if (request.method() == http::verb::head)
             response_parser.skip(true);
-        auto [read_ec, read_n] = write_ec ? std::tuple{write_ec, std::size_t{0}}
-                                          : co_await http::async_read(*upstream, upstream_buffer,
-                                                                      response_parser, use_tuple);
+        boost::system::error_code read_ec = write_ec;
+        if (!write_ec) {
+            auto [ec, n] =
+                co_await http::async_read(*upstream, upstream_buffer, response_parser, use_tuple);
+            read_ec = ec;
+        }
         if (read_ec) {
             entry.status = 502;
             record(entry);

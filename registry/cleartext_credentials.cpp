@@ -1,7 +1,7 @@
 #include "registry/cleartext_credentials.hpp"
 
-#include "transport/log.hpp"
 #include "transport/connection.hpp"
+#include "transport/log.hpp"
 #include "transport/proxy_selection.hpp"
 
 #include <mutex>
@@ -35,11 +35,11 @@ Expected<void> permit_cleartext_credentials(boost::urls::url_view url, bool allo
         case CleartextCredentials::allowed:
             return {};
         case CleartextCredentials::refused:
-            return make_error(ErrorKind::unauthorized,
-                              "refusing to send credentials for " + std::string(whose) + " to " +
-                                  origin +
-                                  " over plain HTTP (not a loopback address reached directly); use TLS, or pass "
-                                  "--allow-plain-http-credentials to send them anyway");
+            return make_error(
+                ErrorKind::unauthorized,
+                "refusing to send credentials for " + std::string(whose) + " to " + origin +
+                    " over plain HTTP (not a loopback address reached directly); use TLS, or pass "
+                    "--allow-plain-http-credentials to send them anyway");
         case CleartextCredentials::allowed_by_user:
             break;
     }

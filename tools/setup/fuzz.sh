@@ -7,14 +7,14 @@
 #   parsers: only the registry parsers, whose build is a few files (what CI's smoke runs);
 #   all (default): plan_yaml too, which builds the whole engine with clang;
 #   TARGET: that one target (reference, auth_challenge, link_header, manifest,
-#   oci_layout_index, plan_yaml).
+#   oci_layout_index, schema1_payload, plan_yaml).
 set -euo pipefail
 
 seconds=${1:-10}
 set_name=${2:-all}
-parser_targets=(reference auth_challenge link_header manifest oci_layout_index)
+parser_targets=(reference auth_challenge link_header manifest oci_layout_index schema1_payload)
 if ! [[ $seconds =~ ^[1-9][0-9]*$ &&
-  $set_name =~ ^(all|parsers|reference|auth_challenge|link_header|manifest|oci_layout_index|plan_yaml)$ ]]; then
+  $set_name =~ ^(all|parsers|reference|auth_challenge|link_header|manifest|oci_layout_index|schema1_payload|plan_yaml)$ ]]; then
   echo "usage: $0 [SECONDS_PER_TARGET] [all|parsers|TARGET]" >&2
   exit 2
 fi

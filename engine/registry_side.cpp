@@ -60,7 +60,8 @@ Expected<transport::ProxyRules> proxy_rules(const RegistrySide& side) {
 
 bool is_loopback_registry(std::string_view host) {
     const auto authority = boost::urls::parse_authority(host);
-    if (!authority || authority->has_userinfo()) return false;
+    if (!authority || authority->has_userinfo())
+        return false;
     if (authority->host_type() == boost::urls::host_type::name)
         return transport::is_loopback_host(std::string_view(authority->encoded_host()));
     return transport::is_loopback_host(authority->host_address());
@@ -71,8 +72,10 @@ TlsMode loopback_tls_mode(bool answered_over_tls, bool answered_over_http) {
 }
 
 TlsMode resolve_tls_mode(const RegistrySide& side) {
-    if (side.tls.mode != TlsMode::automatic) return side.tls.mode;
-    if (!is_loopback_registry(side.host)) return TlsMode::enabled;
+    if (side.tls.mode != TlsMode::automatic)
+        return side.tls.mode;
+    if (!is_loopback_registry(side.host))
+        return TlsMode::enabled;
     // Held across the probe so concurrent loops wait for the one answer.
     static std::mutex mutex;
     static std::map<std::string, TlsMode, std::less<>> resolved;
@@ -116,7 +119,8 @@ Expected<std::unique_ptr<registry::RegistryClient>> connect(const RegistrySide& 
         metrics.http_request(transport::http::to_string(method), status);
     };
     auto http = transport::HttpClient::create(std::move(executor), std::move(options));
-    if (!http) return with_context(http.error(), side.host);
+    if (!http)
+        return with_context(http.error(), side.host);
     return std::make_unique<registry::RegistryClient>(*http, side.host, side.credentials,
                                                       side.registry);
 }

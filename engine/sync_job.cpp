@@ -449,8 +449,8 @@ asio::awaitable<VerifyOutcome> verify_task(LoopClients& clients, const ImageTask
         co_return co_await verify_image(*clients.sources[task.pair], destination, task,
                                         pair.platform, clients.copiers[task.pair].get());
     } catch (...) {
-        caught = error_from_current_exception("verifying " + task.source_repository + ":" +
-                                              task.tag);
+        caught =
+            error_from_current_exception("verifying " + task.source_repository + ":" + task.tag);
     }
     co_return VerifyOutcome{.status = "failed", .error = caught->message};
 }
@@ -494,9 +494,8 @@ asio::awaitable<void> worker(RunState& state, LoopClients& clients) {
                     break;
                 }
                 try {
-                    co_await size_image(state, *clients.sources[task->pair],
-                                        pair.destination.host, task->source_repository, task->tag,
-                                        record);
+                    co_await size_image(state, *clients.sources[task->pair], pair.destination.host,
+                                        task->source_repository, task->tag, record);
                 } catch (...) {
                     record.status = "failed";
                     record.error = error_from_current_exception("sizing " + record.source).message;

@@ -23,14 +23,16 @@ constexpr std::string_view oauth_client_id = "regmigrate";
 
 std::string scope_key(const Scopes& scopes) {
     std::string key;
-    for (const auto& scope : scopes) key += scope + ' ';
+    for (const auto& scope : scopes)
+        key += scope + ' ';
     return key;
 }
 
 // application/x-www-form-urlencoded: everything but unreserved characters escaped, so a
 // '+' in a token is never read back as a space.
 void append_form_field(std::string& body, std::string_view name, std::string_view value) {
-    if (!body.empty()) body += '&';
+    if (!body.empty())
+        body += '&';
     body += name;
     body += '=';
     body += boost::urls::encode(value, boost::urls::unreserved_chars);
@@ -43,11 +45,14 @@ Expected<transport::HttpRequest> refresh_token_request(std::string_view realm,
                                                        const Scopes& scopes,
                                                        std::string_view refresh_token) {
     auto url = token_request_url(realm, {}, {});
-    if (!url) return url.error();
+    if (!url)
+        return url.error();
     std::string scope;
     for (const auto& each : scopes) {
-        if (each.empty()) continue;
-        if (!scope.empty()) scope += ' ';
+        if (each.empty())
+            continue;
+        if (!scope.empty())
+            scope += ' ';
         scope += each;
     }
     transport::HttpRequest request;
@@ -56,8 +61,10 @@ Expected<transport::HttpRequest> refresh_token_request(std::string_view realm,
     request.headers.set(http::field::content_type, "application/x-www-form-urlencoded");
     append_form_field(request.body, "grant_type", "refresh_token");
     append_form_field(request.body, "refresh_token", refresh_token);
-    if (!service.empty()) append_form_field(request.body, "service", service);
-    if (!scope.empty()) append_form_field(request.body, "scope", scope);
+    if (!service.empty())
+        append_form_field(request.body, "service", service);
+    if (!scope.empty())
+        append_form_field(request.body, "scope", scope);
     append_form_field(request.body, "client_id", oauth_client_id);
     return request;
 }
@@ -78,7 +85,8 @@ Authenticator::Authenticator(std::shared_ptr<transport::HttpClient> http, std::s
 
 Expected<transport::HttpRequest> Authenticator::basic_token_request(const Scopes& scopes) const {
     auto url = token_request_url(challenge_->param("realm"), challenge_->param("service"), scopes);
-    if (!url) return url.error();
+    if (!url)
+        return url.error();
     transport::HttpRequest request;
     request.method = http::verb::get;
     request.url = *url;
@@ -89,10 +97,12 @@ Expected<transport::HttpRequest> Authenticator::basic_token_request(const Scopes
     return request;
 }
 
-Expected<void> Authenticator::on_challenge(std::string_view www_authenticate, const Scopes& scopes) {
+Expected<void> Authenticator::on_challenge(std::string_view www_authenticate,
+                                           const Scopes& scopes) {
     tokens_.erase(scope_key(scopes));
     auto challenges = parse_www_authenticate(www_authenticate);
-    if (!challenges) return with_context(challenges.error(), registry_host_);
+    if (!challenges)
+        return with_context(challenges.error(), registry_host_);
     for (const auto& challenge : *challenges) {
         if (challenge.scheme == "bearer" && !challenge.param("realm").empty()) {
             challenge_ = challenge;
@@ -109,17 +119,19 @@ Expected<void> Authenticator::on_challenge(std::string_view www_authenticate, co
             return {};
         }
     }
-    return make_error(ErrorKind::unauthorized,
-                      registry_host_ + ": unsupported authentication challenge " +
-                          quote_for_message(www_authenticate));
+    return make_error(ErrorKind::unauthorized, registry_host_ +
+                                                   ": unsupported authentication challenge " +
+                                                   quote_for_message(www_authenticate));
 }
 
 asio::awaitable<Expected<std::optional<std::string>>> Authenticator::authorization(
     const Scopes& scopes) {
-    if (!challenge_) co_return std::optional<std::string>{};
+    if (!challenge_)
+        co_return std::optional<std::string>{};
     if (renewable_) {
         auto current = renewable_->current();
-        if (!current) co_return with_context(current.error(), registry_host_);
+        if (!current)
+            co_return with_context(current.error(), registry_host_);
         if (*current != credentials_) {
             credentials_ = std::move(*current);
             tokens_.clear();
@@ -129,9 +141,8 @@ asio::awaitable<Expected<std::optional<std::string>>> Authenticator::authorizati
         boost::urls::url registry;
         registry.set_scheme(http_->scheme());
         registry.set_encoded_authority(registry_host_);
-        auto permitted =
-            permit_cleartext_credentials(registry, allow_plain_http_credentials_,
-                                         registry_host_, http_->options().proxy);
+        auto permitted = permit_cleartext_credentials(registry, allow_plain_http_credentials_,
+                                                      registry_host_, http_->options().proxy);
         if (!permitted)
             co_return permitted.error();
         co_return credentials_.basic_authorization();
@@ -142,32 +153,35 @@ asio::awaitable<Expected<std::optional<std::string>>> Authenticator::authorizati
         co_return cached->second.header;
     }
     auto token = co_await fetch_token(scopes);
-    if (!token) co_return token.error();
+    if (!token)
+        co_return token.error();
     tokens_[key] = *token;
     co_return token->header;
 }
 
 asio::awaitable<Expected<Authenticator::CachedToken>> Authenticator::fetch_token(
     const Scopes& scopes) {
-    auto built = credentials_.identity_token.empty()
-                     ? basic_token_request(scopes)
-                     : refresh_token_request(challenge_->param("realm"),
-                                             challenge_->param("service"), scopes,
-                                             credentials_.identity_token);
-    if (!built) co_return with_context(built.error(), registry_host_ + " token realm");
+    auto built =
+        credentials_.identity_token.empty()
+            ? basic_token_request(scopes)
+            : refresh_token_request(challenge_->param("realm"), challenge_->param("service"),
+                                    scopes, credentials_.identity_token);
+    if (!built)
+        co_return with_context(built.error(), registry_host_ + " token realm");
     transport::HttpRequest request = std::move(*built);
     // The realm is where credentials were refused: name it, a proxy may have rewritten it.
-    const std::string context =
-        "token for " + registry_host_ + " (realm " + quote_for_message(challenge_->param("realm")) + ")";
+    const std::string context = "token for " + registry_host_ + " (realm " +
+                                quote_for_message(challenge_->param("realm")) + ")";
     if (!credentials_.empty()) {
-        auto permitted = permit_cleartext_credentials(request.url, allow_plain_http_credentials_,
-                                                      registry_host_ + " (token realm)",
-                                                      http_->options().proxy);
+        auto permitted =
+            permit_cleartext_credentials(request.url, allow_plain_http_credentials_,
+                                         registry_host_ + " (token realm)", http_->options().proxy);
         if (!permitted)
             co_return permitted.error();
     }
     auto response = co_await http_->fetch(std::move(request), max_token_body);
-    if (!response) co_return with_context(response.error(), context);
+    if (!response)
+        co_return with_context(response.error(), context);
     if (response->status != 200) {
         auto refused = error_from_response(response->status, response->body, context);
         // OAuth2 answers a refresh token it does not accept with 400 invalid_grant
@@ -177,7 +191,8 @@ asio::awaitable<Expected<Authenticator::CachedToken>> Authenticator::fetch_token
         co_return refused;
     }
     auto token = parse_token_response(response->body);
-    if (!token) co_return with_context(token.error(), context);
+    if (!token)
+        co_return with_context(token.error(), context);
     ++tokens_fetched_;
     co_return CachedToken{"Bearer " + token->token,
                           std::chrono::steady_clock::now() + token->expires_in - expiry_margin};

@@ -41,9 +41,8 @@ Expected<transport::HttpRequest> V1Client::get(boost::urls::url url) const {
     transport::HttpRequest request;
     request.headers.set(http::field::accept, "application/json");
     if (!credentials_.empty()) {
-        auto permitted =
-            permit_cleartext_credentials(url, options_.allow_plain_http_credentials, host_,
-                                         http_.options().proxy);
+        auto permitted = permit_cleartext_credentials(url, options_.allow_plain_http_credentials,
+                                                      host_, http_.options().proxy);
         if (!permitted)
             return permitted.error();
         request.headers.set(http::field::authorization, credentials_.basic_authorization());

@@ -172,7 +172,7 @@ TEST_F(MigrateLoginTest, WithoutEmailTheCredentialsAreNotUsed) {
         migrate(with_login({{"V2_USERNAME", "mover"}, {"V2_PASSWORD", "pw-for-migrate"}}));
     EXPECT_EQ(run.cli.exit_code, 2) << run.cli.describe();
     EXPECT_NE(run.cli.err.find("preflight: destination " + guarded_.host() +
-                                       ": anonymous access refused"),
+                               ": anonymous access refused"),
               std::string::npos)
         << run.cli.describe();
 }

@@ -1,6 +1,7 @@
 // `regmigrate copy` from registries serving TLS with a test CA: verification against a CA
 // found in the --certs-dir, refusal without it, --src-tls insecure, and client
 // certificates (NAME.cert + NAME.key) for registries that demand them.
+#include "tests/support/registry_catalog.hpp"
 #include "tests/support/registry_process.hpp"
 #include "tests/support/regmigrate_cli.hpp"
 #include "tests/support/sample_images.hpp"
@@ -51,11 +52,7 @@ class CopyTlsTest : public ::testing::Test {
                          {"--src-tls", source_tls, "--dest-tls", "disabled"});
     }
 
-    std::string copied_digest() {
-        auto manifest =
-            fleet::RegistryWriter({destination_.host()}).get_manifest("mirror/app", "v1");
-        return manifest ? manifest->digest : "";
-    }
+    std::string copied_digest() { return served_digest(destination_.host(), "mirror/app", "v1"); }
 
     static std::unique_ptr<TestPki> pki_;
     RegistryProcess source_;

@@ -2,6 +2,7 @@
 // (base64 `auth`, `identitytoken`), from credential helpers (`credsStore`, `credHelpers` per
 // host, as scripts on PATH), their order against flags and the environment; loopback
 // registries reached without any --*-tls flag; and no secret in any output.
+#include "tests/support/registry_catalog.hpp"
 #include "tests/support/registry_process.hpp"
 #include "tests/support/regmigrate_cli.hpp"
 #include "tests/support/sample_images.hpp"
@@ -107,11 +108,8 @@ class DockerConfigCredentialsTest : public ::testing::Test {
     }
 
     std::string copied_digest(const std::string& password = "") {
-        fleet::WriterOptions reader{destination_.host()};
-        if (!password.empty())
-            reader = {destination_.host(), kUser, password};
-        auto manifest = fleet::RegistryWriter(reader).get_manifest("mirror/app", "v1");
-        return manifest ? manifest->digest : "";
+        return served_digest(destination_.host(), "mirror/app", "v1", password.empty() ? "" : kUser,
+                             password);
     }
 
     std::string auths_config(const std::string& password) const {
@@ -224,11 +222,7 @@ class IdentityTokenTest : public ::testing::Test {
                          options, home_.env());
     }
 
-    std::string copied_digest() {
-        auto manifest =
-            fleet::RegistryWriter({destination_.host()}).get_manifest("mirror/app", "v1");
-        return manifest ? manifest->digest : "";
-    }
+    std::string copied_digest() { return served_digest(destination_.host(), "mirror/app", "v1"); }
 
     static std::unique_ptr<TestPki> pki_;
     std::unique_ptr<TokenServer> tokens_;
@@ -268,11 +262,7 @@ class LoopbackTlsDefaultTest : public ::testing::Test {
         return options;
     }
 
-    std::string copied_digest() {
-        auto manifest =
-            fleet::RegistryWriter({destination_.host()}).get_manifest("mirror/app", "v1");
-        return manifest ? manifest->digest : "";
-    }
+    std::string copied_digest() { return served_digest(destination_.host(), "mirror/app", "v1"); }
 
     static std::unique_ptr<TestPki> pki_;
     RegistryProcess source_;

@@ -3,6 +3,7 @@
 // otherwise never proxied), plain http in absolute form, TLS with a private CA through a
 // CONNECT tunnel, proxy credentials from the URL's userinfo, and a 407 that names the proxy.
 #include "tests/support/forward_proxy.hpp"
+#include "tests/support/registry_catalog.hpp"
 #include "tests/support/registry_process.hpp"
 #include "tests/support/regmigrate_cli.hpp"
 #include "tests/support/run_coro.hpp"
@@ -57,11 +58,7 @@ class ProxyTest : public ::testing::Test {
                          args, env);
     }
 
-    std::string copied_digest() {
-        auto manifest =
-            fleet::RegistryWriter({destination_.host()}).get_manifest("mirror/app", "v1");
-        return manifest ? manifest->digest : "";
-    }
+    std::string copied_digest() { return served_digest(destination_.host(), "mirror/app", "v1"); }
 
     static std::unique_ptr<TestPki> pki_;
     RegistryProcess source_;

@@ -55,4 +55,12 @@ Expected<std::set<std::string>> list_tagged_images(const std::string& host) {
     return images;
 }
 
+std::string served_digest(const std::string& host, const std::string& repository,
+                          const std::string& reference, const std::string& username,
+                          const std::string& password) {
+    auto manifest =
+        fleet::RegistryWriter({host, username, password}).get_manifest(repository, reference);
+    return manifest ? manifest->digest : "";
+}
+
 }  // namespace regmigrate::testing

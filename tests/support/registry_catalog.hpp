@@ -17,4 +17,10 @@ Expected<std::vector<std::string>> list_repositories(const std::string& host);
 // tag (a failed copy leaves those) contributes nothing.
 Expected<std::set<std::string>> list_tagged_images(const std::string& host);
 
+// The digest the registry serves for repository:reference, "" when it serves none (a copy
+// that did not arrive). Anonymous unless username/password are given.
+std::string served_digest(const std::string& host, const std::string& repository,
+                          const std::string& reference, const std::string& username = "",
+                          const std::string& password = "");
+
 }  // namespace regmigrate::testing

@@ -1,6 +1,6 @@
 // Two of the three ways metrics leave the process: scraped from /metrics, or pushed to a
 // Prometheus pushgateway at the end of a run. The third, the node_exporter textfile, is
-// written by engine::write_metrics_file (engine/run_report.hpp) through the one atomic
+// written by engine::write_metrics_file (engine/run/run_report.hpp) through the one atomic
 // file writer.
 #pragma once
 

@@ -1,7 +1,7 @@
 // Blob-ledger contention: every worker on every thread asks the one ledger about every
 // blob of every image, under one mutex. Threads here call claim() and finished() in a
 // tight loop, as a run does when most blobs are already known (shared base layers).
-#include "engine/blob_ledger.hpp"
+#include "engine/copy/blob_ledger.hpp"
 
 #include <benchmark/benchmark.h>
 

@@ -1,7 +1,7 @@
 // Manifest parsing cost for the shapes a migration meets: images with few or many layers
 // and multi-platform indexes.
-#include "registry/manifest.hpp"
-#include "registry/media_types.hpp"
+#include "registry/types/manifest.hpp"
+#include "registry/types/media_types.hpp"
 
 #include <benchmark/benchmark.h>
 

@@ -1,6 +1,6 @@
 // Image reference parsing: every CLI argument, plan entry and report line goes through it,
 // and a 10,000-repository plan parses tens of thousands of them.
-#include "registry/reference.hpp"
+#include "registry/name/reference.hpp"
 
 #include <benchmark/benchmark.h>
 

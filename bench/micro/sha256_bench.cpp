@@ -1,5 +1,5 @@
 // Streaming SHA-256 throughput: every blob byte we copy passes through it.
-#include "registry/sha256.hpp"
+#include "registry/content/sha256.hpp"
 
 #include <benchmark/benchmark.h>
 

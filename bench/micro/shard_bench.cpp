@@ -1,6 +1,6 @@
 // --shard: every repository of the plan is hashed once by every shard process, so the
 // hash must cost nothing next to listing the repository.
-#include "engine/shard.hpp"
+#include "engine/plan/shard.hpp"
 
 #include <benchmark/benchmark.h>
 

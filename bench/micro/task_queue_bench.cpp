@@ -2,7 +2,7 @@
 // `regmigrate sync --threads N` runs them. Items per second is the ceiling the queue puts
 // on image tasks; the empty-queue polling delay (1 to 20 ms) shows up when workers outrun
 // the producer.
-#include "engine/task_queue.hpp"
+#include "engine/run/task_queue.hpp"
 
 #include <benchmark/benchmark.h>
 #include <boost/asio/co_spawn.hpp>

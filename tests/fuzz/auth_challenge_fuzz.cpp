@@ -1,5 +1,5 @@
 // WWW-Authenticate values come from any registry we talk to, hostile ones included.
-#include "registry/auth_challenge.hpp"
+#include "registry/auth/auth_challenge.hpp"
 #include "tests/fuzz/fuzz_check.hpp"
 
 #include <algorithm>

@@ -1,6 +1,6 @@
 // Link headers paginate catalog and tag lists. Whatever the registry sends, the next page
 // must stay on the scheme, host and port we asked: that is where our credentials go.
-#include "registry/link_header.hpp"
+#include "registry/distribution/link_header.hpp"
 #include "tests/fuzz/fuzz_check.hpp"
 
 #include <boost/url/grammar/ci_string.hpp>

@@ -1,8 +1,8 @@
 // Manifests come from the source registry; we parse them to learn which blobs to copy.
 // The first input byte picks the Content-Type the registry claimed, the rest is the body.
-#include "registry/digest.hpp"
-#include "registry/manifest.hpp"
-#include "registry/media_types.hpp"
+#include "registry/content/digest.hpp"
+#include "registry/types/manifest.hpp"
+#include "registry/types/media_types.hpp"
 #include "tests/fuzz/fuzz_check.hpp"
 
 #include <array>

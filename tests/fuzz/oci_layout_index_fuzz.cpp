@@ -1,10 +1,10 @@
 // index.json of an OCI image layout comes from a directory anyone may have written: it is
 // parsed, its tags checked against the tag grammar, and each tag put in a request path as
 // `copy oci:DIR REGISTRY/REPO` does (a tag "v1%" once aborted the process there).
-#include "registry/digest.hpp"
-#include "registry/oci_layout_index.hpp"
-#include "registry/reference.hpp"
-#include "registry/request_path.hpp"
+#include "registry/content/digest.hpp"
+#include "registry/layout/oci_layout_index.hpp"
+#include "registry/name/reference.hpp"
+#include "registry/name/request_path.hpp"
 #include "tests/fuzz/fuzz_check.hpp"
 
 using regmigrate::fuzz::require;

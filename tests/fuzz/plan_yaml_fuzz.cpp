@@ -1,6 +1,6 @@
 // Plan files are user input: malformed YAML must come back as an error naming the file,
 // and an accepted plan must pass the same validation the CLI flags go through.
-#include "engine/plan_yaml.hpp"
+#include "engine/plan/plan_yaml.hpp"
 #include "tests/fuzz/fuzz_check.hpp"
 
 #include <stdlib.h>

@@ -1,7 +1,7 @@
 // Image references as users type them: a parsed reference is canonical, so printing and
 // parsing it again gives the same value.
-#include "registry/digest.hpp"
-#include "registry/reference.hpp"
+#include "registry/content/digest.hpp"
+#include "registry/name/reference.hpp"
 #include "tests/fuzz/fuzz_check.hpp"
 
 using regmigrate::fuzz::require;

@@ -2,10 +2,10 @@
 // headers (base64url JSON with formatLength and formatTail) say which bytes are the payload
 // whose digest the registry reports. Hostile headers must be refused, never read past the
 // document, and a payload that is given back must be the one the digest is computed from.
-#include "registry/digest.hpp"
-#include "registry/media_types.hpp"
-#include "registry/schema1_payload.hpp"
-#include "registry/sha256.hpp"
+#include "registry/content/digest.hpp"
+#include "registry/types/media_types.hpp"
+#include "registry/types/schema1_payload.hpp"
+#include "registry/content/sha256.hpp"
 #include "tests/fuzz/fuzz_check.hpp"
 
 using regmigrate::fuzz::require;

@@ -3,12 +3,12 @@
 // the run, or ownership of the upload. The
 // refused mount is made real: docker-registry answers a mount from a repository that does
 // not hold the blob with 202 and an upload session, as registries that do not mount do.
-#include "engine/blob_claim.hpp"
-#include "registry/sha256.hpp"
+#include "engine/copy/blob_claim.hpp"
+#include "registry/content/sha256.hpp"
 #include "tests/support/registry_process.hpp"
 #include "tests/support/run_coro.hpp"
 #include "tools/fleet/registry_writer.hpp"
-#include "transport/memory_body_source.hpp"
+#include "transport/http/memory_body_source.hpp"
 
 #include <gtest/gtest.h>
 

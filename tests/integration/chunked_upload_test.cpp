@@ -1,11 +1,11 @@
 // Chunked uploads (PATCH with Content-Range, then a committing PUT) against a real
 // docker-registry, through the product's RegistryClient.
-#include "registry/registry_client.hpp"
-#include "registry/sha256.hpp"
+#include "registry/distribution/registry_client.hpp"
+#include "registry/content/sha256.hpp"
 #include "tests/support/registry_process.hpp"
 #include "tests/support/run_coro.hpp"
 #include "tools/fleet/registry_writer.hpp"
-#include "transport/memory_body_source.hpp"
+#include "transport/http/memory_body_source.hpp"
 
 #include <gtest/gtest.h>
 

@@ -2,8 +2,8 @@
 // real docker-registry behind htpasswd standing in for ACCOUNT.dkr.ecr.REGION.amazonaws.com:
 // the SigV4-signed GetAuthorizationToken yields the Basic login the registry accepts,
 // repositories are created once each, and bad keys are refused clearly.
-#include "engine/image_copier.hpp"
-#include "registry/ecr_api.hpp"
+#include "engine/copy/image_copier.hpp"
+#include "registry/ecr/ecr_api.hpp"
 #include "tests/support/ecr_fake.hpp"
 #include "tests/support/registry_process.hpp"
 #include "tests/support/run_coro.hpp"

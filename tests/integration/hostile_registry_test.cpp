@@ -51,7 +51,7 @@
 //     SilentRegistryEndsTheRunWithinItsTimeout
 // - uploads abandoned mid-transfer are cancelled at the destination
 //     DamagedBlobRetriedLeavesNoUploadBehind, BlobGivenUpLeavesNoUploadBehind
-#include "registry/sha256.hpp"
+#include "registry/content/sha256.hpp"
 #include "tests/support/fault_proxy_process.hpp"
 #include "tests/support/http_fetch.hpp"
 #include "tests/support/registry_catalog.hpp"

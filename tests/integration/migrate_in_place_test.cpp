@@ -7,7 +7,7 @@
 //     skopeo reading from the registry the manifest bytes the staging layouts hold;
 //   - a run that times out waiting for the switch, then a rerun that imports without
 //     exporting again (the v1 registry is gone by then).
-#include "engine/same_host_migration.hpp"
+#include "engine/run/same_host_migration.hpp"
 #include "tests/integration/sync_fixture.hpp"
 #include "tests/support/copy_report.hpp"
 #include "tests/support/regmigrate_cli.hpp"

@@ -6,14 +6,14 @@
 // Also: a response body slower than its minimum rate ends at its total deadline although
 // its idle timer never fires, and the v1 client refuses to send a password over plain HTTP
 // to a non-loopback host.
-#include "registry/registry_client.hpp"
-#include "registry/sha256.hpp"
-#include "registry/v1_client.hpp"
+#include "registry/distribution/registry_client.hpp"
+#include "registry/content/sha256.hpp"
+#include "registry/v1/v1_client.hpp"
 #include "tests/support/run_coro.hpp"
 #include "tests/support/scripted_http_server.hpp"
 #include "tests/support/test_pki.hpp"
-#include "transport/http_client.hpp"
-#include "transport/memory_body_source.hpp"
+#include "transport/http/http_client.hpp"
+#include "transport/http/memory_body_source.hpp"
 
 #include <gtest/gtest.h>
 #include <boost/asio/io_context.hpp>

@@ -11,7 +11,7 @@
 #include "tests/support/scripted_http_server.hpp"
 #include "tests/support/sync_cli.hpp"
 #include "tests/support/test_pki.hpp"
-#include "transport/http_client.hpp"
+#include "transport/http/http_client.hpp"
 
 #include <gtest/gtest.h>
 

@@ -8,7 +8,7 @@
 #include "tools/fleet/byte_source.hpp"
 #include "tools/fleet/image_builder.hpp"
 
-#include "engine/journal.hpp"
+#include "engine/state/journal.hpp"
 
 #include <csignal>
 #include <fstream>

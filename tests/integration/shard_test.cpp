@@ -3,7 +3,7 @@
 // shard owns, together they copy everything, and `regmigrate verify` of the whole plan
 // then passes. Shards share blobs (the fleet's base layers), so this also shows concurrent
 // uploads and mounts of one blob from several processes leave a consistent registry.
-#include "engine/shard.hpp"
+#include "engine/plan/shard.hpp"
 #include "tests/integration/sync_fixture.hpp"
 
 #include <array>

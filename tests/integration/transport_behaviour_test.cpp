@@ -2,12 +2,12 @@
 // deadlines, redirects and credentials, body caps, streamed uploads, the per-origin
 // connection bound, and TLS verification. The peer is ScriptedHttpServer, so each test
 // decides exactly what the server does on the wire.
-#include "registry/sha256.hpp"
+#include "registry/content/sha256.hpp"
 #include "tests/support/run_coro.hpp"
 #include "tests/support/scripted_http_server.hpp"
 #include "tests/support/test_pki.hpp"
-#include "transport/http_client.hpp"
-#include "transport/memory_body_source.hpp"
+#include "transport/http/http_client.hpp"
+#include "transport/http/memory_body_source.hpp"
 
 #include <gtest/gtest.h>
 #include <boost/asio/co_spawn.hpp>

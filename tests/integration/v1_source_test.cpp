@@ -1,8 +1,8 @@
 // A legacy v1 registry (our faithful fake, tests/support/v1_fake.hpp) as the source of
 // sync, verify and migrate into a real docker-registry; what lands there is read back with
 // skopeo: config diff_ids hash the uncompressed layers, layers unpack to the original files.
-#include "registry/gzip_stream.hpp"
-#include "registry/sha256.hpp"
+#include "registry/content/gzip_stream.hpp"
+#include "registry/content/sha256.hpp"
 #include "tests/support/copy_report.hpp"
 #include "tests/support/registry_process.hpp"
 #include "tests/support/regmigrate_cli.hpp"

@@ -1,6 +1,6 @@
 #include "tests/support/ecr_fake.hpp"
 
-#include "registry/sigv4.hpp"
+#include "registry/ecr/sigv4.hpp"
 #include "transport/base64.hpp"
 
 #include <simdjson.h>

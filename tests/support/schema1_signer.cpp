@@ -1,7 +1,7 @@
 #include "tests/support/schema1_signer.hpp"
 
-#include "registry/gzip_stream.hpp"
-#include "registry/sha256.hpp"
+#include "registry/content/gzip_stream.hpp"
+#include "registry/content/sha256.hpp"
 #include "transport/base64.hpp"
 
 #include <boost/json/serialize.hpp>

@@ -1,6 +1,6 @@
 #include "tests/support/v1_fake.hpp"
 
-#include "registry/sha256.hpp"
+#include "registry/content/sha256.hpp"
 
 #include <boost/json/array.hpp>
 #include <boost/json/object.hpp>

@@ -1,5 +1,5 @@
 // regmigrate copy SRC DST
-#include "engine/copy_job.hpp"
+#include "engine/run/copy_job.hpp"
 #include "tools/cli/commands.hpp"
 #include "tools/cli/run_output.hpp"
 #include "tools/cli/side_options.hpp"

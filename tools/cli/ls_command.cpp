@@ -1,6 +1,6 @@
 // regmigrate ls HOST[/REPO]
-#include "engine/list_job.hpp"
-#include "registry/reference.hpp"
+#include "engine/run/list_job.hpp"
+#include "registry/name/reference.hpp"
 #include "tools/cli/commands.hpp"
 #include "tools/cli/run_output.hpp"
 #include "tools/cli/side_options.hpp"

@@ -1,6 +1,6 @@
 // regmigrate: migrate container images between registries.
-#include "engine/exception_boundary.hpp"
-#include "engine/run_report.hpp"
+#include "engine/run/exception_boundary.hpp"
+#include "engine/run/run_report.hpp"
 #include "tools/cli/commands.hpp"
 #include "transport/log.hpp"
 

@@ -1,6 +1,6 @@
 #include "tools/cli/migrate_in_place.hpp"
 
-#include "engine/same_host_migration.hpp"
+#include "engine/run/same_host_migration.hpp"
 #include "tools/cli/commands.hpp"
 #include "tools/cli/plan_run.hpp"
 #include "tools/cli/run_output.hpp"

@@ -8,8 +8,8 @@
 // the export is complete and whether the switch has been seen.
 #pragma once
 
-#include "engine/registry_api.hpp"
-#include "engine/sync_job.hpp"
+#include "engine/plan/registry_api.hpp"
+#include "engine/run/sync_job.hpp"
 #include "tools/cli/side_options.hpp"
 
 #include <chrono>

@@ -2,7 +2,7 @@
 // the operator's confirmation of a plan.
 #pragma once
 
-#include "engine/sync_job.hpp"
+#include "engine/run/sync_job.hpp"
 
 namespace regmigrate::cli {
 

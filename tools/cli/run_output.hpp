@@ -1,8 +1,8 @@
 // What every command does at its end: summary line, report file, exit code.
 #pragma once
 
-#include "engine/preflight_settings.hpp"
-#include "engine/run_report.hpp"
+#include "engine/plan/preflight_settings.hpp"
+#include "engine/run/run_report.hpp"
 #include "metrics/metrics_outputs.hpp"
 #include "tools/cli/side_options.hpp"
 

@@ -1,7 +1,7 @@
 #include "tools/cli/side_options.hpp"
 
-#include "engine/certs_dir.hpp"
-#include "registry/credential_resolution.hpp"
+#include "engine/plan/certs_dir.hpp"
+#include "registry/auth/credential_resolution.hpp"
 #include "transport/log.hpp"
 
 #include <cerrno>

@@ -1,8 +1,8 @@
 // The options that describe one side (--src-* / --dest-*), shared by every command.
 #pragma once
 
-#include "engine/certs_dir.hpp"
-#include "engine/registry_side.hpp"
+#include "engine/plan/certs_dir.hpp"
+#include "engine/plan/registry_side.hpp"
 
 #include <CLI/CLI.hpp>
 

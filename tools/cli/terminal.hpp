@@ -1,8 +1,8 @@
 // Questions to the operator on the terminal: the error prompt, confirmations, logins.
 #pragma once
 
-#include "engine/error_action.hpp"
-#include "engine/run_report.hpp"
+#include "engine/plan/error_action.hpp"
+#include "engine/run/run_report.hpp"
 
 #include <optional>
 #include <string>

@@ -1,0 +1,271 @@
+#include "engine/run/preflight.hpp"
+
+#include "engine/copy/ecr_destination.hpp"
+#include "engine/run/failure_cause.hpp"
+#include "engine/layout/layout_sync.hpp"
+#include "engine/run/run_to_completion.hpp"
+#include "transport/log.hpp"
+
+#include <boost/asio/this_coro.hpp>
+
+#include <unistd.h>
+
+#include <set>
+#include <utility>
+
+namespace regmigrate::engine {
+
+namespace asio = boost::asio;
+
+namespace {
+
+std::string role_name(PreflightRole role) {
+    return role == PreflightRole::source ? "source" : "destination";
+}
+
+// Who the side authenticates as, never with what.
+std::string user_of(const RegistrySide& side) {
+    if (!side.credentials.username.empty())
+        return side.credentials.username;
+    if (!side.credentials.identity_token.empty())
+        return "the identity token";
+    if (side.registry.renewable_credentials)
+        return "the AWS login";
+    return {};
+}
+
+// The message without the registry's name in front (the line names it already).
+std::string_view without_host(std::string_view message, std::string_view host) {
+    if (!host.empty() && message.starts_with(host)) {
+        message.remove_prefix(host.size());
+        while (!message.empty() && (message.front() == ':' || message.front() == ' '))
+            message.remove_prefix(1);
+    }
+    return message;
+}
+
+PreflightTarget registry_target(PreflightRole role, const RegistrySide& side) {
+    PreflightTarget target;
+    target.role = role;
+    target.side = side;
+    target.layout = layout_directory(side);
+    return target;
+}
+
+// The nearest directory of path that exists (path itself when it does).
+std::filesystem::path nearest_existing(std::filesystem::path path) {
+    std::error_code ec;
+    while (!path.empty() && !std::filesystem::exists(path, ec)) {
+        const auto parent = path.parent_path();
+        if (parent == path)
+            break;
+        path = parent;
+    }
+    return path.empty() ? std::filesystem::path(".") : path;
+}
+
+asio::awaitable<Expected<void>> ping_v1(registry::RegistryClient& client) {
+    auto status = co_await probe_status(client.http(), client.host(), "/v1/_ping", true);
+    if (!status)
+        co_return status.error();
+    if (*status != 200) {
+        co_return make_error(ErrorKind::http,
+                             "GET /v1/_ping answered HTTP " + std::to_string(*status), *status);
+    }
+    co_return Expected<void>{};
+}
+
+// Opens an upload session with push scope and cancels it: push is allowed. A repository
+// the registry does not know yet (ECR before its creation: NAME_UNKNOWN) passed
+// authorization all the same.
+asio::awaitable<Expected<void>> prove_push(registry::RegistryClient& client,
+                                           const std::string& repository) {
+    auto session = co_await client.start_upload(repository);
+    if (!session) {
+        if (session.error().kind == ErrorKind::not_found)
+            co_return Expected<void>{};
+        co_return session.error();
+    }
+    co_await client.cancel_upload(repository, *session);
+    co_return Expected<void>{};
+}
+
+// One registry's checks; nullopt when all passed, else the line to print.
+asio::awaitable<std::optional<std::string>> check_registry(const PreflightTarget& target,
+                                                           const PreflightSettings& settings,
+                                                           metrics::Metrics& metrics) {
+    const auto failed = [&](const Error& error, bool push) {
+        return describe_preflight_failure(target, error, push, settings.certs_dir);
+    };
+    RegistrySide side = target.side;
+    // One attempt per request: the check is to say in one line what is wrong, not to wait
+    // for it (each retry would log a line of its own).
+    side.registry.retry = nullptr;
+    if (!target.authorize)
+        side.credentials = {};
+    auto connected = connect(side, co_await asio::this_coro::executor, metrics);
+    if (!connected)
+        co_return failed(connected.error(), false);
+    const std::unique_ptr<registry::RegistryClient> client = std::move(*connected);
+    if (target.v1) {
+        auto pinged = co_await ping_v1(*client);
+        co_return pinged ? std::nullopt : std::optional(failed(pinged.error(), false));
+    }
+    auto pinged = co_await client->ping();
+    if (!pinged) {
+        // Not logged in yet: an answer of any kind shows the registry is reached.
+        const bool reached = !target.authorize && pinged.error().http_status != 0;
+        co_return reached ? std::nullopt : std::optional(failed(pinged.error(), false));
+    }
+    if (target.role == PreflightRole::destination && target.authorize &&
+        !target.push_repository.empty()) {
+        auto pushed = co_await prove_push(*client, target.push_repository);
+        if (!pushed)
+            co_return failed(pushed.error(), true);
+    }
+    co_return std::nullopt;
+}
+
+}  // namespace
+
+std::vector<PreflightTarget> preflight_targets(const SyncPlan& plan,
+                                               const std::vector<bool>& v1_sources, bool writes,
+                                               bool ecr_logged_in) {
+    std::vector<PreflightTarget> targets;
+    std::set<std::pair<PreflightRole, std::string>> seen;
+    for (std::size_t i = 0; i < plan.pairs.size(); ++i) {
+        const SyncPair& pair = plan.pairs[i];
+        if (seen.emplace(PreflightRole::source, pair.source.host).second) {
+            targets.push_back(registry_target(PreflightRole::source, pair.source));
+            targets.back().v1 = i < v1_sources.size() && v1_sources[i];
+        }
+        if (seen.emplace(PreflightRole::destination, pair.destination.host).second) {
+            auto target = registry_target(PreflightRole::destination, pair.destination);
+            if (writes && !pair.repositories.empty())
+                target.push_repository = pair.destination_repository(pair.repositories.front());
+            target.authorize = ecr_logged_in || !ecr_settings_of(pair.destination);
+            targets.push_back(std::move(target));
+        }
+    }
+    return targets;
+}
+
+std::vector<PreflightTarget> preflight_targets(const CopyJob& job) {
+    std::vector<PreflightTarget> targets(2);
+    targets[0].role = PreflightRole::source;
+    targets[1].role = PreflightRole::destination;
+    if (job.source_layout) {
+        targets[0].layout = job.source_layout->directory;
+        targets[0].side.host = "oci:" + job.source_layout->directory;
+    } else {
+        targets[0].side = job.source_side;
+    }
+    if (job.destination_layout) {
+        targets[1].layout = job.destination_layout->directory;
+        targets[1].side.host = "oci:" + job.destination_layout->directory;
+    } else {
+        targets[1].side = job.destination_side;
+        targets[1].push_repository = job.destination.repository;
+    }
+    return targets;
+}
+
+std::string describe_target(const PreflightTarget& target) {
+    return role_name(target.role) + " " + target.side.host;
+}
+
+std::string describe_preflight_failure(const PreflightTarget& target, const Error& error, bool push,
+                                       const std::string& certs_dir) {
+    const std::string& host = target.side.host;
+    const std::string detail(without_host(error.message, host));
+    const std::string user = user_of(target.side);
+    std::string cause;
+    switch (classify_failure(error)) {
+        case FailureCause::dns:
+            cause = "host name does not resolve (" + detail + ")";
+            break;
+        case FailureCause::connection_refused:
+            cause = "connection refused (" + detail + ")";
+            break;
+        case FailureCause::unreachable:
+            cause = "unreachable (" + detail + ")";
+            break;
+        case FailureCause::timeout:
+            cause = "no answer in time (" + detail + ")";
+            break;
+        case FailureCause::tls_untrusted: {
+            const std::string result = tls_verify_result(error.message);
+            cause = "certificate of " + host +
+                    " is not trusted: " + (result.empty() ? detail : result) +
+                    " — add its CA under " + certs_dir + "/" + host + "/ca.crt or use --certs-dir";
+            break;
+        }
+        case FailureCause::tls:
+            cause = "TLS handshake failed (" + detail + ")";
+            break;
+        case FailureCause::credentials_refused:
+            cause = (user.empty() ? std::string("anonymous access refused, credentials needed")
+                                  : "credentials for " + user + " refused") +
+                    " (" + detail + ")";
+            break;
+        case FailureCause::access_denied:
+            cause = push ? "no push permission on " + target.push_repository +
+                               (user.empty() ? std::string() : " for " + user) + " (" + detail + ")"
+                         : "access denied" + (user.empty() ? std::string() : " to " + user) + " (" +
+                               detail + ")";
+            break;
+        case FailureCause::other:
+            cause =
+                push ? "cannot push to " + target.push_repository + " (" + detail + ")" : detail;
+            break;
+    }
+    return describe_target(target) + ": " + cause;
+}
+
+Expected<void> check_layout_directory(const std::filesystem::path& directory, PreflightRole role) {
+    std::error_code ec;
+    if (role == PreflightRole::source) {
+        if (!std::filesystem::is_directory(directory, ec)) {
+            return make_error(ErrorKind::io, directory.string() + " is not a directory");
+        }
+        if (::access(directory.c_str(), R_OK | X_OK) != 0)
+            return make_error(ErrorKind::io, directory.string() + " is not readable");
+        return {};
+    }
+    const auto existing = nearest_existing(directory);
+    if (!std::filesystem::is_directory(existing, ec)) {
+        return make_error(ErrorKind::io, existing.string() + " is not a directory");
+    }
+    if (::access(existing.c_str(), W_OK | X_OK) != 0)
+        return make_error(ErrorKind::io, existing.string() + " is not writable");
+    return {};
+}
+
+Expected<void> run_preflight(const std::vector<PreflightTarget>& targets,
+                             const PreflightSettings& settings) {
+    if (!settings.enabled)
+        return {};
+    metrics::Metrics scratch;  // preflight requests are not the run's traffic
+    for (const auto& target : targets) {
+        if (target.layout) {
+            if (auto usable = check_layout_directory(*target.layout, target.role); !usable) {
+                return make_error(ErrorKind::invalid_argument,
+                                  describe_target(target) + ": " + usable.error().message);
+            }
+            continue;
+        }
+        auto checked = run_to_completion<std::optional<std::string>>(
+            [&](asio::any_io_executor) -> asio::awaitable<Expected<std::optional<std::string>>> {
+                co_return co_await check_registry(target, settings, scratch);
+            },
+            "preflight of " + describe_target(target));
+        if (!checked)
+            return make_error(ErrorKind::invalid_argument, checked.error().message);
+        if (*checked)
+            return make_error(ErrorKind::invalid_argument, "preflight: " + **checked);
+        log(LogLevel::debug, "preflight passed", {{"registry", describe_target(target)}});
+    }
+    return {};
+}
+
+}  // namespace regmigrate::engine

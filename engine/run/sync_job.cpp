@@ -1,0 +1,719 @@
+#include "engine/run/sync_job.hpp"
+
+#include "engine/copy/byte_count.hpp"
+#include "engine/copy/destination_inventory.hpp"
+#include "engine/copy/ecr_destination.hpp"
+#include "engine/run/exception_boundary.hpp"
+#include "engine/run/failure_cause.hpp"
+#include "engine/copy/image_copier.hpp"
+#include "engine/copy/image_verifier.hpp"
+#include "engine/state/journal.hpp"
+#include "engine/layout/layout_sync.hpp"
+#include "engine/referrers/referrer_copier.hpp"
+#include "engine/referrers/referrer_verifier.hpp"
+#include "engine/run/run_retry_policy.hpp"
+#include "engine/run/signal_stop.hpp"
+#include "engine/run/tag_producer.hpp"
+#include "engine/v1/v1_image_sync.hpp"
+#include "engine/v1/v1_listing.hpp"
+#include "registry/types/media_types.hpp"
+#include "transport/log.hpp"
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <mutex>
+#include <set>
+#include <thread>
+#include <unordered_map>
+
+namespace regmigrate::engine {
+
+namespace asio = boost::asio;
+using registry::RegistryClient;
+
+namespace {
+
+TransferLimiter transfer_limiter(const SyncOptions& options) {
+    const std::size_t bound =
+        std::max<std::size_t>(options.max_transfers ? options.max_transfers : options.jobs, 1);
+    if (!options.adaptive_transfers)
+        return TransferLimiter(bound, options.max_inflight_bytes);
+    return TransferLimiter(AdaptiveLimitOptions{.min = 1, .max = bound, .initial = bound / 4},
+                           options.max_inflight_bytes);
+}
+
+struct RunState {
+    RunState(const SyncPlan& p, const SyncOptions& o, metrics::Metrics& m, SyncProgress& g)
+        : plan(p),
+          options(o),
+          metrics(m),
+          progress(g),
+          queue(std::max<std::size_t>(o.jobs, 1) * 4),
+          limiter(transfer_limiter(o)) {}
+
+    const SyncPlan& plan;
+    const SyncOptions& options;
+    metrics::Metrics& metrics;
+    SyncProgress& progress;
+    TaskQueue queue;
+    BlobLedger ledger;
+    DestinationInventory inventory;  // destination repositories that existed at the start
+    LayoutSyncState layouts;         // pairs with an oci:DIR side
+    ReferrerTagCache referrer_tags;  // --referrers on registries without the referrers API
+    TransferLimiter limiter;
+    V1LayerCache v1_layers;        // what each v1 layer converted to, per source
+    std::vector<bool> v1_sources;  // per pair: the source speaks only the v1 API
+    std::shared_ptr<transport::RetryPolicy> retry = run_retry_policy(options.error_action, metrics);
+    std::atomic<bool> aborted{false};
+    std::atomic<bool> interrupted{false};  // a signal: start nothing new
+    Journal* journal = nullptr;
+    // Tags earlier runs completed (journal), by tag_key: the digest each was given.
+    std::unordered_map<std::string, std::string> journaled_tags;
+    // Per pair, for an ECR destination: its API, and the repositories ensured there.
+    EcrApis ecr_apis;
+    std::vector<std::unique_ptr<registry::EcrRepositoryCreator>> ecr_creators;
+
+    bool halted() const { return aborted || interrupted; }
+
+    static std::string tag_key(const std::string& registry, const std::string& repository,
+                               const std::string& tag) {
+        return registry + '\n' + repository + '\n' + tag;
+    }
+    const std::string* journaled_tag(const std::string& registry, const std::string& repository,
+                                     const std::string& tag) const {
+        const auto found = journaled_tags.find(tag_key(registry, repository, tag));
+        return found == journaled_tags.end() ? nullptr : &found->second;
+    }
+    void record_tag(const std::string& registry, const std::string& repository,
+                    const std::string& tag, const std::string& digest) {
+        if (journal)
+            journal->record({JournalRecord::Kind::tag, registry, repository, tag, digest});
+    }
+    // Completed blobs are known present (neither uploaded nor HEADed again); from now on
+    // every blob the ledger sees finished is recorded.
+    void resume_from(Journal& opened) {
+        journal = &opened;
+        std::size_t blobs = 0;
+        for (const auto& done : opened.loaded().records) {
+            if (done.kind == JournalRecord::Kind::blob) {
+                ledger.seed(done.registry, done.digest, done.repository);
+                ++blobs;
+            } else {
+                journaled_tags[tag_key(done.registry, done.repository, done.tag)] = done.digest;
+            }
+        }
+        if (!opened.loaded().records.empty()) {
+            log(LogLevel::info, "resuming from journal",
+                {{"journal", opened.path().string()},
+                 {"blobs", std::to_string(blobs)},
+                 {"tags", std::to_string(opened.loaded().records.size() - blobs)}});
+        }
+        ledger.set_listener([this](const std::string& registry, const std::string& digest,
+                                   const std::string& repository) {
+            journal->record({JournalRecord::Kind::blob, registry, repository, {}, digest});
+        });
+    }
+
+    std::mutex mutex;  // guards everything below
+    std::vector<ImageRecord> records;
+    std::optional<Error> fatal;
+    std::set<std::string> planned_blobs;  // destination host + digest, for dry runs
+    DryRunTotals planned;
+
+    void add(ImageRecord record) {
+        std::lock_guard lock(mutex);
+        records.push_back(std::move(record));
+    }
+
+    std::mutex breaker_mutex;  // guards breaker
+    EndpointBreaker breaker{options.breaker};
+
+    // Why no new image of the pair starts (a registry of it tripped the breaker), or nullopt.
+    std::optional<std::string> stopped_by_breaker(const SyncPair& pair) {
+        std::lock_guard lock(breaker_mutex);
+        for (const auto* side : {&pair.source, &pair.destination}) {
+            if (auto reason = breaker.tripped(side->host)) {
+                return std::string(side == &pair.source ? "source " : "destination ") + side->host +
+                       " stopped: " + *reason;
+            }
+        }
+        return std::nullopt;
+    }
+    // Feeds an image attempt's outcome to the breaker; says once when it trips.
+    void observe_attempt(const SyncPair& pair, const Expected<std::string>& outcome) {
+        std::lock_guard lock(breaker_mutex);
+        if (outcome) {
+            breaker.on_success(pair.source.host);
+            breaker.on_success(pair.destination.host);
+            return;
+        }
+        const auto failing =
+            failing_registry(outcome.error().message, pair.source.host, pair.destination.host);
+        if (!failing)
+            return;
+        if (breaker.on_failure(*failing, classify_failure(outcome.error()),
+                               EndpointBreaker::Clock::now())) {
+            log(LogLevel::error, "registry failing the same way: no new images are started on it",
+                {{"registry", *failing},
+                 {"reason", breaker.tripped(*failing).value_or("")},
+                 {"last_error", outcome.error().message}});
+        }
+    }
+};
+
+// The clients and copiers of one event loop: HttpClient is single-threaded by design.
+struct LoopClients {
+    std::vector<std::unique_ptr<RegistryClient>> sources;
+    std::vector<std::unique_ptr<RegistryClient>> destinations;
+    std::vector<std::unique_ptr<ImageCopier>> copiers;
+    std::vector<std::unique_ptr<LayoutExporter>> exporters;  // per pair, for oci:DIR destinations
+    std::vector<std::unique_ptr<ReferrerCopier>> referrers;  // per pair; null: no --referrers
+    std::vector<std::unique_ptr<registry::EcrApi>> ecr;      // per pair; null: not ECR
+    std::vector<std::unique_ptr<V1ImageConverter>> v1;       // per pair; null: not a v1 source
+};
+
+// The ECR API of a pair's destination on this loop; null when the destination is not ECR.
+Expected<std::unique_ptr<registry::EcrApi>> connect_ecr(
+    const std::optional<registry::EcrApiOptions>& api, const RegistrySide& destination,
+    asio::any_io_executor executor) {
+    if (!api)
+        return std::unique_ptr<registry::EcrApi>();
+    auto http = ecr_http_client(*api, destination, std::move(executor));
+    if (!http)
+        return http.error();
+    return std::make_unique<registry::EcrApi>(std::move(*http), *api);
+}
+
+// A client for the side; null for an OCI layout side ("oci:DIR"), which has none.
+Expected<std::unique_ptr<RegistryClient>> connect_side(const RegistrySide& side, RunState& state,
+                                                       asio::any_io_executor executor) {
+    if (layout_directory(side))
+        return std::unique_ptr<RegistryClient>();
+    return connect(with_retry_policy(side, state.retry), std::move(executor), state.metrics);
+}
+
+Expected<LoopClients> connect_all(RunState& state, asio::any_io_executor executor) {
+    LoopClients clients;
+    for (const auto& pair : state.plan.pairs) {
+        auto source = connect_side(pair.source, state, executor);
+        if (!source)
+            return source.error();
+        auto destination = connect_side(pair.destination, state, executor);
+        if (!destination)
+            return destination.error();
+        CopyOptions copy;
+        copy.platform = pair.platform;
+        copy.schema1 = pair.schema1;
+        copy.same_registry = pair.source.host == pair.destination.host && !has_layout_side(pair);
+        clients.exporters.push_back(std::make_unique<LayoutExporter>(
+            state.layouts.ledger(), state.limiter, state.metrics, copy));
+        clients.sources.push_back(std::move(*source));
+        clients.destinations.push_back(std::move(*destination));
+        clients.copiers.push_back(
+            std::make_unique<ImageCopier>(state.ledger, state.limiter, state.metrics, copy));
+        clients.referrers.push_back(
+            pair.referrers.enabled
+                ? std::make_unique<ReferrerCopier>(state.ledger, state.limiter, state.metrics, copy,
+                                                   pair.referrers, state.referrer_tags)
+                : nullptr);
+        clients.v1.push_back(state.v1_sources[clients.v1.size()]
+                                 ? std::make_unique<V1ImageConverter>(
+                                       v1_client(pair, *clients.sources.back()), state.v1_layers,
+                                       state.ledger, state.limiter, state.metrics)
+                                 : nullptr);
+        auto ecr = connect_ecr(state.ecr_apis[clients.ecr.size()], pair.destination, executor);
+        if (!ecr)
+            return ecr.error();
+        clients.ecr.push_back(std::move(*ecr));
+    }
+    return clients;
+}
+
+asio::awaitable<void> sleep_for(std::chrono::milliseconds duration) {
+    asio::steady_timer timer(co_await asio::this_coro::executor, duration);
+    co_await timer.async_wait(asio::as_tuple(asio::use_awaitable));
+}
+
+// ECR refuses pushes to a repository that does not exist.
+asio::awaitable<Expected<void>> ensure_ecr_repository(RunState& state, LoopClients& clients,
+                                                      const ImageTask& task) {
+    if (registry::EcrApi* ecr = clients.ecr[task.pair].get()) {
+        auto ensured = co_await state.ecr_creators[task.pair]->ensure_repository(
+            *ecr, task.destination_repository);
+        if (!ensured)
+            co_return ensured.error();
+    }
+    co_return Expected<void>{};
+}
+
+// A v1 source's image: converted, then compared or pushed (engine/v1/v1_image_sync.hpp).
+asio::awaitable<Expected<std::string>> sync_v1_once(RunState& state, LoopClients& clients,
+                                                    const ImageTask& task, ImageRecord& record) {
+    RegistryClient& destination = *clients.destinations[task.pair];
+    const bool fresh = state.inventory.is_fresh(destination.host(), task.destination_repository);
+    const Endpoint to{&destination, task.destination_repository, fresh};
+    V1SyncContext context;
+    context.skip_existing = state.options.skip_existing && !fresh;
+    context.journaled_digest =
+        state.journaled_tag(destination.host(), task.destination_repository, task.tag);
+    context.prepare = [&]() { return ensure_ecr_repository(state, clients, task); };
+    auto done = co_await sync_v1_image(*clients.v1[task.pair], task, to, context, record);
+    if (done)
+        state.record_tag(destination.host(), task.destination_repository, task.tag, record.digest);
+    co_return done;
+}
+
+// One attempt: "skipped" when the destination already serves the source's digest.
+asio::awaitable<Expected<std::string>> sync_once(RunState& state, LoopClients& clients,
+                                                 const ImageTask& task, ImageRecord& record) {
+    if (const SyncPair& pair = state.plan.pairs[task.pair]; has_layout_side(pair)) {
+        const LayoutPairEnds ends{clients.sources[task.pair].get(),
+                                  clients.destinations[task.pair].get(),
+                                  clients.v1[task.pair].get()};
+        co_return co_await sync_layout_image(pair, task, ends, *clients.copiers[task.pair],
+                                             *clients.exporters[task.pair], state.layouts,
+                                             state.options.skip_existing, record);
+    }
+    if (clients.v1[task.pair])
+        co_return co_await sync_v1_once(state, clients, task, record);
+    RegistryClient& source = *clients.sources[task.pair];
+    RegistryClient& destination = *clients.destinations[task.pair];
+    // Completed by an earlier run: one HEAD on the source tells whether it still is.
+    if (const std::string* done =
+            state.journaled_tag(destination.host(), task.destination_repository, task.tag)) {
+        auto here = co_await source.head_manifest(task.source_repository, task.tag);
+        if (!here)
+            co_return here.error();
+        if (*here && (*here)->digest == *done) {
+            record.digest = *done;
+            co_return std::string("skipped");
+        }
+    }
+    // A repository created by this run holds no tag this task has not yet pushed.
+    const bool fresh = state.inventory.is_fresh(destination.host(), task.destination_repository);
+    if (state.options.skip_existing && !fresh) {
+        auto there = co_await destination.head_manifest(task.destination_repository, task.tag);
+        if (!there)
+            co_return there.error();
+        if (*there) {
+            auto here = co_await source.head_manifest(task.source_repository, task.tag);
+            if (!here)
+                co_return here.error();
+            if (*here && (*here)->digest == (*there)->digest) {
+                record.digest = (*here)->digest;
+                state.record_tag(destination.host(), task.destination_repository, task.tag,
+                                 record.digest);
+                co_return std::string("skipped");
+            }
+            // A schema1 image converted by an earlier run: its conversion is in place.
+            if (*here && registry::is_schema1_media_type((*here)->media_type)) {
+                const Endpoint from{&source, task.source_repository};
+                auto converted =
+                    co_await clients.copiers[task.pair]->conversion_digest(from, (*here)->digest);
+                if (!converted)
+                    co_return converted.error();
+                if (*converted && **converted == (*there)->digest) {
+                    record.digest = **converted;
+                    record.source_digest = (*here)->digest;
+                    state.record_tag(destination.host(), task.destination_repository, task.tag,
+                                     record.digest);
+                    co_return std::string("skipped");
+                }
+            }
+        }
+    }
+    if (auto ensured = co_await ensure_ecr_repository(state, clients, task); !ensured)
+        co_return ensured.error();
+    // Named, not temporaries in the co_await expression: GCC 12 double-destroys those.
+    const Endpoint from{&source, task.source_repository};
+    const Endpoint to{&destination, task.destination_repository, fresh};
+    auto digest = co_await clients.copiers[task.pair]->copy(from, task.tag, to, task.tag,
+                                                            &record.source_digest);
+    if (!digest)
+        co_return digest.error();
+    record.digest = *digest;
+    state.record_tag(destination.host(), task.destination_repository, task.tag, record.digest);
+    co_return std::string("copied");
+}
+
+asio::awaitable<void> sync_image(RunState& state, LoopClients& clients, const ImageTask& task,
+                                 ImageRecord& record) {
+    const ErrorAction action =
+        effective_error_action(state.options.error_action, static_cast<bool>(state.options.ask));
+    for (int attempt = 1;; ++attempt) {
+        // Named first: GCC 12 mishandles temporaries inside a co_await expression.
+        const std::string what = "copying " + record.source;
+        auto attempt_work = sync_once(state, clients, task, record);
+        auto outcome = co_await catching_exceptions(std::move(attempt_work), what);
+        state.observe_attempt(state.plan.pairs[task.pair], outcome);
+        // Copied or already there, the image may have gained artifacts since.
+        if (outcome && clients.referrers[task.pair]) {
+            const Endpoint from{clients.sources[task.pair].get(), task.source_repository};
+            const Endpoint to{clients.destinations[task.pair].get(), task.destination_repository};
+            auto attached =
+                co_await clients.referrers[task.pair]->copy_referrers(from, to, record.digest);
+            if (!attached)
+                outcome = attached.error();
+        }
+        if (outcome) {
+            record.status = *outcome;
+            record.error.clear();
+            state.metrics.image_finished(record.status);
+            state.metrics.mark_success();
+            co_return;
+        }
+        record.error = outcome.error().message;
+        record.failure_summary =
+            summarize_failure(outcome.error(), state.plan.pairs[task.pair].source.host,
+                              state.plan.pairs[task.pair].destination.host);
+        ErrorAction decided = action;
+        if (action == ErrorAction::prompt)
+            decided = state.options.ask(record);
+        if (decided == ErrorAction::retry && !state.halted() &&
+            !state.stopped_by_breaker(state.plan.pairs[task.pair]) &&
+            (action == ErrorAction::prompt || attempt < state.options.retry_attempts)) {
+            state.metrics.retry(outcome.error().retryable() ? "transient" : "image");
+            co_await sleep_for(std::chrono::milliseconds(500) * (1 << std::min(attempt - 1, 5)));
+            continue;
+        }
+        if (decided == ErrorAction::abort)
+            state.aborted = true;
+        record.status = "failed";
+        state.metrics.image_finished("failed");
+        co_return;
+    }
+}
+
+// Dry run: what the plan would move, each blob counted once per destination registry.
+asio::awaitable<void> size_image(RunState& state, RegistryClient& source,
+                                 const std::string& destination_host, const std::string& repository,
+                                 const std::string& reference, ImageRecord& record) {
+    auto data = co_await source.get_manifest(repository, reference);
+    if (!data) {
+        record.status = "failed";
+        record.error = data.error().message;
+        co_return;
+    }
+    if (record.digest.empty())
+        record.digest = data->digest;
+    for (const auto& child : data->manifest.manifests) {
+        co_await size_image(state, source, destination_host, repository, child.digest, record);
+    }
+    std::lock_guard lock(state.mutex);
+    for (const auto& blob : data->manifest.blobs()) {
+        if (state.planned_blobs.insert(destination_host + " " + blob.digest).second) {
+            state.planned.bytes_after_dedupe =
+                saturating_add(state.planned.bytes_after_dedupe, blob.size);
+        }
+    }
+    if (record.status.empty())
+        record.status = "planned";
+}
+
+// verify --referrers: a matched image whose artifacts differ is reported as they do.
+asio::awaitable<void> verify_image_referrers(RunState& state, LoopClients& clients,
+                                             const ImageTask& task, ImageRecord& record) {
+    const SyncPair& pair = state.plan.pairs[task.pair];
+    auto difference = co_await verify_referrers(
+        *clients.sources[task.pair], task.source_repository, *clients.destinations[task.pair],
+        task.destination_repository, record.digest, pair.referrers, state.referrer_tags);
+    if (!difference) {
+        record.status = "failed";
+        record.error = difference.error().message;
+    } else if (*difference) {
+        record.status = (*difference)->status;
+        record.error = (*difference)->error;
+    }
+}
+
+// verify: a v1 source's image is converted (reading only) and compared.
+// An exception (a schema1 conversion reads and parses the source) fails this image only.
+asio::awaitable<VerifyOutcome> verify_task(LoopClients& clients, const ImageTask& task,
+                                           const SyncPair& pair) {
+    RegistryClient& destination = *clients.destinations[task.pair];
+    std::optional<Error> caught;
+    try {
+        if (V1ImageConverter* v1 = clients.v1[task.pair].get()) {
+            co_return co_await v1->verify(task.source_repository, task.tag, destination,
+                                          task.destination_repository);
+        }
+        co_return co_await verify_image(*clients.sources[task.pair], destination, task,
+                                        pair.platform, clients.copiers[task.pair].get());
+    } catch (...) {
+        caught =
+            error_from_current_exception("verifying " + task.source_repository + ":" + task.tag);
+    }
+    co_return VerifyOutcome{.status = "failed", .error = caught->message};
+}
+
+asio::awaitable<void> worker(RunState& state, LoopClients& clients) {
+    while (auto task = co_await state.queue.pop()) {
+        state.metrics.set_queue_depth(static_cast<std::int64_t>(state.queue.size()));
+        if (state.halted())
+            continue;  // drain: tasks not started stay out of the report
+        const SyncPair& pair = state.plan.pairs[task->pair];
+        ImageRecord record;
+        record.source = image_reference(pair.source.host, task->source_repository, task->tag);
+        record.destination =
+            image_reference(pair.destination.host, task->destination_repository, task->tag);
+        if (auto stopped = state.options.mode == SyncMode::sync ? state.stopped_by_breaker(pair)
+                                                                : std::nullopt) {
+            record.status = "not_attempted";
+            record.error = *stopped;
+            state.metrics.image_finished(record.status);
+            state.add(std::move(record));
+            ++state.progress.images_done;
+            continue;
+        }
+        switch (state.options.mode) {
+            case SyncMode::sync:
+                co_await sync_image(state, clients, *task, record);
+                break;
+            case SyncMode::verify: {
+                auto outcome = co_await verify_task(clients, *task, pair);
+                record.status = outcome.status;
+                record.digest = outcome.digest;
+                record.source_digest = outcome.source_digest;
+                record.error = outcome.error;
+                if (outcome.status == "matched" && pair.referrers.enabled)
+                    co_await verify_image_referrers(state, clients, *task, record);
+                break;
+            }
+            case SyncMode::dry_run:
+                if (clients.v1[task->pair]) {
+                    record.status = "planned";  // v1 serves no digests: sizes need the layers
+                    break;
+                }
+                try {
+                    co_await size_image(state, *clients.sources[task->pair], pair.destination.host,
+                                        task->source_repository, task->tag, record);
+                } catch (...) {
+                    record.status = "failed";
+                    record.error = error_from_current_exception("sizing " + record.source).message;
+                }
+                break;
+        }
+        state.add(std::move(record));
+        ++state.progress.images_done;
+    }
+}
+
+asio::awaitable<void> producer(RunState& state, LoopClients& clients) {
+    std::vector<RegistryClient*> sources;
+    for (auto& source : clients.sources)
+        sources.push_back(source.get());
+    ProducerHooks hooks;
+    hooks.stopped = [&] { return state.halted(); };
+    hooks.after_push = [&]() -> asio::awaitable<void> {
+        const std::size_t planned = ++state.progress.images_planned;
+        state.metrics.set_queue_depth(static_cast<std::int64_t>(state.queue.size()));
+        const std::size_t batch = state.options.increment;
+        if (batch == 0 || planned % batch != 0)
+            co_return;
+        // --increment: this batch finishes before the next one is queued.
+        while (state.progress.images_done < planned && !state.halted()) {
+            co_await sleep_for(std::chrono::milliseconds(10));
+        }
+    };
+    hooks.listing_failed = [&](const SyncPair& pair, const std::string& repository,
+                               const Error& error) {
+        state.metrics.image_finished("failed");
+        state.add(ImageRecord{
+            .source = pair.source.host + "/" + repository,
+            .destination = pair.destination.host + "/" + pair.destination_repository(repository),
+            .status = "failed",
+            .error = error.message,
+            .failure_summary = summarize_failure(error, pair.source.host, pair.destination.host)});
+    };
+    hooks.v1_source = [&](std::size_t pair) { return bool(state.v1_sources[pair]); };
+    hooks.repository_seen = [&] {
+        std::lock_guard lock(state.mutex);
+        ++state.planned.repositories;
+    };
+    if (state.options.mode == SyncMode::sync) {
+        for (const auto& destination : clients.destinations) {
+            if (!destination || state.inventory.asked(destination->host()))
+                continue;
+            const auto catalog = co_await destination->list_repositories();
+            state.inventory.record(destination->host(), catalog);
+        }
+    }
+    auto produced = co_await produce_tasks(state.plan, sources, state.queue, hooks);
+    if (produced)
+        produced = co_await produce_layout_tasks(state.plan, state.queue, hooks);
+    if (!produced) {
+        std::lock_guard lock(state.mutex);
+        state.fatal = produced.error();
+    }
+    state.progress.enumeration_done = true;
+    state.queue.close();
+}
+
+// The journal of a sync run, or null. A default journal that cannot be opened costs only
+// resumability: the run goes on without it.
+Expected<std::unique_ptr<Journal>> open_journal(const SyncPlan& plan, const SyncOptions& options) {
+    if (!options.journal || options.mode != SyncMode::sync)
+        return std::unique_ptr<Journal>();
+    auto opened = Journal::open(options.journal->path, journal_plan(plan));
+    if (opened || !options.journal->is_default)
+        return opened;
+    log(LogLevel::warn, "running without a journal: " + opened.error().message);
+    return std::unique_ptr<Journal>();
+}
+
+// Flushes the journal; a default one is removed once the run left nothing to resume.
+void close_journal(Journal& journal, const SyncOptions& options, bool complete) {
+    if (auto closed = journal.close(); !closed)
+        log(LogLevel::warn, closed.error().message);
+    if (complete && options.journal->is_default) {
+        std::error_code ignored;
+        std::filesystem::remove(journal.path(), ignored);
+    }
+}
+
+// The event loops and the clients living on them, in one allocation so that a run whose
+// loops were stopped with work pending can leave them be (see run_sync).
+struct Runtime {
+    std::vector<std::unique_ptr<asio::io_context>> loops;
+    std::vector<LoopClients> clients;
+};
+
+// Where such a run leaves its runtime, never destroyed: still reachable, so that leak
+// checkers (LSan, valgrind) do not report the deliberate abandon as a leak.
+std::atomic<Runtime*> abandoned_runtime{nullptr};
+
+}  // namespace
+
+Expected<SyncResult> run_sync(const SyncPlan& given_plan, const SyncOptions& options,
+                              metrics::Metrics& metrics, SyncProgress& progress) {
+    const auto started = std::chrono::steady_clock::now();
+    if (auto supported = check_layout_pairs(given_plan, options.mode); !supported)
+        return supported.error();
+    // ECR destinations get their login and chunk size here, on a copy; a dry run writes
+    // nothing and needs neither.
+    SyncPlan plan = given_plan;
+    EcrApis ecr_apis(plan.pairs.size());
+    if (options.mode != SyncMode::dry_run) {
+        auto prepared = prepare_ecr_destinations(plan);
+        if (!prepared)
+            return prepared.error();
+        ecr_apis = std::move(*prepared);
+    }
+    RunState state(plan, options, metrics, progress);
+    for (const auto& pair : plan.pairs)
+        state.v1_sources.push_back(!layout_directory(pair.source) && source_speaks_v1(pair));
+    for (std::size_t i = 0; i < plan.pairs.size(); ++i) {
+        if (!ecr_apis[i]) {
+            state.ecr_creators.emplace_back();
+            continue;
+        }
+        state.ecr_creators.push_back(std::make_unique<registry::EcrRepositoryCreator>(
+            ecr_settings_of(plan.pairs[i].destination)->create_repositories));
+    }
+    state.ecr_apis = std::move(ecr_apis);
+    const bool writes = options.mode != SyncMode::verify;
+    if (auto ready = run_preflight(
+            preflight_targets(plan, state.v1_sources, writes, options.mode != SyncMode::dry_run),
+            options.preflight);
+        !ready) {
+        return ready.error();
+    }
+    const std::size_t jobs = std::max<std::size_t>(options.jobs, 1);
+    const std::size_t threads = std::clamp<std::size_t>(options.threads, 1, jobs);
+    auto journal = open_journal(plan, options);
+    if (!journal)
+        return journal.error();
+    if (*journal)
+        state.resume_from(**journal);
+
+    auto runtime = std::make_unique<Runtime>();
+    auto& loops = runtime->loops;
+    auto& clients = runtime->clients;
+    for (std::size_t i = 0; i < threads; ++i) {
+        loops.push_back(std::make_unique<asio::io_context>(1));
+        auto connected = connect_all(state, loops.back()->get_executor());
+        if (!connected)
+            return connected.error();
+        clients.push_back(std::move(*connected));
+    }
+    std::optional<SignalStop> stop;
+    if (options.stop_on_signals) {
+        std::vector<asio::io_context*> stoppable;
+        for (auto& loop : loops)
+            stoppable.push_back(loop.get());
+        stop.emplace(std::move(stoppable), options.stop_grace,
+                     [&state](int) { state.interrupted = true; });
+    }
+    std::atomic<std::size_t> running{jobs + 1};
+    const auto ended = [&](std::exception_ptr error) {
+        if (error) {
+            // Past every per-image boundary: the run stops with an error, the process goes on.
+            Error failure;
+            try {
+                std::rethrow_exception(error);
+            } catch (...) {
+                failure = error_from_current_exception("sync");
+            }
+            {
+                std::lock_guard lock(state.mutex);
+                if (!state.fatal)
+                    state.fatal = std::move(failure);
+            }
+            state.aborted = true;
+            state.queue.close();
+        }
+        if (--running == 0 && stop)
+            stop->release();
+    };
+    asio::co_spawn(*loops[0], producer(state, clients[0]), ended);
+    for (std::size_t job = 0; job < jobs; ++job) {
+        const std::size_t loop = job % threads;
+        asio::co_spawn(*loops[loop], worker(state, clients[loop]), ended);
+    }
+    std::vector<std::thread> runners;
+    for (std::size_t i = 1; i < threads; ++i)
+        runners.emplace_back([&, i] { loops[i]->run(); });
+    loops[0]->run();
+    for (auto& runner : runners)
+        runner.join();
+    const int stop_signal = stop ? stop->signal() : 0;
+    if (stop && stop->stopped_loops()) {
+        // The coroutines stopped mid-flight hold these clients' sockets and pointers into
+        // them; no order of destroying both is safe, and the process exits next: leave them.
+        stop.reset();
+        abandoned_runtime = runtime.release();
+    }
+
+    if (state.fatal && state.records.empty())
+        return *state.fatal;
+    if (state.fatal) {
+        state.records.push_back(ImageRecord{"", "", "", "failed", state.fatal->message});
+        metrics.image_finished("failed");
+    }
+    SyncResult result;
+    result.report.images = std::move(state.records);
+    std::sort(result.report.images.begin(), result.report.images.end(),
+              [](const ImageRecord& a, const ImageRecord& b) { return a.source < b.source; });
+    result.report.totals = metrics.snapshot();
+    result.report.duration_seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    result.plan = state.planned;
+    result.plan.images = result.report.images.size();
+    result.stop_signal = stop_signal;
+    if (*journal) {
+        close_journal(**journal, options,
+                      stop_signal == 0 && !state.aborted && result.report.complete());
+    }
+    return result;
+}
+
+}  // namespace regmigrate::engine

@@ -1,0 +1,31 @@
+// Enumerates a plan into image tasks: repositories (catalog with pagination, or the
+// explicit list), filtered; their tags, filtered; pushed into the bounded queue.
+#pragma once
+
+#include "engine/plan/sync_plan.hpp"
+#include "engine/run/task_queue.hpp"
+#include "registry/distribution/registry_client.hpp"
+
+#include <functional>
+#include <vector>
+
+namespace regmigrate::engine {
+
+struct ProducerHooks {
+    std::function<bool()> stopped;  // abort requested: stop enumerating
+    // Called after each task is queued; the producer awaits it (increments wait here).
+    std::function<boost::asio::awaitable<void>()> after_push;
+    // A repository whose tags could not be listed: reported, the run goes on.
+    std::function<void(const SyncPair&, const std::string& repository, const Error&)> listing_failed;
+    std::function<void()> repository_seen;
+    // Whether pair i's source speaks the legacy v1 API (listed by engine/v1/v1_listing.hpp).
+    std::function<bool(std::size_t pair)> v1_source;
+};
+
+// sources[i] is the client for plan.pairs[i].source. Errors only when a catalog cannot be
+// listed (nothing of that pair can be planned).
+boost::asio::awaitable<Expected<void>> produce_tasks(const SyncPlan& plan,
+                                                     const std::vector<registry::RegistryClient*>& sources,
+                                                     TaskQueue& queue, const ProducerHooks& hooks);
+
+}  // namespace regmigrate::engine

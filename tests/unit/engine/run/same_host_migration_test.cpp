@@ -1,0 +1,181 @@
+#include "engine/run/same_host_migration.hpp"
+
+#include <gtest/gtest.h>
+
+#include <stdlib.h>
+
+#include <fstream>
+
+namespace regmigrate::engine {
+namespace {
+
+namespace fs = std::filesystem;
+
+ExportMarker sample_marker() {
+    return ExportMarker{RegistryApi::v1, false, {"library/app", "team/db"}};
+}
+
+TEST(ExportMarker, RendersOneFieldPerLine) {
+    EXPECT_EQ(render_export_marker(sample_marker()),
+              "regmigrate-export 1\napi v1\nswitched no\nrepository library/app\n"
+              "repository team/db\n");
+}
+
+TEST(ExportMarker, RoundTripsEveryField) {
+    for (const auto api : {RegistryApi::v1, RegistryApi::v2}) {
+        for (const bool switched : {false, true}) {
+            ExportMarker marker = sample_marker();
+            marker.source_api = api;
+            marker.switched = switched;
+            const auto parsed = parse_export_marker(render_export_marker(marker));
+            ASSERT_TRUE(parsed) << parsed.error().message;
+            EXPECT_EQ(*parsed, marker);
+        }
+    }
+}
+
+TEST(ExportMarker, AnExportOfNothingHasNoRepositoryLines) {
+    const ExportMarker empty{RegistryApi::v2, true, {}};
+    const auto parsed = parse_export_marker(render_export_marker(empty));
+    ASSERT_TRUE(parsed) << parsed.error().message;
+    EXPECT_EQ(*parsed, empty);
+}
+
+TEST(ExportMarker, RefusesTornUnknownAndMalformedText) {
+    const std::string whole = render_export_marker(sample_marker());
+    for (const std::string& bad : {
+             std::string(),
+             whole.substr(0, whole.size() - 1),  // torn: no final newline
+             std::string("regmigrate-export 2\napi v1\nswitched no\n"),
+             std::string("regmigrate-export 1\napi v3\nswitched no\n"),
+             std::string("regmigrate-export 1\napi v1\nswitched maybe\n"),
+             std::string("regmigrate-export 1\napi v1\n"),
+             std::string("regmigrate-export 1\napi v1\nswitched no\nrepository \n"),
+             std::string("regmigrate-export 1\napi v1\nswitched no\nrepo app\n"),
+         }) {
+        const auto parsed = parse_export_marker(bad);
+        ASSERT_FALSE(parsed) << bad;
+        EXPECT_EQ(parsed.error().kind, ErrorKind::protocol);
+        EXPECT_NE(parsed.error().message.find(export_marker_name), std::string::npos);
+    }
+}
+
+class ExportMarkerFileTest : public ::testing::Test {
+  protected:
+    void SetUp() override {
+        std::string pattern = (fs::temp_directory_path() / "export-marker-XXXXXX").string();
+        ASSERT_NE(::mkdtemp(pattern.data()), nullptr);
+        staging_ = pattern;
+    }
+    void TearDown() override { fs::remove_all(staging_); }
+
+    fs::path staging_;
+};
+
+TEST_F(ExportMarkerFileTest, AbsentMarkerMeansTheExportIsNotComplete) {
+    const auto read = read_export_marker(staging_);
+    ASSERT_TRUE(read) << read.error().message;
+    EXPECT_FALSE(read->has_value());
+}
+
+TEST_F(ExportMarkerFileTest, WrittenMarkerReadsBackAndLeavesNoTemporaryFile) {
+    ASSERT_TRUE(write_export_marker(staging_, sample_marker()));
+    auto updated = sample_marker();
+    updated.switched = true;
+    ASSERT_TRUE(write_export_marker(staging_, updated));
+    const auto read = read_export_marker(staging_);
+    ASSERT_TRUE(read) << read.error().message;
+    ASSERT_TRUE(read->has_value());
+    EXPECT_EQ(**read, updated);
+    EXPECT_EQ(std::distance(fs::directory_iterator(staging_), fs::directory_iterator()), 1);
+}
+
+TEST_F(ExportMarkerFileTest, DamagedMarkerIsAnErrorNamingTheFile) {
+    std::ofstream(staging_ / export_marker_name) << "regmigrate-export 1\napi";
+    const auto read = read_export_marker(staging_);
+    ASSERT_FALSE(read);
+    EXPECT_NE(read.error().message.find((staging_ / export_marker_name).string()),
+              std::string::npos);
+}
+
+TEST_F(ExportMarkerFileTest, MissingStagingDirectoryIsAnIoError) {
+    const auto written = write_export_marker(staging_ / "absent", sample_marker());
+    ASSERT_FALSE(written);
+    EXPECT_EQ(written.error().kind, ErrorKind::io);
+    EXPECT_NE(written.error().message.find("export marker"), std::string::npos);
+}
+
+ImageRecord record(std::string destination, std::string status) {
+    return ImageRecord{"old.example/x:1", std::move(destination), "", std::move(status), ""};
+}
+
+TEST(ExportedRepositories, DistinctSortedAndOnlyWhatDidNotFail) {
+    RunReport report;
+    report.images = {
+        record("oci:/stage/team/db:1", "copied"), record("oci:/stage/library/app:2", "skipped"),
+        record("oci:/stage/library/app@sha256:00", "copied"),
+        record("oci:/stage/team/db:2", "copied"), record("oci:/stage/broken/one:1", "failed")};
+    EXPECT_EQ(exported_repositories(report, "oci:/stage"),
+              (std::vector<std::string>{"library/app", "team/db"}));
+}
+
+TEST(ExportedRepositories, IgnoresDestinationsOutsideTheLayoutDirectory) {
+    RunReport report;
+    report.images = {record("oci:/stage2/app:1", "copied"), record("oci:/stage/app:1", "copied")};
+    EXPECT_EQ(exported_repositories(report, "oci:/stage"), (std::vector<std::string>{"app"}));
+}
+
+TEST(HostAnswer, FromTheProbe) {
+    EXPECT_EQ(host_answer(RegistryApi::v2), HostAnswer::v2);
+    EXPECT_EQ(host_answer(RegistryApi::v1), HostAnswer::v1);
+    EXPECT_EQ(host_answer(make_error(ErrorKind::unsupported, "neither API")), HostAnswer::other);
+    EXPECT_EQ(host_answer(make_error(ErrorKind::network, "connection refused")),
+              HostAnswer::unreachable);
+    EXPECT_EQ(host_answer(make_error(ErrorKind::timeout, "no answer")), HostAnswer::unreachable);
+}
+
+TEST(SwitchWatch, AV1RegistryIsReplacedWhenTheHostAnswersV2) {
+    SwitchWatch watch(RegistryApi::v1, false);
+    EXPECT_FALSE(watch.switched(HostAnswer::v1));
+    EXPECT_FALSE(watch.switched(HostAnswer::unreachable));
+    EXPECT_TRUE(watch.switched(HostAnswer::v2));
+}
+
+TEST(SwitchWatch, AV1RegistryNeedNotBeSeenDown) {
+    SwitchWatch watch(RegistryApi::v1, false);
+    EXPECT_TRUE(watch.switched(HostAnswer::v2));
+}
+
+TEST(SwitchWatch, AV2RegistryMustGoAwayBeforeAV2AnswerCounts) {
+    SwitchWatch watch(RegistryApi::v2, false);
+    EXPECT_EQ(watch.waiting_for(), "to go down and come back as the new registry");
+    EXPECT_FALSE(watch.switched(HostAnswer::v2));
+    EXPECT_FALSE(watch.switched(HostAnswer::v2));
+    EXPECT_FALSE(watch.switched(HostAnswer::unreachable));
+    EXPECT_EQ(watch.waiting_for(), "to answer the registry v2 API");
+    EXPECT_TRUE(watch.switched(HostAnswer::v2));
+}
+
+TEST(SwitchWatch, SomethingThatIsNoRegistryCountsAsGone) {
+    SwitchWatch watch(RegistryApi::v2, false);
+    EXPECT_FALSE(watch.switched(HostAnswer::other));
+    EXPECT_TRUE(watch.switched(HostAnswer::v2));
+}
+
+TEST(SwitchWatch, OperatorsWordOrAnEarlierRunsSightingIsEnough) {
+    SwitchWatch confirmed(RegistryApi::v2, false);
+    confirmed.operator_confirmed();
+    EXPECT_TRUE(confirmed.switched(HostAnswer::v2));
+    SwitchWatch resumed(RegistryApi::v2, true);
+    EXPECT_TRUE(resumed.switched(HostAnswer::v2));
+}
+
+TEST(SwitchWatch, ALegacyAnswerIsNeverTheNewRegistry) {
+    SwitchWatch watch(RegistryApi::v1, true);
+    EXPECT_FALSE(watch.switched(HostAnswer::v1));
+    EXPECT_FALSE(watch.switched(HostAnswer::other));
+    EXPECT_FALSE(watch.switched(HostAnswer::unreachable));
+}
+
+}  // namespace
+}  // namespace regmigrate::engine

@@ -1,0 +1,82 @@
+#include "transport/http/connection_pool.hpp"
+
+#include <boost/algorithm/string/predicate.hpp>
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
+namespace regmigrate::transport {
+
+namespace asio = boost::asio;
+
+ConnectionPool::OriginSlots::OriginSlots(asio::any_io_executor executor)
+    : slot_freed(executor, asio::steady_timer::time_point::max()) {}
+
+bool OriginTls::is_home(const Origin& origin) const {
+    return !home_origin ||
+           (home_origin->scheme == origin.scheme && home_origin->port == origin.port &&
+            boost::iequals(home_origin->host, origin.host));
+}
+
+ConnectionPool::ConnectionPool(asio::any_io_executor executor, OriginTls tls, Timeouts timeouts,
+                               std::size_t max_per_origin, ProxyRules proxy)
+    : executor_(std::move(executor)),
+      tls_(std::move(tls)),
+      timeouts_(timeouts),
+      max_per_origin_(max_per_origin == 0 ? 1 : max_per_origin),
+      proxy_(std::move(proxy)) {}
+
+ConnectionPool::OriginSlots& ConnectionPool::slots_for(const std::string& key) {
+    auto& slot = origins_[key];
+    if (!slot) slot = std::make_unique<OriginSlots>(executor_);
+    return *slot;
+}
+
+asio::awaitable<Expected<std::unique_ptr<Connection>>> ConnectionPool::acquire(const Origin& origin,
+                                                                              bool fresh) {
+    auto self = shared_from_this();  // waiters keep the pool alive
+    const auto proxy = select_proxy(proxy_, origin);
+    OriginSlots& slots = slots_for(connection_key(origin, proxy));
+    for (;;) {
+        while (!fresh && !slots.idle.empty()) {
+            auto connection = std::move(slots.idle.front());
+            slots.idle.pop_front();
+            if (!connection->closed_by_peer()) co_return std::move(connection);
+            --slots.open;  // the server hung up while it sat idle
+        }
+        if (fresh && !slots.idle.empty() && slots.open >= max_per_origin_) {
+            slots.idle.pop_front();  // make room for the fresh connection
+            --slots.open;
+        }
+        if (slots.open < max_per_origin_) break;
+        // The expiry stays at max for the pool's life: resetting it would cancel other waiters.
+        co_await slots.slot_freed.async_wait(asio::as_tuple(asio::use_awaitable));
+    }
+    ++slots.open;
+    const bool home = tls_.is_home(origin);
+    auto opened = co_await Connection::open(executor_, origin, home ? tls_.home : tls_.other,
+                                            home ? tls_.verify_home : true, timeouts_,
+                                            proxy);
+    if (!opened) {
+        --slots.open;
+        slots.slot_freed.cancel_one();
+    }
+    co_return opened;
+}
+
+void ConnectionPool::release(std::unique_ptr<Connection> connection) {
+    if (!connection) return;
+    OriginSlots& slots = slots_for(connection->key());
+    if (connection->reusable()) {
+        slots.idle.push_back(std::move(connection));
+    } else {
+        --slots.open;
+    }
+    slots.slot_freed.cancel_one();
+}
+
+std::size_t ConnectionPool::open_connections(const Origin& origin) const {
+    auto it = origins_.find(connection_key(origin, select_proxy(proxy_, origin)));
+    return it == origins_.end() ? 0 : it->second->open;
+}
+
+}  // namespace regmigrate::transport

@@ -137,7 +137,8 @@ std::pair<std::string, std::string> encode_grouping_label(std::string_view name,
         return {std::string(name), std::string(value)};
     }
     // The pushgateway spells an empty value as a lone "=" in base64 form.
-    return {std::string(name) + "@base64", value.empty() ? "=" : base64url_encode(value, /*padded=*/true)};
+    return {std::string(name) + "@base64",
+            value.empty() ? "=" : base64url_encode(value, /*padded=*/true)};
 }
 
 Expected<void> push_to_gateway(const Metrics& metrics, const std::string& url,

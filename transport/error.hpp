@@ -24,7 +24,7 @@ enum class ErrorKind {
     not_found,         // 404 / MANIFEST_UNKNOWN / BLOB_UNKNOWN
     unsupported,       // a media type or feature we do not handle
     cancelled,
-    io,                // local file system
+    io,  // local file system
 };
 
 struct Error {
@@ -34,9 +34,8 @@ struct Error {
 
     // Transient failures worth another attempt under a retry policy.
     bool retryable() const {
-        return kind == ErrorKind::network || kind == ErrorKind::timeout ||
-               http_status == 429 || http_status == 502 || http_status == 503 ||
-               http_status == 504;
+        return kind == ErrorKind::network || kind == ErrorKind::timeout || http_status == 429 ||
+               http_status == 502 || http_status == 503 || http_status == 504;
     }
 };
 
@@ -46,17 +45,16 @@ inline Error make_error(ErrorKind kind, std::string message, int http_status = 0
 
 // Thrown only where a result is unwrapped with .value() on a failure.
 class ErrorException : public std::runtime_error {
-public:
+  public:
     explicit ErrorException(Error e) : std::runtime_error(e.message), error_(std::move(e)) {}
     const Error& error() const { return error_; }
 
-private:
+  private:
     Error error_;
 };
 
 // Hook that lets boost::system::result<T, Error>::value() throw ErrorException.
-[[noreturn]] inline void throw_exception_from_error(const Error& e,
-                                                   const boost::source_location&) {
+[[noreturn]] inline void throw_exception_from_error(const Error& e, const boost::source_location&) {
     throw ErrorException(e);
 }
 

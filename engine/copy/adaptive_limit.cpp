@@ -44,7 +44,9 @@ std::size_t AdaptiveLimit::record(const TransferSample& sample) {
     return limit_;
 }
 
-std::size_t AdaptiveLimit::grown() const { return slow_start_ ? limit_ * 2 : limit_ + 1; }
+std::size_t AdaptiveLimit::grown() const {
+    return slow_start_ ? limit_ * 2 : limit_ + 1;
+}
 
 void AdaptiveLimit::finish_round() {
     if (round_seconds_ <= 0) {

@@ -79,8 +79,9 @@ Expected<registry::EcrApiOptions> ecr_api_options(const RegistrySide& side, cons
     return api;
 }
 
-Expected<std::shared_ptr<transport::HttpClient>> ecr_http_client(
-    const registry::EcrApiOptions& api, const RegistrySide& side, asio::any_io_executor executor) {
+Expected<std::shared_ptr<transport::HttpClient>> ecr_http_client(const registry::EcrApiOptions& api,
+                                                                 const RegistrySide& side,
+                                                                 asio::any_io_executor executor) {
     transport::ClientOptions options;
     options.tls.mode = api.endpoint.scheme_id() == boost::urls::scheme::http
                            ? transport::TlsMode::disabled
@@ -117,16 +118,17 @@ Expected<EcrApis> prepare_ecr_destinations(SyncPlan& plan) {
         destination.credentials = authorization->credentials;
         // ECR tokens last 12 hours: every client of this destination renews through one
         // object, so a longer run logs in again (once) before the token expires.
-        destination.registry.renewable_credentials = std::make_shared<
-            registry::RenewableCredentials>(
-            registry::ExpiringCredentials{authorization->credentials, authorization->expires_at},
-            [side = destination, api = *api]() -> Expected<registry::ExpiringCredentials> {
-                auto renewed = fetch_authorization(side, api);
-                if (!renewed)
-                    return with_context(renewed.error(), "ECR destination " + side.host);
-                log(LogLevel::info, "renewed the Amazon ECR login", {{"registry", side.host}});
-                return registry::ExpiringCredentials{renewed->credentials, renewed->expires_at};
-            });
+        destination.registry.renewable_credentials =
+            std::make_shared<registry::RenewableCredentials>(
+                registry::ExpiringCredentials{authorization->credentials,
+                                              authorization->expires_at},
+                [side = destination, api = *api]() -> Expected<registry::ExpiringCredentials> {
+                    auto renewed = fetch_authorization(side, api);
+                    if (!renewed)
+                        return with_context(renewed.error(), "ECR destination " + side.host);
+                    log(LogLevel::info, "renewed the Amazon ECR login", {{"registry", side.host}});
+                    return registry::ExpiringCredentials{renewed->credentials, renewed->expires_at};
+                });
         destination.registry.chunk_size = registry::ecr_chunk_size(destination.registry.chunk_size);
         log(LogLevel::info, "logged in to Amazon ECR",
             {{"registry", destination.host},

@@ -1,9 +1,9 @@
 #include "engine/copy/image_copier.hpp"
 
 #include "engine/copy/blob_claim.hpp"
-#include "engine/layout/layout_source.hpp"
 #include "engine/copy/schema1_converter.hpp"
 #include "engine/copy/verifying_blob_source.hpp"
+#include "engine/layout/layout_source.hpp"
 #include "registry/types/media_types.hpp"
 #include "transport/log.hpp"
 #include "transport/retry/retry_wait.hpp"

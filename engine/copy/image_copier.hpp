@@ -4,8 +4,8 @@
 #pragma once
 
 #include "engine/copy/blob_ledger.hpp"
-#include "engine/plan/schema1_mode.hpp"
 #include "engine/copy/transfer_limiter.hpp"
+#include "engine/plan/schema1_mode.hpp"
 #include "metrics/metrics.hpp"
 #include "registry/distribution/registry_client.hpp"
 

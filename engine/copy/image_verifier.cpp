@@ -14,13 +14,16 @@ namespace {
 asio::awaitable<Expected<std::optional<std::string>>> expected_digest(
     RegistryClient& source, const ImageTask& task, const std::optional<std::string>& platform) {
     auto head = co_await source.head_manifest(task.source_repository, task.tag);
-    if (!head) co_return head.error();
-    if (!*head) co_return std::optional<std::string>{};
+    if (!head)
+        co_return head.error();
+    if (!*head)
+        co_return std::optional<std::string>{};
     if (!platform || !registry::is_index_media_type((*head)->media_type)) {
         co_return std::optional<std::string>{(*head)->digest};
     }
     auto index = co_await source.get_manifest(task.source_repository, (*head)->digest);
-    if (!index) co_return index.error();
+    if (!index)
+        co_return index.error();
     for (const auto& child : index->manifest.manifests) {
         if (child.platform && child.platform->to_string() == *platform) {
             co_return std::optional<std::string>{child.digest};
@@ -35,18 +38,23 @@ asio::awaitable<Expected<std::string>> first_missing(RegistryClient& destination
                                                      const std::string& digest) {
     auto manifest = co_await destination.get_manifest(repository, digest);
     if (!manifest) {
-        if (manifest.error().kind == ErrorKind::not_found) co_return "manifest " + digest;
+        if (manifest.error().kind == ErrorKind::not_found)
+            co_return "manifest " + digest;
         co_return manifest.error();
     }
     for (const auto& child : manifest->manifest.manifests) {
         auto missing = co_await first_missing(destination, repository, child.digest);
-        if (!missing || !missing->empty()) co_return missing;
+        if (!missing || !missing->empty())
+            co_return missing;
     }
     for (const auto& blob : manifest->manifest.blobs()) {
-        if (registry::is_foreign_layer_media_type(blob.media_type)) continue;
+        if (registry::is_foreign_layer_media_type(blob.media_type))
+            continue;
         auto size = co_await destination.blob_size(repository, blob.digest);
-        if (!size) co_return size.error();
-        if (!*size) co_return "blob " + blob.digest;
+        if (!size)
+            co_return size.error();
+        if (!*size)
+            co_return "blob " + blob.digest;
     }
     co_return std::string();
 }
@@ -75,15 +83,19 @@ asio::awaitable<VerifyOutcome> verify_image(RegistryClient& source, RegistryClie
                                             ImageCopier* copier) {
     VerifyOutcome outcome;
     auto expected = co_await expected_digest(source, task, platform);
-    if (!expected) co_return VerifyOutcome{"failed", "", expected.error().message};
-    if (!*expected) co_return VerifyOutcome{"missing", "", "tag missing at the source"};
+    if (!expected)
+        co_return VerifyOutcome{"failed", "", expected.error().message};
+    if (!*expected)
+        co_return VerifyOutcome{"missing", "", "tag missing at the source"};
     outcome.digest = **expected;
     auto actual = co_await destination.head_manifest(task.destination_repository, task.tag);
-    if (!actual) co_return VerifyOutcome{"failed", outcome.digest, actual.error().message};
-    if (!*actual) co_return VerifyOutcome{"missing", outcome.digest, "tag missing at the destination"};
+    if (!actual)
+        co_return VerifyOutcome{"failed", outcome.digest, actual.error().message};
+    if (!*actual)
+        co_return VerifyOutcome{"missing", outcome.digest, "tag missing at the destination"};
     if ((*actual)->digest != outcome.digest) {
-        auto converted = co_await matching_conversion(source, task, outcome.digest,
-                                                      (*actual)->digest, copier);
+        auto converted =
+            co_await matching_conversion(source, task, outcome.digest, (*actual)->digest, copier);
         if (!converted)
             co_return VerifyOutcome{"failed", outcome.digest, converted.error().message};
         if (!*converted) {
@@ -94,9 +106,11 @@ asio::awaitable<VerifyOutcome> verify_image(RegistryClient& source, RegistryClie
         outcome.digest = **converted;
     }
     auto missing = co_await first_missing(destination, task.destination_repository, outcome.digest);
-    if (!missing) co_return VerifyOutcome{"failed", outcome.digest, missing.error().message};
+    if (!missing)
+        co_return VerifyOutcome{"failed", outcome.digest, missing.error().message};
     if (!missing->empty()) {
-        co_return VerifyOutcome{"missing", outcome.digest, *missing + " missing at the destination"};
+        co_return VerifyOutcome{"missing", outcome.digest,
+                                *missing + " missing at the destination"};
     }
     outcome.status = "matched";
     co_return outcome;

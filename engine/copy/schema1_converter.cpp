@@ -1,7 +1,7 @@
 #include "engine/copy/schema1_converter.hpp"
 
-#include "engine/v1/layer_measure.hpp"
 #include "engine/layout/layout_source.hpp"
+#include "engine/v1/layer_measure.hpp"
 #include "registry/types/media_types.hpp"
 #include "registry/types/schema1_image.hpp"
 #include "registry/types/schema1_payload.hpp"

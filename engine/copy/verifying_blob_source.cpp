@@ -26,21 +26,24 @@ asio::awaitable<Expected<std::size_t>> VerifyingBlobSource::read(asio::mutable_b
         // Everything announced has been passed on; anything more is a lie about the size.
         std::array<char, 1> probe;
         auto extra = co_await read_upstream(asio::buffer(probe));
-        if (!extra) co_return extra.error();
+        if (!extra)
+            co_return extra.error();
         if (*extra != 0) {
-            co_return make_error(ErrorKind::digest_mismatch,
-                                 "blob " + digest_ + " is longer than its " +
-                                     std::to_string(size_) + " bytes");
+            co_return make_error(
+                ErrorKind::digest_mismatch,
+                "blob " + digest_ + " is longer than its " + std::to_string(size_) + " bytes");
         }
         co_return std::size_t{0};
     }
-    const auto want = static_cast<std::size_t>(std::min<std::uint64_t>(buffer.size(), size_ - read_));
+    const auto want =
+        static_cast<std::size_t>(std::min<std::uint64_t>(buffer.size(), size_ - read_));
     auto got = co_await read_upstream(asio::buffer(buffer.data(), want));
-    if (!got) co_return got.error();
+    if (!got)
+        co_return got.error();
     if (*got == 0) {
-        co_return make_error(ErrorKind::digest_mismatch,
-                             "blob " + digest_ + " ended after " + std::to_string(read_) + " of " +
-                                 std::to_string(size_) + " bytes");
+        co_return make_error(ErrorKind::digest_mismatch, "blob " + digest_ + " ended after " +
+                                                             std::to_string(read_) + " of " +
+                                                             std::to_string(size_) + " bytes");
     }
     hash_.update(buffer.data(), *got);
     read_ += *got;

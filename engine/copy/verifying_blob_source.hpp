@@ -12,7 +12,7 @@
 namespace regmigrate::engine {
 
 class VerifyingBlobSource final : public transport::BodySource {
-public:
+  public:
     VerifyingBlobSource(transport::ResponseStream& download, std::string digest,
                         std::uint64_t size);
     VerifyingBlobSource(transport::BodySource& upstream, std::string digest, std::uint64_t size);
@@ -21,7 +21,7 @@ public:
 
     std::uint64_t bytes_read() const { return read_; }
 
-private:
+  private:
     boost::asio::awaitable<Expected<std::size_t>> read_upstream(boost::asio::mutable_buffer buffer);
 
     // Exactly one is set.

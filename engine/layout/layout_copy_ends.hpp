@@ -3,10 +3,10 @@
 // which copier moves an image between them.
 #pragma once
 
-#include "engine/run/copy_job.hpp"
 #include "engine/copy/image_copier.hpp"
 #include "engine/layout/layout_exporter.hpp"
 #include "engine/layout/oci_layout_store.hpp"
+#include "engine/run/copy_job.hpp"
 
 #include <memory>
 #include <string>

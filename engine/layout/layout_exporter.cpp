@@ -63,7 +63,8 @@ asio::awaitable<Expected<std::string>> LayoutExporter::copy_manifest(const Endpo
                 co_return copied.error();
         }
     }
-    if (auto stored = store_manifest(layout, data->media_type, data->digest, data->bytes, tag, root);
+    if (auto stored =
+            store_manifest(layout, data->media_type, data->digest, data->bytes, tag, root);
         !stored)
         co_return stored.error();
     co_return data->digest;

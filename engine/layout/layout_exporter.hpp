@@ -6,8 +6,8 @@
 
 #include "engine/copy/blob_ledger.hpp"
 #include "engine/copy/image_copier.hpp"
-#include "engine/layout/oci_layout_store.hpp"
 #include "engine/copy/transfer_limiter.hpp"
+#include "engine/layout/oci_layout_store.hpp"
 #include "metrics/metrics.hpp"
 
 #include <functional>
@@ -35,8 +35,7 @@ class LayoutExporter {
     // writing it; attempts are retried under retry (null: one attempt). For blobs that do
     // not come from a registry (converted v1 layers).
     boost::asio::awaitable<Expected<void>> place_blob(OciLayoutStore& layout,
-                                                      const std::string& digest,
-                                                      std::uint64_t size,
+                                                      const std::string& digest, std::uint64_t size,
                                                       transport::RetryPolicy* retry,
                                                       const BlobWrite& write);
     // A manifest's bytes as its digest, then (root) its index.json entry, tagged unless

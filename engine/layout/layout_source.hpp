@@ -3,8 +3,8 @@
 #pragma once
 
 #include "engine/copy/image_copier.hpp"
-#include "engine/layout/oci_layout_store.hpp"
 #include "engine/copy/verifying_blob_source.hpp"
+#include "engine/layout/oci_layout_store.hpp"
 
 #include <memory>
 #include <optional>

@@ -7,9 +7,9 @@
 #pragma once
 
 #include "engine/plan/error_action.hpp"
-#include "engine/state/state_directory.hpp"
-#include "engine/run/sync_job.hpp"
 #include "engine/plan/sync_plan.hpp"
+#include "engine/run/sync_job.hpp"
+#include "engine/state/state_directory.hpp"
 #include "registry/auth/credentials.hpp"
 #include "transport/tls/tls_options.hpp"
 

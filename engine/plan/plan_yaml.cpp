@@ -299,11 +299,11 @@ Expected<EcrSettings> read_ecr(const Section& registry_section, const Section::E
 
 Expected<RegistrySide> read_registry(const Locator& at, const std::string& name,
                                      const YAML::Node& node, const YAML::Mark& name_mark) {
-    PLAN_TRY(s, Section::read(at, node, "registries." + name,
-                              {"host", "tls", "username", "password", "password_env", "ca_file",
-                               "ca_dir", "client_cert", "client_key", "certs_dir", "chunk_size",
-                               "max_connections", "timeout_ms", "ecr", "proxy",
-                               "allow_plain_http_credentials"}));
+    PLAN_TRY(s, Section::read(
+                    at, node, "registries." + name,
+                    {"host", "tls", "username", "password", "password_env", "ca_file", "ca_dir",
+                     "client_cert", "client_key", "certs_dir", "chunk_size", "max_connections",
+                     "timeout_ms", "ecr", "proxy", "allow_plain_http_credentials"}));
     RegistrySide side;
     PLAN_TRY(host_text, s.text("host"));
     if (!host_text)

@@ -2,8 +2,8 @@
 #pragma once
 
 #include "metrics/metrics.hpp"
-#include "registry/ecr/ecr_api.hpp"
 #include "registry/distribution/registry_client.hpp"
+#include "registry/ecr/ecr_api.hpp"
 #include "transport/http/proxy_selection.hpp"
 #include "transport/tls/tls_options.hpp"
 

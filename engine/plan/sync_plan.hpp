@@ -2,11 +2,11 @@
 // move between them, and under which destination names.
 #pragma once
 
-#include "engine/referrers/referrer_finder.hpp"
 #include "engine/plan/registry_side.hpp"
 #include "engine/plan/schema1_mode.hpp"
 #include "engine/plan/shard.hpp"
 #include "engine/plan/tag_selector.hpp"
+#include "engine/referrers/referrer_finder.hpp"
 #include "transport/error.hpp"
 
 #include <boost/regex.hpp>

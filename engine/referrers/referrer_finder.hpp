@@ -1,6 +1,7 @@
 // Finding the artifacts attached to a manifest at the source: the referrers API, or where a
 // registry lacks it, the referrers tag schema and cosign's tags. Shared by the copy and the
-// verification of referrers (engine/referrers/referrer_copier.hpp, engine/referrers/referrer_verifier.hpp).
+// verification of referrers (engine/referrers/referrer_copier.hpp,
+// engine/referrers/referrer_verifier.hpp).
 #pragma once
 
 #include "registry/distribution/registry_client.hpp"

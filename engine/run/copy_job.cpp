@@ -1,10 +1,10 @@
 #include "engine/run/copy_job.hpp"
 
+#include "engine/layout/layout_copy_ends.hpp"
+#include "engine/referrers/referrer_copier.hpp"
 #include "engine/run/exception_boundary.hpp"
 #include "engine/run/failure_cause.hpp"
-#include "engine/layout/layout_copy_ends.hpp"
 #include "engine/run/preflight.hpp"
-#include "engine/referrers/referrer_copier.hpp"
 #include "engine/run/run_to_completion.hpp"
 
 #include <boost/asio/as_tuple.hpp>

@@ -4,8 +4,8 @@
 
 #include "engine/copy/image_copier.hpp"
 #include "engine/plan/preflight_settings.hpp"
-#include "engine/referrers/referrer_finder.hpp"
 #include "engine/plan/registry_side.hpp"
+#include "engine/referrers/referrer_finder.hpp"
 #include "engine/run/run_report.hpp"
 #include "registry/layout/oci_layout_reference.hpp"
 #include "registry/name/reference.hpp"

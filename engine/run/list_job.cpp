@@ -13,12 +13,14 @@ Expected<std::vector<std::string>> run_listing(const RegistrySide& side,
     metrics::Metrics metrics;
     // The client lives here, outside the coroutine, for as long as the loop runs.
     std::unique_ptr<registry::RegistryClient> client;
-    auto list = [&](asio::any_io_executor executor)
-        -> asio::awaitable<Expected<std::vector<std::string>>> {
+    auto list =
+        [&](asio::any_io_executor executor) -> asio::awaitable<Expected<std::vector<std::string>>> {
         auto connected = connect(side, executor, metrics);
-        if (!connected) co_return connected.error();
+        if (!connected)
+            co_return connected.error();
         client = std::move(*connected);
-        if (repository) co_return co_await client->list_tags(*repository);
+        if (repository)
+            co_return co_await client->list_tags(*repository);
         co_return co_await client->list_repositories();
     };
     return run_to_completion<std::vector<std::string>>(list, "listing");

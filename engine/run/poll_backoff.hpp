@@ -13,7 +13,7 @@
 namespace regmigrate::engine {
 
 class PollBackoff {
-public:
+  public:
     explicit PollBackoff(boost::asio::any_io_executor executor) : timer_(std::move(executor)) {}
 
     boost::asio::awaitable<void> wait() {
@@ -22,7 +22,7 @@ public:
         delay_ = std::min(delay_ * 2, std::chrono::milliseconds(20));
     }
 
-private:
+  private:
     boost::asio::steady_timer timer_;
     std::chrono::milliseconds delay_{1};
 };

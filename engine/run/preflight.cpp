@@ -1,8 +1,8 @@
 #include "engine/run/preflight.hpp"
 
 #include "engine/copy/ecr_destination.hpp"
-#include "engine/run/failure_cause.hpp"
 #include "engine/layout/layout_sync.hpp"
+#include "engine/run/failure_cause.hpp"
 #include "engine/run/run_to_completion.hpp"
 #include "transport/log.hpp"
 

@@ -8,9 +8,9 @@
 // naming the registry, the side, the user (never the secret) and the cause in words.
 #pragma once
 
-#include "engine/run/copy_job.hpp"
 #include "engine/plan/preflight_settings.hpp"
 #include "engine/plan/sync_plan.hpp"
+#include "engine/run/copy_job.hpp"
 
 #include <filesystem>
 #include <optional>

@@ -21,7 +21,8 @@ Expected<T> run_to_completion(Start start, const std::string& what) {
     std::optional<Expected<T>> outcome;
     boost::asio::co_spawn(io, start(io.get_executor()),
                           [&](std::exception_ptr error, Expected<T> result) {
-                              if (error) std::rethrow_exception(error);
+                              if (error)
+                                  std::rethrow_exception(error);
                               outcome = std::move(result);
                           });
     try {
@@ -30,7 +31,8 @@ Expected<T> run_to_completion(Start start, const std::string& what) {
         // An exception no inner boundary caught ends this run with an error, not the process.
         return error_from_current_exception(what);
     }
-    if (!outcome) return make_error(ErrorKind::cancelled, what + " did not finish");
+    if (!outcome)
+        return make_error(ErrorKind::cancelled, what + " did not finish");
     return std::move(*outcome);
 }
 

@@ -2,12 +2,12 @@
 // queue, a fixed pool of worker coroutines over several threads copies (or checks) images.
 #pragma once
 
+#include "engine/plan/error_action.hpp"
+#include "engine/plan/sync_plan.hpp"
 #include "engine/run/copy_job.hpp"
 #include "engine/run/endpoint_breaker.hpp"
-#include "engine/plan/error_action.hpp"
 #include "engine/run/preflight.hpp"
 #include "engine/run/run_report.hpp"
-#include "engine/plan/sync_plan.hpp"
 
 #include <atomic>
 #include <chrono>

@@ -16,7 +16,8 @@ struct ProducerHooks {
     // Called after each task is queued; the producer awaits it (increments wait here).
     std::function<boost::asio::awaitable<void>()> after_push;
     // A repository whose tags could not be listed: reported, the run goes on.
-    std::function<void(const SyncPair&, const std::string& repository, const Error&)> listing_failed;
+    std::function<void(const SyncPair&, const std::string& repository, const Error&)>
+        listing_failed;
     std::function<void()> repository_seen;
     // Whether pair i's source speaks the legacy v1 API (listed by engine/v1/v1_listing.hpp).
     std::function<bool(std::size_t pair)> v1_source;
@@ -24,8 +25,8 @@ struct ProducerHooks {
 
 // sources[i] is the client for plan.pairs[i].source. Errors only when a catalog cannot be
 // listed (nothing of that pair can be planned).
-boost::asio::awaitable<Expected<void>> produce_tasks(const SyncPlan& plan,
-                                                     const std::vector<registry::RegistryClient*>& sources,
-                                                     TaskQueue& queue, const ProducerHooks& hooks);
+boost::asio::awaitable<Expected<void>> produce_tasks(
+    const SyncPlan& plan, const std::vector<registry::RegistryClient*>& sources, TaskQueue& queue,
+    const ProducerHooks& hooks);
 
 }  // namespace regmigrate::engine

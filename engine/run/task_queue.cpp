@@ -16,8 +16,10 @@ asio::awaitable<void> TaskQueue::push(ImageTask task) {
     PollBackoff backoff(co_await asio::this_coro::executor);
     for (;;) {
         std::size_t current = size_.load();
-        if (current < capacity_ && size_.compare_exchange_weak(current, current + 1)) break;
-        if (current >= capacity_) co_await backoff.wait();
+        if (current < capacity_ && size_.compare_exchange_weak(current, current + 1))
+            break;
+        if (current >= capacity_)
+            co_await backoff.wait();
     }
     queue_.enqueue(std::move(task));
 }
@@ -31,7 +33,8 @@ asio::awaitable<std::optional<ImageTask>> TaskQueue::pop() {
             co_return task;
         }
         // size_ counts reserved slots too: closed with nothing reserved means drained.
-        if (closed_ && size_.load() == 0) co_return std::nullopt;
+        if (closed_ && size_.load() == 0)
+            co_return std::nullopt;
         co_await backoff.wait();
     }
 }

@@ -1,8 +1,8 @@
 // The bounded handoff between tag producers and image workers.
 #pragma once
 
-#include <boost/asio/awaitable.hpp>
 #include <concurrentqueue/concurrentqueue.h>
+#include <boost/asio/awaitable.hpp>
 
 #include <atomic>
 #include <cstddef>
@@ -23,7 +23,7 @@ struct ImageTask {
 // handoff, an atomic count enforces the bound, and waiting sides poll with a short timer
 // (backpressure: a producer facing a full queue waits, it does not grow the queue).
 class TaskQueue {
-public:
+  public:
     explicit TaskQueue(std::size_t capacity);
 
     // Waits while the queue holds `capacity` tasks.
@@ -36,7 +36,7 @@ public:
     std::size_t size() const { return size_.load(); }
     std::size_t capacity() const { return capacity_; }
 
-private:
+  private:
     moodycamel::ConcurrentQueue<ImageTask> queue_;
     std::atomic<std::size_t> size_{0};
     std::atomic<bool> closed_{false};

@@ -1,8 +1,8 @@
 #include "registry/auth/authenticator.hpp"
 
 #include "registry/auth/cleartext_credentials.hpp"
-#include "registry/distribution/registry_error.hpp"
 #include "registry/auth/token_response.hpp"
+#include "registry/distribution/registry_error.hpp"
 
 #include <boost/url/encode.hpp>
 #include <boost/url/rfc/unreserved_chars.hpp>

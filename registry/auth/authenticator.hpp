@@ -19,11 +19,15 @@ namespace regmigrate::registry {
 
 using Scopes = std::vector<std::string>;
 
-inline Scopes pull_scope(std::string_view repo) { return {repository_scope(repo, "pull")}; }
-inline Scopes push_scope(std::string_view repo) { return {repository_scope(repo, "pull,push")}; }
+inline Scopes pull_scope(std::string_view repo) {
+    return {repository_scope(repo, "pull")};
+}
+inline Scopes push_scope(std::string_view repo) {
+    return {repository_scope(repo, "pull,push")};
+}
 
 class Authenticator {
-public:
+  public:
     // renewable, when set, replaces `credentials` as they are renewed (see
     // RenewableCredentials); tokens obtained with the old ones are dropped.
     // allow_plain_http_credentials: the user's explicit consent to send the password over
@@ -35,7 +39,8 @@ public:
 
     // The header to send for these scopes, fetching a token if the registry wants bearer
     // auth; nothing while the registry has not asked for authentication.
-    boost::asio::awaitable<Expected<std::optional<std::string>>> authorization(const Scopes& scopes);
+    boost::asio::awaitable<Expected<std::optional<std::string>>> authorization(
+        const Scopes& scopes);
 
     // Learns from a 401's WWW-Authenticate. Forgets the token cached for these scopes
     // (it was refused). Errors when the challenge cannot be answered. Only the registry's
@@ -44,7 +49,7 @@ public:
 
     std::size_t tokens_fetched() const { return tokens_fetched_; }
 
-private:
+  private:
     struct CachedToken {
         std::string header;
         std::chrono::steady_clock::time_point expires;
@@ -58,7 +63,7 @@ private:
     Credentials credentials_;
     std::shared_ptr<RenewableCredentials> renewable_;
     bool allow_plain_http_credentials_;
-    std::optional<AuthChallenge> challenge_;  // the scheme the registry asked for
+    std::optional<AuthChallenge> challenge_;     // the scheme the registry asked for
     std::map<std::string, CachedToken> tokens_;  // key: scopes joined by ' '
     std::size_t tokens_fetched_ = 0;
 };

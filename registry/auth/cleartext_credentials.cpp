@@ -1,8 +1,8 @@
 #include "registry/auth/cleartext_credentials.hpp"
 
 #include "transport/http/connection.hpp"
-#include "transport/log.hpp"
 #include "transport/http/proxy_selection.hpp"
+#include "transport/log.hpp"
 
 #include <mutex>
 #include <set>

@@ -1,8 +1,8 @@
 // RegistryClient::list_referrers: the referrers API, page by page.
 #include "registry/distribution/link_header.hpp"
+#include "registry/distribution/registry_client.hpp"
 #include "registry/types/media_types.hpp"
 #include "registry/types/referrers.hpp"
-#include "registry/distribution/registry_client.hpp"
 #include "transport/retry/retry_wait.hpp"
 
 #include <set>

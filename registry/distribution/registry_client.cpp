@@ -1,15 +1,15 @@
 #include "registry/distribution/registry_client.hpp"
 
 #include "registry/content/digest.hpp"
+#include "registry/content/sha256.hpp"
 #include "registry/distribution/link_header.hpp"
+#include "registry/distribution/registry_error.hpp"
+#include "registry/distribution/upload_range.hpp"
+#include "registry/name/request_path.hpp"
 #include "registry/types/listing.hpp"
 #include "registry/types/media_types.hpp"
-#include "registry/distribution/registry_error.hpp"
-#include "registry/name/request_path.hpp"
 #include "registry/types/schema1_image.hpp"
 #include "registry/types/schema1_payload.hpp"
-#include "registry/content/sha256.hpp"
-#include "registry/distribution/upload_range.hpp"
 #include "transport/retry/retry_wait.hpp"
 
 #include <boost/url/parse.hpp>

@@ -3,9 +3,9 @@
 #pragma once
 
 #include "registry/auth/authenticator.hpp"
-#include "registry/types/manifest.hpp"
-#include "registry/distribution/rate_limit.hpp"
 #include "registry/auth/renewable_credentials.hpp"
+#include "registry/distribution/rate_limit.hpp"
+#include "registry/types/manifest.hpp"
 #include "transport/http/http_client.hpp"
 #include "transport/retry/retry_policy.hpp"
 
@@ -112,8 +112,7 @@ class RegistryClient {
                                                        std::uint64_t offset);
     // Cancels an upload that will not be finished (DELETE on its Location), so the registry
     // frees what it holds of it. Best effort: one try, and a failure is only logged (debug).
-    boost::asio::awaitable<void> cancel_upload(std::string_view repo,
-                                               const UploadSession& session);
+    boost::asio::awaitable<void> cancel_upload(std::string_view repo, const UploadSession& session);
     // Whether a blob of this size goes up in PATCH chunks (resumable) or in one PUT.
     bool uploads_in_chunks(std::uint64_t size) const;
     // How many bytes the registry holds of an unfinished upload (its Range header).

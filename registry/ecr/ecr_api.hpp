@@ -5,8 +5,8 @@
 // Request bodies, response parsing and decisions are pure functions; EcrApi sends them.
 #pragma once
 
-#include "registry/ecr/aws_credentials.hpp"
 #include "registry/auth/credentials.hpp"
+#include "registry/ecr/aws_credentials.hpp"
 #include "transport/http/http_client.hpp"
 
 #include <chrono>

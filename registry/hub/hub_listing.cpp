@@ -1,7 +1,7 @@
 #include "registry/hub/hub_listing.hpp"
 
-#include "registry/name/reference.hpp"
 #include "registry/distribution/registry_error.hpp"
+#include "registry/name/reference.hpp"
 #include "transport/http/http_client.hpp"
 
 #include <simdjson.h>

@@ -1,7 +1,7 @@
 #include "registry/types/listing.hpp"
 
-#include "registry/name/reference.hpp"
 #include "registry/distribution/registry_error.hpp"
+#include "registry/name/reference.hpp"
 
 #include <simdjson.h>
 

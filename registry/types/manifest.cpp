@@ -1,8 +1,8 @@
 #include "registry/types/manifest.hpp"
 
 #include "registry/content/digest.hpp"
-#include "registry/types/media_types.hpp"
 #include "registry/distribution/registry_error.hpp"
+#include "registry/types/media_types.hpp"
 
 #include <simdjson.h>
 

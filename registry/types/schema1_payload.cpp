@@ -1,7 +1,7 @@
 #include "registry/types/schema1_payload.hpp"
 
-#include "registry/types/media_types.hpp"
 #include "registry/content/sha256.hpp"
+#include "registry/types/media_types.hpp"
 #include "transport/base64.hpp"
 
 #include <simdjson.h>

@@ -1,7 +1,7 @@
 #include "registry/v1/v1_image_config.hpp"
 
-#include "registry/types/media_types.hpp"
 #include "registry/content/sha256.hpp"
+#include "registry/types/media_types.hpp"
 
 #include <boost/json/serialize.hpp>
 #include <boost/json/value.hpp>

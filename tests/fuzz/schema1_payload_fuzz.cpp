@@ -3,9 +3,9 @@
 // whose digest the registry reports. Hostile headers must be refused, never read past the
 // document, and a payload that is given back must be the one the digest is computed from.
 #include "registry/content/digest.hpp"
+#include "registry/content/sha256.hpp"
 #include "registry/types/media_types.hpp"
 #include "registry/types/schema1_payload.hpp"
-#include "registry/content/sha256.hpp"
 #include "tests/fuzz/fuzz_check.hpp"
 
 using regmigrate::fuzz::require;

@@ -77,7 +77,8 @@ TEST_F(BlobClaimTest, ABlobAnOlderRepositoryHoldsIsCountedExistingAndSettled) {
     EXPECT_FALSE(claimed->owned);
     EXPECT_EQ(requests_, 1);
     EXPECT_EQ(metrics_.snapshot().blobs_existing, 1u);
-    EXPECT_EQ(ledger_.claim(registry_.host(), digest_, "team/a").action, BlobLedger::Action::present);
+    EXPECT_EQ(ledger_.claim(registry_.host(), digest_, "team/a").action,
+              BlobLedger::Action::present);
 }
 
 TEST_F(BlobClaimTest, ABlobTheRepositoryHasCostsNoRequest) {
@@ -99,7 +100,8 @@ TEST_F(BlobClaimTest, ABlobInAnotherRepositoryIsMountedAndSettled) {
     EXPECT_TRUE(stored_in("team/b"));
     EXPECT_EQ(metrics_.snapshot().blobs_mounted, 1u);
     // The ledger now knows the blob is in team/b.
-    EXPECT_EQ(ledger_.claim(registry_.host(), digest_, "team/b").action, BlobLedger::Action::present);
+    EXPECT_EQ(ledger_.claim(registry_.host(), digest_, "team/b").action,
+              BlobLedger::Action::present);
 }
 
 TEST_F(BlobClaimTest, ARefusedMountIsOwnedWithTheSessionTheRegistryOpened) {
@@ -115,12 +117,13 @@ TEST_F(BlobClaimTest, ARefusedMountIsOwnedWithTheSessionTheRegistryOpened) {
 
     // The session takes the upload, and settling tells the ledger.
     transport::MemoryBodySource body(kBlob);
-    const auto uploaded = run_coro(
-        io_, client_.upload_blob("team/b", digest_, kBlob.size(), body, claimed->session));
+    const auto uploaded =
+        run_coro(io_, client_.upload_blob("team/b", digest_, kBlob.size(), body, claimed->session));
     ASSERT_TRUE(uploaded) << uploaded.error().message;
     EXPECT_TRUE(ledger_.settle(registry_.host(), digest_, "team/b", {}));
     EXPECT_TRUE(stored_in("team/b"));
-    EXPECT_EQ(ledger_.claim(registry_.host(), digest_, "team/b").action, BlobLedger::Action::present);
+    EXPECT_EQ(ledger_.claim(registry_.host(), digest_, "team/b").action,
+              BlobLedger::Action::present);
 }
 
 TEST_F(BlobClaimTest, AfterARefusalTheRegistryIsNotAskedToMountAgain) {

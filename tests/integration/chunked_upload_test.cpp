@@ -1,7 +1,7 @@
 // Chunked uploads (PATCH with Content-Range, then a committing PUT) against a real
 // docker-registry, through the product's RegistryClient.
-#include "registry/distribution/registry_client.hpp"
 #include "registry/content/sha256.hpp"
+#include "registry/distribution/registry_client.hpp"
 #include "tests/support/registry_process.hpp"
 #include "tests/support/run_coro.hpp"
 #include "tools/fleet/registry_writer.hpp"
@@ -19,7 +19,8 @@ namespace asio = boost::asio;
 
 std::string patterned_bytes(std::size_t size) {
     std::string bytes(size, '\0');
-    for (std::size_t i = 0; i < size; ++i) bytes[i] = static_cast<char>((i * 31 + i / 977) & 0xff);
+    for (std::size_t i = 0; i < size; ++i)
+        bytes[i] = static_cast<char>((i * 31 + i / 977) & 0xff);
     return bytes;
 }
 
@@ -29,7 +30,8 @@ Expected<void> upload_in_chunks(const std::string& host, const std::string& blob
     transport::ClientOptions options;
     options.tls.mode = transport::TlsMode::disabled;
     auto http = transport::HttpClient::create(io.get_executor(), options);
-    if (!http) return http.error();
+    if (!http)
+        return http.error();
     registry::RegistryOptions registry_options;
     registry_options.chunk_size = chunk_size;
     registry::RegistryClient client(*http, host, {}, registry_options);

@@ -6,8 +6,8 @@
 // Also: a response body slower than its minimum rate ends at its total deadline although
 // its idle timer never fires, and the v1 client refuses to send a password over plain HTTP
 // to a non-loopback host.
-#include "registry/distribution/registry_client.hpp"
 #include "registry/content/sha256.hpp"
+#include "registry/distribution/registry_client.hpp"
 #include "registry/v1/v1_client.hpp"
 #include "tests/support/run_coro.hpp"
 #include "tests/support/scripted_http_server.hpp"

@@ -2,8 +2,8 @@
 // artifacts with a `subject`, the referrers tag schema's index, artifacts of artifacts)
 // follow it, against real docker-registry 2.8 (no referrers API: the tag-schema path). The
 // referrers API itself is exercised against a scripted server, at the client level.
-#include "registry/distribution/registry_client.hpp"
 #include "registry/content/sha256.hpp"
+#include "registry/distribution/registry_client.hpp"
 #include "tests/support/registry_process.hpp"
 #include "tests/support/regmigrate_cli.hpp"
 #include "tests/support/run_coro.hpp"

@@ -378,7 +378,8 @@ TEST_F(TransportBehaviourTest, StreamedPutBodyArrivesIntactWithContentLength) {
     }));
     auto client = make_client();
     const std::string data = random_bytes(3 * 1024 * 1024 + 17);
-    transport::MemoryBodySource source(data, 10007);  // pieces that do not line up with any buffer size
+    transport::MemoryBodySource source(data,
+                                       10007);  // pieces that do not line up with any buffer size
     HttpRequest request = get(server.url("/v2/app/blobs/uploads/1?digest=x"));
     request.method = http::verb::put;
     request.body_source = &source;

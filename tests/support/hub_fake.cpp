@@ -195,8 +195,8 @@ ScriptedReply HubFake::answer_listing(const ScriptedRequest& request) const {
     // Page links name the host the client asked for, as Docker Hub's name its own. (Reading
     // listing_ here would race with open() assigning it: this runs on the server's thread.)
     const std::string page_url = "http://" + request.header("Host") + path;
-    const auto page = hub_listing_page(namespace_name, found->second, page_url,
-                                       target->params(), options_.max_page_size);
+    const auto page = hub_listing_page(namespace_name, found->second, page_url, target->params(),
+                                       options_.max_page_size);
     return {page.status, page.body, {{"Content-Type", "application/json"}}};
 }
 

@@ -36,7 +36,7 @@ struct ScriptedRequest {
     std::string target;
     boost::beast::http::fields headers;
     std::string body;
-    std::size_t connection = 0;  // index of the connection it arrived on, in accept order
+    std::size_t connection = 0;       // index of the connection it arrived on, in accept order
     bool client_certificate = false;  // the TLS client presented one (see client_ca)
 
     // "" when absent.

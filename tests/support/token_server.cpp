@@ -122,9 +122,9 @@ asio::awaitable<void> serve_connection(tcp::socket socket, const Handler& handle
             http::request<http::string_body> request;
             stream.expires_after(std::chrono::seconds(30));
             co_await http::async_read(stream, buffer, request, asio::use_awaitable);
-            const TokenReply reply = handler(Request{request.method(), request.target(),
-                                                     request[http::field::authorization],
-                                                     request.body()});
+            const TokenReply reply =
+                handler(Request{request.method(), request.target(),
+                                request[http::field::authorization], request.body()});
             ++served;
             http::response<http::string_body> response{static_cast<http::status>(reply.status),
                                                        request.version()};
@@ -239,8 +239,7 @@ TokenServer::TokenServer(TokenServerOptions options)
         if (request.method == http::verb::post) {
             return answer_token_post(options_, signer_, request.target, request.body, now);
         }
-        return answer_token_request(options_, signer_, request.target, request.authorization,
-                                    now);
+        return answer_token_request(options_, signer_, request.target, request.authorization, now);
     };
     asio::co_spawn(loop_->ioc, accept_connections(loop_->acceptor, loop_->handler, served_),
                    asio::detached);

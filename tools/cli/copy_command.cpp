@@ -29,15 +29,18 @@ Expected<void> parse_end(const std::string& text, const SideFlags& side_flags,
                          engine::RegistrySide& side) {
     if (registry::is_oci_layout_reference(text)) {
         auto parsed = registry::parse_oci_layout_reference(text);
-        if (!parsed) return parsed.error();
+        if (!parsed)
+            return parsed.error();
         layout = std::move(*parsed);
         return {};
     }
     auto parsed = registry::parse_reference(text);
-    if (!parsed) return parsed.error();
+    if (!parsed)
+        return parsed.error();
     reference = std::move(*parsed);
     auto made = make_side(reference.registry, side_flags, certs_dir, creds_variable);
-    if (!made) return with_context(made.error(), "options");
+    if (!made)
+        return with_context(made.error(), "options");
     side = std::move(*made);
     return {};
 }
@@ -48,17 +51,20 @@ int run(CopyFlags& flags) {
         return report_error(loaded.error());
     engine::CopyJob job;
     auto source = parse_end(flags.source, flags.common.source, flags.common.certs_dir,
-                            "REGMIGRATE_SRC_CREDS", job.source, job.source_layout,
-                            job.source_side);
-    if (!source) return report_error(with_context(source.error(), "SRC"));
+                            "REGMIGRATE_SRC_CREDS", job.source, job.source_layout, job.source_side);
+    if (!source)
+        return report_error(with_context(source.error(), "SRC"));
     auto destination = parse_end(flags.destination, flags.common.destination,
                                  flags.common.certs_dir, "REGMIGRATE_DEST_CREDS", job.destination,
                                  job.destination_layout, job.destination_side);
-    if (!destination) return report_error(with_context(destination.error(), "DST"));
+    if (!destination)
+        return report_error(with_context(destination.error(), "DST"));
     job.jobs = flags.common.jobs;
-    if (!flags.platform.empty()) job.copy.platform = flags.platform;
+    if (!flags.platform.empty())
+        job.copy.platform = flags.platform;
     auto schema1 = engine::parse_schema1_mode(flags.schema1);
-    if (!schema1) return report_error(schema1.error());
+    if (!schema1)
+        return report_error(schema1.error());
     job.copy.schema1 = *schema1;
     job.copy.same_registry = !job.source_layout && !job.destination_layout &&
                              job.source.registry == job.destination.registry;
@@ -68,9 +74,11 @@ int run(CopyFlags& flags) {
 
     metrics::Metrics metrics;
     auto server = serve_metrics(flags.common, metrics);
-    if (!server) return report_error(server.error());
+    if (!server)
+        return report_error(server.error());
     auto report = engine::run_copy(job, metrics);
-    if (!report) return report_error(report.error());
+    if (!report)
+        return report_error(report.error());
     return finish_run(*report, flags.common, metrics, "copied");
 }
 
@@ -80,8 +88,9 @@ CommandRunner add_copy_command(CLI::App& app) {
     auto flags = std::make_shared<CopyFlags>();
     auto* command = app.add_subcommand(
         "copy", "Copy one image, or every tag of a repository, between registries");
-    command->add_option("SRC", flags->source,
-                        "HOST[:PORT]/REPO[:TAG|@DIGEST] or oci:DIR[:TAG]; no tag: all tags")
+    command
+        ->add_option("SRC", flags->source,
+                     "HOST[:PORT]/REPO[:TAG|@DIGEST] or oci:DIR[:TAG]; no tag: all tags")
         ->required();
     command->add_option("DST", flags->destination, "HOST[:PORT]/REPO[:TAG] or oci:DIR[:TAG]")
         ->required();

@@ -25,22 +25,27 @@ int run(LsFlags& flags) {
     std::optional<std::string> repository;
     if (flags.target.find('/') != std::string::npos) {
         auto reference = registry::parse_reference(flags.target);
-        if (!reference) return report_error(reference.error());
+        if (!reference)
+            return report_error(reference.error());
         if (!reference->identifier().empty()) {
-            return report_error(make_error(ErrorKind::invalid_argument,
-                                           "ls takes HOST or HOST/REPO, not a tag or digest: " +
-                                               flags.target));
+            return report_error(
+                make_error(ErrorKind::invalid_argument,
+                           "ls takes HOST or HOST/REPO, not a tag or digest: " + flags.target));
         }
         host = reference->registry;
         repository = reference->repository;
     } else {
         host = registry::normalize_registry_host(host);
     }
-    auto side = make_side(host, flags.common.source, flags.common.certs_dir, "REGMIGRATE_SRC_CREDS");
-    if (!side) return report_error(side.error());
+    auto side =
+        make_side(host, flags.common.source, flags.common.certs_dir, "REGMIGRATE_SRC_CREDS");
+    if (!side)
+        return report_error(side.error());
     auto names = engine::run_listing(*side, repository);
-    if (!names) return report_error(names.error());
-    for (const auto& name : *names) std::printf("%s\n", name.c_str());
+    if (!names)
+        return report_error(names.error());
+    for (const auto& name : *names)
+        std::printf("%s\n", name.c_str());
     return exit_ok;
 }
 
@@ -48,8 +53,9 @@ int run(LsFlags& flags) {
 
 CommandRunner add_ls_command(CLI::App& app) {
     auto flags = std::make_shared<LsFlags>();
-    auto* command = app.add_subcommand("ls", "List the repositories of a registry, or the tags "
-                                             "of one repository");
+    auto* command = app.add_subcommand("ls",
+                                       "List the repositories of a registry, or the tags "
+                                       "of one repository");
     command->add_option("TARGET", flags->target, "HOST[:PORT] or HOST[:PORT]/REPO")->required();
     add_side_flags(*command, flags->common, false);
     command->add_option("--log-format", flags->common.log_format, "text or json")

@@ -157,8 +157,8 @@ int run(const MigrateFlags& flags) {
 
     if (auto api = source_api(sides->source, settings->source.host); !api)
         return report_error(api.error());
-    auto pair = engine::migrator_pair(*settings, std::move(sides->source),
-                                      std::move(sides->destination));
+    auto pair =
+        engine::migrator_pair(*settings, std::move(sides->source), std::move(sides->destination));
     if (!pair)
         return report_error(pair.error());
     engine::SyncPlan plan;

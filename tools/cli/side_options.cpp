@@ -14,11 +14,12 @@ namespace regmigrate::cli {
 
 void add_side_flags(CLI::App& command, CommonFlags& flags, bool with_destination) {
     const auto tls_modes = CLI::IsMember({"enabled", "insecure", "disabled"});
-    command.add_option("--src-tls", flags.source.tls,
-                       "TLS towards the source: enabled, insecure (no verification) or "
-                       "disabled (plain HTTP). Default: enabled, except for registries on "
-                       "127.0.0.0/8, ::1 or localhost, which get TLS without verification "
-                       "and plain HTTP when TLS fails (as docker does)")
+    command
+        .add_option("--src-tls", flags.source.tls,
+                    "TLS towards the source: enabled, insecure (no verification) or "
+                    "disabled (plain HTTP). Default: enabled, except for registries on "
+                    "127.0.0.0/8, ::1 or localhost, which get TLS without verification "
+                    "and plain HTTP when TLS fails (as docker does)")
         ->check(tls_modes);
     auto* src_creds = command.add_option(
         "--src-creds", flags.source.creds,
@@ -31,8 +32,9 @@ void add_side_flags(CLI::App& command, CommonFlags& flags, bool with_destination
                     "(one line; a trailing newline is dropped)")
         ->excludes(src_creds);
     if (with_destination) {
-        command.add_option("--dest-tls", flags.destination.tls,
-                           "TLS towards the destination (same values and default)")
+        command
+            .add_option("--dest-tls", flags.destination.tls,
+                        "TLS towards the destination (same values and default)")
             ->check(tls_modes);
         auto* dest_creds = command.add_option(
             "--dest-creds", flags.destination.creds,
@@ -60,8 +62,9 @@ void add_side_flags(CLI::App& command, CommonFlags& flags, bool with_destination
         },
         "HTTP forward proxy for both sides, http://[USER:PASSWORD@]HOST:PORT, or none; "
         "overrides HTTPS_PROXY, HTTP_PROXY and NO_PROXY, and applies to loopback registries too");
-    command.add_option("--certs-dir", flags.certs_dir,
-                       "per-registry certificates: DIR/HOST[:PORT]/{*.crt,*.cert,*.key}")
+    command
+        .add_option("--certs-dir", flags.certs_dir,
+                    "per-registry certificates: DIR/HOST[:PORT]/{*.crt,*.cert,*.key}")
         ->capture_default_str();
 }
 
@@ -141,37 +144,43 @@ void add_output_flags(CLI::App& command, CommonFlags& flags) {
 }
 
 Expected<std::optional<transport::ProxyRules>> proxy_flag(const SideFlags& flags) {
-    if (flags.proxy.empty()) return std::optional<transport::ProxyRules>{};
+    if (flags.proxy.empty())
+        return std::optional<transport::ProxyRules>{};
     auto rules = transport::parse_proxy_choice(flags.proxy);
-    if (!rules) return with_context(rules.error(), "--proxy");
+    if (!rules)
+        return with_context(rules.error(), "--proxy");
     return std::optional<transport::ProxyRules>{std::move(*rules)};
 }
 
 Expected<engine::RegistrySide> make_side(const std::string& host, const SideFlags& flags,
-                                         const std::string& certs_dir,
-                                         const char* creds_variable) {
+                                         const std::string& certs_dir, const char* creds_variable) {
     engine::RegistrySide side;
     side.host = host;
     side.tls.mode = transport::TlsMode::automatic;
     if (!flags.tls.empty()) {
         auto mode = transport::parse_tls_mode(flags.tls);
-        if (!mode) return mode.error();
+        if (!mode)
+            return mode.error();
         side.tls.mode = *mode;
     }
     auto tls = engine::apply_certs_dir(side.tls, certs_dir, host);
-    if (!tls) return tls.error();
+    if (!tls)
+        return tls.error();
     side.tls = std::move(*tls);
     auto proxy = proxy_flag(flags);
-    if (!proxy) return proxy.error();
+    if (!proxy)
+        return proxy.error();
     side.proxy = std::move(*proxy);
     registry::Credentials given;
     if (!flags.creds.empty()) {
         auto parsed = registry::parse_credentials(flags.creds, "credentials flag");
-        if (!parsed) return parsed.error();
+        if (!parsed)
+            return parsed.error();
         given = std::move(*parsed);
     }
     auto credentials = registry::resolve_credentials(given, creds_variable, host);
-    if (!credentials) return credentials.error();
+    if (!credentials)
+        return credentials.error();
     side.credentials = std::move(*credentials);
     side.registry.allow_plain_http_credentials = flags.allow_plain_http_credentials;
     return side;

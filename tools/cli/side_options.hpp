@@ -56,7 +56,6 @@ Expected<std::optional<transport::ProxyRules>> proxy_flag(const SideFlags& flags
 // else creds_variable (REGMIGRATE_SRC_CREDS / REGMIGRATE_DEST_CREDS), else docker's
 // config.json and credential helpers, else anonymous (registry::resolve_credentials).
 Expected<engine::RegistrySide> make_side(const std::string& host, const SideFlags& flags,
-                                         const std::string& certs_dir,
-                                         const char* creds_variable);
+                                         const std::string& certs_dir, const char* creds_variable);
 
 }  // namespace regmigrate::cli

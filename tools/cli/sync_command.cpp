@@ -1,8 +1,8 @@
 // regmigrate sync / regmigrate verify — the same plan, copied or checked.
-#include "engine/state/journal.hpp"
 #include "engine/plan/plan_yaml.hpp"
-#include "engine/state/state_directory.hpp"
 #include "engine/run/sync_job.hpp"
+#include "engine/state/journal.hpp"
+#include "engine/state/state_directory.hpp"
 #include "registry/layout/oci_layout_reference.hpp"
 #include "registry/name/reference.hpp"
 #include "tools/cli/commands.hpp"
@@ -51,14 +51,13 @@ struct SyncFlags {
 // --from / --to: a registry host, or oci:DIR, a directory of OCI layouts, one per
 // repository (DIR/REPO), which the engine reads or writes instead of a registry.
 Expected<engine::RegistrySide> sync_side(const std::string& text, const SideFlags& flags,
-                                         const std::string& certs_dir,
-                                         const char* creds_variable) {
+                                         const std::string& certs_dir, const char* creds_variable) {
     if (!registry::is_oci_layout_reference(text)) {
-        return make_side(registry::normalize_registry_host(text), flags, certs_dir,
-                         creds_variable);
+        return make_side(registry::normalize_registry_host(text), flags, certs_dir, creds_variable);
     }
     auto layout = registry::parse_oci_layout_reference(text);
-    if (!layout) return layout.error();
+    if (!layout)
+        return layout.error();
     if (!layout->tag.empty()) {
         return make_error(ErrorKind::invalid_argument,
                           text + ": sync takes oci:DIR, a directory of layouts, without a tag");
@@ -71,11 +70,13 @@ Expected<engine::RegistrySide> sync_side(const std::string& text, const SideFlag
 Expected<engine::SyncPlan> plan_from_flags(const SyncFlags& flags) {
     if (!flags.config.empty()) {
         if (!flags.from.empty() || !flags.to.empty()) {
-            return make_error(ErrorKind::invalid_argument, "--config and --from/--to exclude each other");
+            return make_error(ErrorKind::invalid_argument,
+                              "--config and --from/--to exclude each other");
         }
         if (!flags.ecr_endpoint.empty()) {
-            return make_error(ErrorKind::invalid_argument,
-                              "--ecr-endpoint goes with --to; a plan sets ecr.endpoint per registry");
+            return make_error(
+                ErrorKind::invalid_argument,
+                "--ecr-endpoint goes with --to; a plan sets ecr.endpoint per registry");
         }
         if (!flags.common.source.creds_file.empty() ||
             !flags.common.destination.creds_file.empty()) {
@@ -85,13 +86,16 @@ Expected<engine::SyncPlan> plan_from_flags(const SyncFlags& flags) {
         }
         auto plan = engine::load_plan_file(flags.config);
         auto proxy = proxy_flag(flags.common.source);
-        if (!plan) return plan;
-        if (!proxy) return proxy.error();
+        if (!plan)
+            return plan;
+        if (!proxy)
+            return proxy.error();
         // --proxy stands for the environment: a registry's own `proxy:` key still wins.
         // --allow-plain-http-credentials adds the consent to every registry of the plan.
         for (auto& pair : plan->pairs) {
             for (auto* side : {&pair.source, &pair.destination}) {
-                if (!side->proxy) side->proxy = *proxy;
+                if (!side->proxy)
+                    side->proxy = *proxy;
                 if (flags.common.source.allow_plain_http_credentials)
                     side->registry.allow_plain_http_credentials = true;
             }
@@ -99,15 +103,18 @@ Expected<engine::SyncPlan> plan_from_flags(const SyncFlags& flags) {
         return plan;
     }
     if (flags.from.empty() || flags.to.empty()) {
-        return make_error(ErrorKind::invalid_argument, "give --from HOST and --to HOST, or --config PLAN.yaml");
+        return make_error(ErrorKind::invalid_argument,
+                          "give --from HOST and --to HOST, or --config PLAN.yaml");
     }
     engine::SyncPair pair;
-    auto source = sync_side(flags.from, flags.common.source, flags.common.certs_dir,
-                            "REGMIGRATE_SRC_CREDS");
-    if (!source) return with_context(source.error(), "--from");
+    auto source =
+        sync_side(flags.from, flags.common.source, flags.common.certs_dir, "REGMIGRATE_SRC_CREDS");
+    if (!source)
+        return with_context(source.error(), "--from");
     auto destination = sync_side(flags.to, flags.common.destination, flags.common.certs_dir,
                                  "REGMIGRATE_DEST_CREDS");
-    if (!destination) return with_context(destination.error(), "--to");
+    if (!destination)
+        return with_context(destination.error(), "--to");
     pair.source = std::move(*source);
     pair.destination = std::move(*destination);
     if (!flags.ecr_endpoint.empty()) {
@@ -115,19 +122,23 @@ Expected<engine::SyncPlan> plan_from_flags(const SyncFlags& flags) {
     }
     for (const auto& repo : flags.repos) {
         auto pattern = engine::compile_regex(repo, "--repo");
-        if (!pattern) return pattern.error();
+        if (!pattern)
+            return pattern.error();
         pair.repository_patterns.push_back(std::move(*pattern));
     }
     if (!flags.tag.empty()) {
         auto pattern = engine::compile_regex(flags.tag, "--tag");
-        if (!pattern) return pattern.error();
+        if (!pattern)
+            return pattern.error();
         pair.tags.pattern = std::move(*pattern);
     }
     pair.prefix = flags.prefix;
-    if (!flags.platform.empty()) pair.platform = flags.platform;
+    if (!flags.platform.empty())
+        pair.platform = flags.platform;
     engine::SyncPlan plan;
     plan.pairs.push_back(std::move(pair));
-    if (auto valid = engine::validate_plan(plan); !valid) return valid.error();
+    if (auto valid = engine::validate_plan(plan); !valid)
+        return valid.error();
     return plan;
 }
 
@@ -136,7 +147,8 @@ int run(SyncFlags& flags, engine::SyncMode mode) {
     if (auto loaded = load_credential_files(flags.common); !loaded)
         return report_error(loaded.error());
     auto plan = plan_from_flags(flags);
-    if (!plan) return report_error(plan.error());
+    if (!plan)
+        return report_error(plan.error());
     // Given on the command line, --referrers holds for every pair of a plan file too.
     if (flags.referrers || !flags.referrer_types.empty()) {
         for (auto& pair : plan->pairs) {
@@ -147,15 +159,19 @@ int run(SyncFlags& flags, engine::SyncMode mode) {
     // Given on the command line, --schema1 holds for every pair of a plan file too.
     if (!flags.schema1.empty()) {
         auto schema1 = engine::parse_schema1_mode(flags.schema1);
-        if (!schema1) return report_error(schema1.error());
-        for (auto& pair : plan->pairs) pair.schema1 = *schema1;
+        if (!schema1)
+            return report_error(schema1.error());
+        for (auto& pair : plan->pairs)
+            pair.schema1 = *schema1;
     }
     auto action = engine::parse_error_action(flags.error_action);
-    if (!action) return report_error(action.error());
+    if (!action)
+        return report_error(action.error());
     CommonFlags common = flags.common;
     if (!flags.shard.empty()) {
         auto shard = engine::parse_shard(flags.shard);
-        if (!shard) return report_error(shard.error());
+        if (!shard)
+            return report_error(shard.error());
         plan->shard = *shard;
         // One Pushgateway group per shard, so the pods' pushes do not replace each other.
         common.pushgateway_grouping["shard"] = std::to_string(shard->index);
@@ -173,8 +189,8 @@ int run(SyncFlags& flags, engine::SyncMode mode) {
     options.stop_on_signals = true;
     options.preflight = preflight_settings(flags.common, flags.no_preflight);
     options.breaker = flags.breaker;
-    options.breaker.window = std::chrono::milliseconds(
-        static_cast<std::int64_t>(flags.breaker_window_seconds * 1000));
+    options.breaker.window =
+        std::chrono::milliseconds(static_cast<std::int64_t>(flags.breaker_window_seconds * 1000));
     if (mode == engine::SyncMode::sync && !flags.no_journal) {
         if (!flags.journal.empty()) {
             options.journal = engine::JournalSettings{flags.journal, false};
@@ -192,15 +208,18 @@ int run(SyncFlags& flags, engine::SyncMode mode) {
         if (has_terminal()) {
             options.ask = ask_error_action;
         } else {
-            log(LogLevel::warn, "--error-action prompt needs a terminal: failed images are skipped");
+            log(LogLevel::warn,
+                "--error-action prompt needs a terminal: failed images are skipped");
         }
     }
 
     metrics::Metrics metrics;
     auto server = serve_metrics(flags.common, metrics);
-    if (!server) return report_error(server.error());
+    if (!server)
+        return report_error(server.error());
     auto result = run_with_progress(*plan, options, metrics);
-    if (!result) return report_error(result.error());
+    if (!result)
+        return report_error(result.error());
     if (options.mode == engine::SyncMode::dry_run) {
         print_dry_run(*result);
         return result->report.complete() ? exit_ok : exit_failed;
@@ -226,12 +245,15 @@ CommandRunner add_plan_command(CLI::App& app, const char* name, const char* desc
     command->add_option("--platform", flags->platform, "OS/ARCH[/VARIANT] of multi-arch images");
     add_referrer_flags(*command, flags->referrers, flags->referrer_types);
     add_schema1_flag(*command, flags->schema1);
-    command->add_flag("--skip-existing,!--no-skip-existing", flags->skip_existing,
-                      "skip tags whose destination digest already equals the source's (default on)");
-    command->add_flag("--dry-run", flags->dry_run,
-                      "print the plan (repositories, tags, images, bytes after dedupe); write nothing");
-    command->add_option("--error-action", flags->error_action,
-                        "when an image fails: retry, skip, abort, or prompt (terminal only)")
+    command->add_flag(
+        "--skip-existing,!--no-skip-existing", flags->skip_existing,
+        "skip tags whose destination digest already equals the source's (default on)");
+    command->add_flag(
+        "--dry-run", flags->dry_run,
+        "print the plan (repositories, tags, images, bytes after dedupe); write nothing");
+    command
+        ->add_option("--error-action", flags->error_action,
+                     "when an image fails: retry, skip, abort, or prompt (terminal only)")
         ->check(CLI::IsMember({"retry", "skip", "abort", "prompt"}))
         ->capture_default_str();
     command->add_option("--increment", flags->increment,
@@ -253,8 +275,9 @@ CommandRunner add_plan_command(CLI::App& app, const char* name, const char* desc
                         "I/N: only the destination repositories whose stable hash mod N is I");
     command->add_option("--max-transfers", flags->max_transfers,
                         "blob transfers in flight at once (default: --jobs)");
-    command->add_option("--max-inflight-bytes", flags->max_inflight_bytes,
-                        "bytes of blob transfers in flight at once (a larger blob goes alone)")
+    command
+        ->add_option("--max-inflight-bytes", flags->max_inflight_bytes,
+                     "bytes of blob transfers in flight at once (a larger blob goes alone)")
         ->check(CLI::PositiveNumber)
         ->capture_default_str();
     command->add_option("--journal", flags->journal,
@@ -263,14 +286,16 @@ CommandRunner add_plan_command(CLI::App& app, const char* name, const char* desc
                         "complete run)");
     command->add_flag("--no-journal", flags->no_journal, "neither resume nor record progress");
     add_preflight_flag(*command, flags->no_preflight);
-    command->add_option("--breaker-threshold", flags->breaker.threshold,
-                        "stop starting images on a registry after N operations in a row failed "
-                        "the same way (refused, DNS, TLS, credentials) over --breaker-window; 0: "
-                        "never")
+    command
+        ->add_option("--breaker-threshold", flags->breaker.threshold,
+                     "stop starting images on a registry after N operations in a row failed "
+                     "the same way (refused, DNS, TLS, credentials) over --breaker-window; 0: "
+                     "never")
         ->capture_default_str();
-    command->add_option("--breaker-window", flags->breaker_window_seconds,
-                        "SECONDS those failures must span before the breaker trips, so a "
-                        "registry restarting within it is waited for")
+    command
+        ->add_option("--breaker-window", flags->breaker_window_seconds,
+                     "SECONDS those failures must span before the breaker trips, so a "
+                     "registry restarting within it is waited for")
         ->check(CLI::NonNegativeNumber)
         ->capture_default_str();
     add_side_flags(*command, flags->common, true);

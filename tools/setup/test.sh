@@ -7,6 +7,8 @@ root=$(cd "$(dirname "$0")/../.." && pwd)
 build=${REGMIGRATE_BUILD_DIR:-$root/build}
 "$root/tools/setup/install-deps.sh"
 "$root/tools/setup/build.sh"
+# Every C++ file as .clang-format lays it out.
+"$root/tools/setup/format.sh" --check
 # Seconds: the container image's package lists cover what CMake finds and what the binary
 # links, and the Kubernetes manifests pass only options regmigrate has (tools/deploy).
 # tools/setup/image-check.sh is the full check (builds the image's root), not run here.

@@ -50,8 +50,8 @@ bool is_ip_literal(const std::string& host) {
 std::string host_header(const Origin& origin) {
     const bool default_port = (origin.scheme == "http" && origin.port == 80) ||
                               (origin.scheme == "https" && origin.port == 443);
-    std::string host = origin.host.find(':') != std::string::npos ? "[" + origin.host + "]"
-                                                                  : origin.host;
+    std::string host =
+        origin.host.find(':') != std::string::npos ? "[" + origin.host + "]" : origin.host;
     return default_port ? host : host + ":" + std::to_string(origin.port);
 }
 
@@ -65,9 +65,9 @@ Expected<Origin> origin_of(boost::urls::url_view url) {
     } else if (url.scheme_id() == boost::urls::scheme::https) {
         origin.scheme = "https";
     } else {
-        return make_error(ErrorKind::protocol,
-                          "unsupported URL scheme \"" + std::string(url.scheme()) + "\" in " +
-                              std::string(url.buffer().substr(0, 200)));
+        return make_error(ErrorKind::protocol, "unsupported URL scheme \"" +
+                                                   std::string(url.scheme()) + "\" in " +
+                                                   std::string(url.buffer().substr(0, 200)));
     }
     if (url.host_type() == boost::urls::host_type::ipv6) {
         origin.host = url.host_address();
@@ -80,7 +80,8 @@ Expected<Origin> origin_of(boost::urls::url_view url) {
     origin.port = url.has_port() ? url.port_number()
                                  : static_cast<std::uint16_t>(origin.scheme == "https" ? 443 : 80);
     if (url.has_port() && origin.port == 0) {
-        return make_error(ErrorKind::protocol, "URL has an invalid port: " + std::string(url.buffer()));
+        return make_error(ErrorKind::protocol,
+                          "URL has an invalid port: " + std::string(url.buffer()));
     }
     return origin;
 }
@@ -142,15 +143,19 @@ asio::awaitable<Expected<std::unique_ptr<Connection>>> Connection::open(
         auto raced =
             co_await (resolver.async_resolve(dial_host, std::to_string(dial_port), use_tuple) ||
                       timer.async_wait(use_tuple));
-        if (raced.index() == 1) co_return conn->fail(beast::error::timeout, "resolving");
+        if (raced.index() == 1)
+            co_return conn->fail(beast::error::timeout, "resolving");
         auto [resolve_ec, results] = std::get<0>(raced);
-        if (resolve_ec) co_return conn->fail(resolve_ec, "resolving");
-        for (const auto& entry : results) endpoints.push_back(entry.endpoint());
+        if (resolve_ec)
+            co_return conn->fail(resolve_ec, "resolving");
+        for (const auto& entry : results)
+            endpoints.push_back(entry.endpoint());
     }
 
     conn->plain_->expires_after(timeouts.connect);
     auto [connect_ec, endpoint] = co_await conn->plain_->async_connect(endpoints, use_tuple);
-    if (connect_ec) co_return conn->fail(connect_ec, "connecting to");
+    if (connect_ec)
+        co_return conn->fail(connect_ec, "connecting to");
     conn->plain_->socket().set_option(tcp::no_delay(true), ec);
 
     if (proxy && origin.scheme == "https") {
@@ -159,8 +164,8 @@ asio::awaitable<Expected<std::unique_ptr<Connection>>> Connection::open(
             co_return tunnel.error();
     }
     if (origin.scheme == "https") {
-        conn->tls_ = std::make_unique<beast::ssl_stream<beast::tcp_stream>>(
-            std::move(*conn->plain_), *tls);
+        conn->tls_ =
+            std::make_unique<beast::ssl_stream<beast::tcp_stream>>(std::move(*conn->plain_), *tls);
         conn->plain_.reset();
         SSL* ssl = conn->tls_->native_handle();
         X509_VERIFY_PARAM* param = SSL_get0_param(ssl);
@@ -172,14 +177,15 @@ asio::awaitable<Expected<std::unique_ptr<Connection>>> Connection::open(
         }
         conn->tls_->set_verify_mode(verify_peer ? asio::ssl::verify_peer : asio::ssl::verify_none);
         beast::get_lowest_layer(*conn->tls_).expires_after(timeouts.connect);
-        auto [hs_ec] = co_await conn->tls_->async_handshake(asio::ssl::stream_base::client, use_tuple);
+        auto [hs_ec] =
+            co_await conn->tls_->async_handshake(asio::ssl::stream_base::client, use_tuple);
         if (hs_ec) {
             Error failed = conn->fail(hs_ec, "TLS handshake with");
             // "certificate verify failed" alone does not say why: OpenSSL's verify result does.
             if (const long verified = SSL_get_verify_result(ssl);
                 verify_peer && verified != X509_V_OK) {
-                failed.message += std::string("; verify result: ") +
-                                  X509_verify_cert_error_string(verified);
+                failed.message +=
+                    std::string("; verify result: ") + X509_verify_cert_error_string(verified);
             }
             co_return failed;
         }
@@ -193,7 +199,8 @@ asio::awaitable<Expected<void>> Connection::write_request(HttpRequest& request) 
     const std::string target = forwards_through_proxy() ? absolute_form_target(origin_, request.url)
                                                         : std::string(request.url.encoded_target());
     http::request<http::buffer_body> message{request.method, target, 11};
-    for (const auto& field : request.headers) message.set(field.name_string(), field.value());
+    for (const auto& field : request.headers)
+        message.set(field.name_string(), field.value());
     message.set(http::field::host, host_header(origin_));
     // Only a plain-http request is read by the proxy; an https one is inside the tunnel,
     // where proxy credentials must never go.
@@ -204,11 +211,12 @@ asio::awaitable<Expected<void>> Connection::write_request(HttpRequest& request) 
     message.keep_alive(true);
 
     const bool streamed = request.body_source != nullptr;
-    const std::uint64_t length = streamed ? request.content_length.value_or(0) : request.body.size();
-    const bool has_body = streamed || !request.body.empty() ||
-                          request.method == http::verb::put || request.method == http::verb::post ||
-                          request.method == http::verb::patch;
-    if (has_body) message.content_length(length);
+    const std::uint64_t length =
+        streamed ? request.content_length.value_or(0) : request.body.size();
+    const bool has_body = streamed || !request.body.empty() || request.method == http::verb::put ||
+                          request.method == http::verb::post || request.method == http::verb::patch;
+    if (has_body)
+        message.content_length(length);
 
     http::request_serializer<http::buffer_body> serializer{message};
     auto write = [&]() -> asio::awaitable<error_code> {
@@ -227,7 +235,8 @@ asio::awaitable<Expected<void>> Connection::write_request(HttpRequest& request) 
         message.body().size = request.body.size();
         message.body().more = false;
         while (!serializer.is_done()) {
-            if (auto ec = co_await write()) co_return failed(ec);
+            if (auto ec = co_await write())
+                co_return failed(ec);
         }
         co_return Expected<void>{};
     }
@@ -235,9 +244,11 @@ asio::awaitable<Expected<void>> Connection::write_request(HttpRequest& request) 
     message.body().data = nullptr;
     message.body().more = true;
     lowest_layer().expires_after(timeouts_.idle);
-    auto [header_ec, header_n] = tls_ ? co_await http::async_write_header(*tls_, serializer, use_tuple)
-                                      : co_await http::async_write_header(*plain_, serializer, use_tuple);
-    if (header_ec) co_return failed(header_ec);
+    auto [header_ec, header_n] =
+        tls_ ? co_await http::async_write_header(*tls_, serializer, use_tuple)
+             : co_await http::async_write_header(*plain_, serializer, use_tuple);
+    if (header_ec)
+        co_return failed(header_ec);
 
     std::vector<char> chunk(body_stream_buffer);
     std::uint64_t sent = 0;
@@ -251,15 +262,17 @@ asio::awaitable<Expected<void>> Connection::write_request(HttpRequest& request) 
         sent += n;
         if (sent > length || (n == 0 && sent != length)) {
             broken_ = true;
-            co_return make_error(ErrorKind::protocol,
-                                 "request body was " + std::to_string(sent) +
-                                     " bytes, announced " + std::to_string(length));
+            co_return make_error(ErrorKind::protocol, "request body was " + std::to_string(sent) +
+                                                          " bytes, announced " +
+                                                          std::to_string(length));
         }
         message.body().data = n ? chunk.data() : nullptr;
         message.body().size = n;
         message.body().more = n != 0;
-        if (auto ec = co_await write()) co_return failed(ec);
-        if (n == 0) break;
+        if (auto ec = co_await write())
+            co_return failed(ec);
+        if (n == 0)
+            break;
     }
     co_return Expected<void>{};
 }
@@ -268,10 +281,12 @@ asio::awaitable<Expected<void>> Connection::read_header(bool head_request) {
     parser_ = std::make_unique<Parser>();
     parser_->header_limit(header_limit);
     parser_->body_limit(std::numeric_limits<std::uint64_t>::max());
-    if (head_request) parser_->skip(true);
+    if (head_request)
+        parser_->skip(true);
     lowest_layer().expires_after(timeouts_.response_header);
-    auto [ec, n] = tls_ ? co_await http::async_read_header(*tls_, read_buffer_, *parser_, use_tuple)
-                        : co_await http::async_read_header(*plain_, read_buffer_, *parser_, use_tuple);
+    auto [ec, n] =
+        tls_ ? co_await http::async_read_header(*tls_, read_buffer_, *parser_, use_tuple)
+             : co_await http::async_read_header(*plain_, read_buffer_, *parser_, use_tuple);
     if (ec) {
         broken_ = true;
         co_return fail(ec, "reading response from");
@@ -300,7 +315,8 @@ asio::awaitable<Expected<std::size_t>> Connection::read_body(
             co_return fail(ec, "reading response body from");
         }
         const std::size_t got = buffer.size() - body.size;
-        if (got > 0) co_return got;
+        if (got > 0)
+            co_return got;
     }
     co_return std::size_t{0};
 }
@@ -310,11 +326,13 @@ bool Connection::reusable() const {
 }
 
 bool Connection::closed_by_peer() {
-    if (broken_) return true;
+    if (broken_)
+        return true;
     char byte;
     const auto fd = lowest_layer().socket().native_handle();
     const ssize_t n = ::recv(fd, &byte, 1, MSG_PEEK | MSG_DONTWAIT);
-    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) return false;
+    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+        return false;
     // EOF, an error, or unsolicited bytes (e.g. a 408 or TLS close_notify): not reusable.
     return true;
 }

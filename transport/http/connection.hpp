@@ -34,7 +34,7 @@ Expected<Origin> origin_of(boost::urls::url_view url);
 std::string connection_key(const Origin& origin, const std::optional<ProxyServer>& proxy);
 
 class Connection {
-public:
+  public:
     using Parser = http::response_parser<http::buffer_body>;
 
     static boost::asio::awaitable<Expected<std::unique_ptr<Connection>>> open(
@@ -51,8 +51,8 @@ public:
     // Reads the next piece of the body into buffer; 0 once the body is complete. Times out
     // after the idle timeout, or at `deadline` (the body's total allowance) if sooner.
     boost::asio::awaitable<Expected<std::size_t>> read_body(
-        boost::asio::mutable_buffer buffer,
-        std::chrono::steady_clock::time_point deadline = std::chrono::steady_clock::time_point::max());
+        boost::asio::mutable_buffer buffer, std::chrono::steady_clock::time_point deadline =
+                                                std::chrono::steady_clock::time_point::max());
 
     Parser& parser() { return *parser_; }
     bool body_complete() const { return parser_ && parser_->is_done(); }

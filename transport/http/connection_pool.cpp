@@ -27,12 +27,13 @@ ConnectionPool::ConnectionPool(asio::any_io_executor executor, OriginTls tls, Ti
 
 ConnectionPool::OriginSlots& ConnectionPool::slots_for(const std::string& key) {
     auto& slot = origins_[key];
-    if (!slot) slot = std::make_unique<OriginSlots>(executor_);
+    if (!slot)
+        slot = std::make_unique<OriginSlots>(executor_);
     return *slot;
 }
 
 asio::awaitable<Expected<std::unique_ptr<Connection>>> ConnectionPool::acquire(const Origin& origin,
-                                                                              bool fresh) {
+                                                                               bool fresh) {
     auto self = shared_from_this();  // waiters keep the pool alive
     const auto proxy = select_proxy(proxy_, origin);
     OriginSlots& slots = slots_for(connection_key(origin, proxy));
@@ -40,22 +41,23 @@ asio::awaitable<Expected<std::unique_ptr<Connection>>> ConnectionPool::acquire(c
         while (!fresh && !slots.idle.empty()) {
             auto connection = std::move(slots.idle.front());
             slots.idle.pop_front();
-            if (!connection->closed_by_peer()) co_return std::move(connection);
+            if (!connection->closed_by_peer())
+                co_return std::move(connection);
             --slots.open;  // the server hung up while it sat idle
         }
         if (fresh && !slots.idle.empty() && slots.open >= max_per_origin_) {
             slots.idle.pop_front();  // make room for the fresh connection
             --slots.open;
         }
-        if (slots.open < max_per_origin_) break;
+        if (slots.open < max_per_origin_)
+            break;
         // The expiry stays at max for the pool's life: resetting it would cancel other waiters.
         co_await slots.slot_freed.async_wait(asio::as_tuple(asio::use_awaitable));
     }
     ++slots.open;
     const bool home = tls_.is_home(origin);
     auto opened = co_await Connection::open(executor_, origin, home ? tls_.home : tls_.other,
-                                            home ? tls_.verify_home : true, timeouts_,
-                                            proxy);
+                                            home ? tls_.verify_home : true, timeouts_, proxy);
     if (!opened) {
         --slots.open;
         slots.slot_freed.cancel_one();
@@ -64,7 +66,8 @@ asio::awaitable<Expected<std::unique_ptr<Connection>>> ConnectionPool::acquire(c
 }
 
 void ConnectionPool::release(std::unique_ptr<Connection> connection) {
-    if (!connection) return;
+    if (!connection)
+        return;
     OriginSlots& slots = slots_for(connection->key());
     if (connection->reusable()) {
         slots.idle.push_back(std::move(connection));

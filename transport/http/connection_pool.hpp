@@ -26,7 +26,7 @@ struct OriginTls {
 
 // Not thread-safe: a pool belongs to one HttpClient, used from one single-threaded executor.
 class ConnectionPool : public std::enable_shared_from_this<ConnectionPool> {
-public:
+  public:
     ConnectionPool(boost::asio::any_io_executor executor, OriginTls tls, Timeouts timeouts,
                    std::size_t max_per_origin, ProxyRules proxy = {});
 
@@ -41,7 +41,7 @@ public:
 
     std::size_t open_connections(const Origin& origin) const;
 
-private:
+  private:
     struct OriginSlots {
         explicit OriginSlots(boost::asio::any_io_executor executor);
         std::deque<std::unique_ptr<Connection>> idle;

@@ -23,16 +23,20 @@ std::string header_value(const http::fields& headers, std::string_view name) {
 std::optional<boost::urls::url> redirect_target(http::verb method, int status,
                                                 std::string_view location,
                                                 boost::urls::url_view current, bool replayable) {
-    const bool redirect = status == 301 || status == 302 || status == 303 || status == 307 ||
-                          status == 308;
-    if (!redirect || location.empty()) return std::nullopt;
+    const bool redirect =
+        status == 301 || status == 302 || status == 303 || status == 307 || status == 308;
+    if (!redirect || location.empty())
+        return std::nullopt;
     const bool safe = method == http::verb::get || method == http::verb::head;
     const bool keeps_method = status == 307 || status == 308;
-    if (!safe && !(keeps_method && replayable) && status != 303) return std::nullopt;
+    if (!safe && !(keeps_method && replayable) && status != 303)
+        return std::nullopt;
     auto ref = boost::urls::parse_uri_reference(location);
-    if (!ref) return std::nullopt;
+    if (!ref)
+        return std::nullopt;
     boost::urls::url target;
-    if (!boost::urls::resolve(current, *ref, target)) return std::nullopt;
+    if (!boost::urls::resolve(current, *ref, target))
+        return std::nullopt;
     if (target.scheme_id() != boost::urls::scheme::http &&
         target.scheme_id() != boost::urls::scheme::https) {
         return std::nullopt;
@@ -91,7 +95,8 @@ Expected<OriginTls> make_origin_tls(const ClientOptions& options) {
 Expected<std::shared_ptr<HttpClient>> HttpClient::create(asio::any_io_executor executor,
                                                          ClientOptions options) {
     auto tls = make_origin_tls(options);
-    if (!tls) return tls.error();
+    if (!tls)
+        return tls.error();
     auto pool = std::make_shared<ConnectionPool>(executor, std::move(*tls), options.timeouts,
                                                  options.max_connections_per_origin, options.proxy);
     return std::shared_ptr<HttpClient>(new HttpClient(std::move(options), std::move(pool)));
@@ -106,18 +111,22 @@ std::string_view HttpClient::scheme() const {
 
 asio::awaitable<Expected<ResponseStream>> HttpClient::send_once(HttpRequest& request) {
     auto origin = origin_of(request.url);
-    if (!origin) co_return origin.error();
+    if (!origin)
+        co_return origin.error();
     const bool replayable = request.body_source == nullptr;
     for (int attempt = 0;; ++attempt) {
         auto connection = co_await pool_->acquire(*origin, attempt > 0);
-        if (!connection) co_return connection.error();
+        if (!connection)
+            co_return connection.error();
         const bool reused = (*connection)->reused();
         auto wrote = co_await (*connection)->write_request(request);
         Expected<void> read = wrote;
-        if (wrote) read = co_await (*connection)->read_header(request.method == http::verb::head);
+        if (wrote)
+            read = co_await (*connection)->read_header(request.method == http::verb::head);
         if (read) {
             ResponseStream response(pool_, std::move(*connection), request.url, options_.timeouts);
-            if (options_.on_response) options_.on_response(request.method, response.status());
+            if (options_.on_response)
+                options_.on_response(request.method, response.status());
             co_return response;
         }
         pool_->release(std::move(*connection));
@@ -125,7 +134,8 @@ asio::awaitable<Expected<ResponseStream>> HttpClient::send_once(HttpRequest& req
         // a request we can send again gets one more try on a new connection.
         const bool stale = reused && read.error().kind == ErrorKind::network;
         if (!(stale && replayable && attempt == 0)) {
-            if (options_.on_response) options_.on_response(request.method, 0);
+            if (options_.on_response)
+                options_.on_response(request.method, 0);
             co_return with_context(read.error(), describe_request(request.method, request.url));
         }
     }
@@ -135,11 +145,13 @@ asio::awaitable<Expected<ResponseStream>> HttpClient::send(HttpRequest request) 
     const boost::urls::url first_url = request.url;
     for (int hops = 0;; ++hops) {
         auto response = co_await send_once(request);
-        if (!response || !request.follow_redirects) co_return response;
-        auto target = redirect_target(request.method, response->status(),
-                                      response->header("Location"), request.url,
-                                      request.body_source == nullptr);
-        if (!target) co_return response;
+        if (!response || !request.follow_redirects)
+            co_return response;
+        auto target =
+            redirect_target(request.method, response->status(), response->header("Location"),
+                            request.url, request.body_source == nullptr);
+        if (!target)
+            co_return response;
         if (hops >= options_.max_redirects) {
             co_return make_error(ErrorKind::protocol,
                                  describe_request(request.method, first_url) + ": more than " +
@@ -163,11 +175,14 @@ asio::awaitable<Expected<ResponseStream>> HttpClient::send(HttpRequest request) 
     }
 }
 
-asio::awaitable<Expected<HttpResponse>> HttpClient::fetch(HttpRequest request, std::size_t max_body) {
+asio::awaitable<Expected<HttpResponse>> HttpClient::fetch(HttpRequest request,
+                                                          std::size_t max_body) {
     auto response = co_await send(std::move(request));
-    if (!response) co_return response.error();
+    if (!response)
+        co_return response.error();
     auto body = co_await response->read_all(max_body);
-    if (!body) co_return body.error();
+    if (!body)
+        co_return body.error();
     HttpResponse result;
     result.status = response->status();
     result.headers = response->headers();

@@ -29,7 +29,7 @@ struct ClientOptions {
 
 // Not thread-safe: one client per single-threaded executor (one per worker thread).
 class HttpClient {
-public:
+  public:
     static Expected<std::shared_ptr<HttpClient>> create(boost::asio::any_io_executor executor,
                                                         ClientOptions options);
 
@@ -47,7 +47,7 @@ public:
     std::string_view scheme() const;
     std::shared_ptr<ConnectionPool> pool() const { return pool_; }
 
-private:
+  private:
     HttpClient(ClientOptions options, std::shared_ptr<ConnectionPool> pool);
     boost::asio::awaitable<Expected<ResponseStream>> send_once(HttpRequest& request);
 

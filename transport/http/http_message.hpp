@@ -21,9 +21,10 @@ namespace http = boost::beast::http;
 
 // Produces a request body piece by piece; returning 0 means the body is complete.
 class BodySource {
-public:
+  public:
     virtual ~BodySource() = default;
-    virtual boost::asio::awaitable<Expected<std::size_t>> read(boost::asio::mutable_buffer buffer) = 0;
+    virtual boost::asio::awaitable<Expected<std::size_t>> read(
+        boost::asio::mutable_buffer buffer) = 0;
 };
 
 struct HttpRequest {

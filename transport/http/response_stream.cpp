@@ -30,19 +30,27 @@ ResponseStream& ResponseStream::operator=(ResponseStream&& other) noexcept {
     return *this;
 }
 
-ResponseStream::~ResponseStream() { give_back(); }
-
-void ResponseStream::give_back() {
-    if (pool_ && connection_) pool_->release(std::move(connection_));
+ResponseStream::~ResponseStream() {
+    give_back();
 }
 
-int ResponseStream::status() const { return static_cast<int>(connection_->parser().get().result_int()); }
+void ResponseStream::give_back() {
+    if (pool_ && connection_)
+        pool_->release(std::move(connection_));
+}
 
-const http::fields& ResponseStream::headers() const { return connection_->parser().get().base(); }
+int ResponseStream::status() const {
+    return static_cast<int>(connection_->parser().get().result_int());
+}
+
+const http::fields& ResponseStream::headers() const {
+    return connection_->parser().get().base();
+}
 
 std::optional<std::uint64_t> ResponseStream::content_length() const {
     auto length = connection_->parser().content_length();
-    if (!length) return std::nullopt;
+    if (!length)
+        return std::nullopt;
     return *length;
 }
 
@@ -76,20 +84,24 @@ asio::awaitable<Expected<std::size_t>> ResponseStream::read(asio::mutable_buffer
 asio::awaitable<Expected<std::string>> ResponseStream::read_all(std::size_t max_bytes) {
     const auto announced = content_length();
     const auto too_large = [&] {
-        return make_error(ErrorKind::too_large, "response body of " +
-                                                    describe_request(http::verb::get, url_) +
-                                                    " exceeds " + std::to_string(max_bytes) +
-                                                    " bytes");
+        return make_error(ErrorKind::too_large,
+                          "response body of " + describe_request(http::verb::get, url_) +
+                              " exceeds " + std::to_string(max_bytes) + " bytes");
     };
-    if (announced && *announced > max_bytes) co_return too_large();
+    if (announced && *announced > max_bytes)
+        co_return too_large();
     std::string body;
-    if (announced) body.reserve(static_cast<std::size_t>(*announced));
+    if (announced)
+        body.reserve(static_cast<std::size_t>(*announced));
     std::array<char, 16 * 1024> chunk;
     for (;;) {
         auto got = co_await read(asio::buffer(chunk));
-        if (!got) co_return got.error();
-        if (*got == 0) break;
-        if (body.size() + *got > max_bytes) co_return too_large();
+        if (!got)
+            co_return got.error();
+        if (*got == 0)
+            break;
+        if (body.size() + *got > max_bytes)
+            co_return too_large();
         body.append(chunk.data(), *got);
     }
     co_return body;

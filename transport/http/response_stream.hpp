@@ -10,7 +10,7 @@
 namespace regmigrate::transport {
 
 class ResponseStream {
-public:
+  public:
     // The body's total deadline (timeouts.body_floor, body_min_rate) runs from here.
     ResponseStream(std::shared_ptr<ConnectionPool> pool, std::unique_ptr<Connection> connection,
                    boost::urls::url url, const Timeouts& timeouts);
@@ -32,7 +32,7 @@ public:
     // Reads and drops a small body so the connection can be reused; larger ones close it.
     boost::asio::awaitable<void> discard(std::size_t max_bytes = 64 * 1024);
 
-private:
+  private:
     void give_back();
     std::chrono::steady_clock::time_point body_deadline() const;
 

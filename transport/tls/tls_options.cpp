@@ -10,27 +10,35 @@ namespace regmigrate::transport {
 namespace ssl = boost::asio::ssl;
 
 Expected<TlsMode> parse_tls_mode(std::string_view text) {
-    if (text == "enabled") return TlsMode::enabled;
-    if (text == "insecure") return TlsMode::insecure;
-    if (text == "disabled") return TlsMode::disabled;
-    return make_error(ErrorKind::invalid_argument,
-                      "invalid TLS mode \"" + std::string(text) +
-                          "\": expected enabled, insecure or disabled");
+    if (text == "enabled")
+        return TlsMode::enabled;
+    if (text == "insecure")
+        return TlsMode::insecure;
+    if (text == "disabled")
+        return TlsMode::disabled;
+    return make_error(
+        ErrorKind::invalid_argument,
+        "invalid TLS mode \"" + std::string(text) + "\": expected enabled, insecure or disabled");
 }
 
 std::string_view to_string(TlsMode mode) {
     switch (mode) {
-        case TlsMode::enabled: return "enabled";
-        case TlsMode::insecure: return "insecure";
-        case TlsMode::disabled: return "disabled";
-        case TlsMode::automatic: return "auto";
+        case TlsMode::enabled:
+            return "enabled";
+        case TlsMode::insecure:
+            return "insecure";
+        case TlsMode::disabled:
+            return "disabled";
+        case TlsMode::automatic:
+            return "auto";
     }
     return "enabled";
 }
 
 namespace {
 
-Error file_error(std::string_view what, const std::string& path, const boost::system::error_code& ec) {
+Error file_error(std::string_view what, const std::string& path,
+                 const boost::system::error_code& ec) {
     return make_error(ErrorKind::invalid_argument,
                       std::string(what) + " \"" + path + "\": " + ec.message());
 }
@@ -45,10 +53,12 @@ Expected<void> add_ca_directory(ssl::context& ctx, const std::string& dir) {
     }
     for (const auto& entry : it) {
         const auto ext = entry.path().extension();
-        if (ext != ".crt" && ext != ".pem") continue;
+        if (ext != ".crt" && ext != ".pem")
+            continue;
         boost::system::error_code ec;
         ctx.load_verify_file(entry.path().string(), ec);
-        if (ec) return file_error("CA file", entry.path().string(), ec);
+        if (ec)
+            return file_error("CA file", entry.path().string(), ec);
     }
     return {};
 }
@@ -63,11 +73,13 @@ Expected<std::shared_ptr<ssl::context>> make_tls_context(const TlsOptions& optio
     boost::system::error_code ec;
     if (!options.ca_file.empty()) {
         ctx->load_verify_file(options.ca_file, ec);
-        if (ec) return file_error("CA file", options.ca_file, ec);
+        if (ec)
+            return file_error("CA file", options.ca_file, ec);
     }
     if (!options.ca_dir.empty()) {
         auto added = add_ca_directory(*ctx, options.ca_dir);
-        if (!added) return added.error();
+        if (!added)
+            return added.error();
     }
     if (options.client_cert.empty() != options.client_key.empty()) {
         return make_error(ErrorKind::invalid_argument,
@@ -75,9 +87,11 @@ Expected<std::shared_ptr<ssl::context>> make_tls_context(const TlsOptions& optio
     }
     if (!options.client_cert.empty()) {
         ctx->use_certificate_chain_file(options.client_cert, ec);
-        if (ec) return file_error("client certificate", options.client_cert, ec);
+        if (ec)
+            return file_error("client certificate", options.client_cert, ec);
         ctx->use_private_key_file(options.client_key, ssl::context::pem, ec);
-        if (ec) return file_error("client key", options.client_key, ec);
+        if (ec)
+            return file_error("client key", options.client_key, ec);
     }
     ctx->set_verify_mode(options.mode == TlsMode::insecure ? ssl::verify_none : ssl::verify_peer);
     return ctx;

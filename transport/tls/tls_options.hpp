@@ -33,7 +33,6 @@ struct TlsOptions {
 Expected<TlsMode> parse_tls_mode(std::string_view text);
 std::string_view to_string(TlsMode mode);  // automatic → "auto"
 
-
 // Builds the OpenSSL context for these options; errors name the file at fault.
 // A context is built even for TlsMode::disabled: redirects may still lead to https.
 Expected<std::shared_ptr<boost::asio::ssl::context>> make_tls_context(const TlsOptions& options);

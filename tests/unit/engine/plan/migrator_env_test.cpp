@@ -113,8 +113,8 @@ TEST(MigratorEnv, StagingDirAndSwitchTimeoutAreSettable) {
 }
 
 TEST(MigratorEnv, SwitchTimeoutIsAPositiveInteger) {
-    expect_names(parse_error(env_with({{"V2_REGISTRY", "old.example:5000"},
-                                       {"MIGRATION_SWITCH_TIMEOUT", "soon"}})),
+    expect_names(parse_error(env_with(
+                     {{"V2_REGISTRY", "old.example:5000"}, {"MIGRATION_SWITCH_TIMEOUT", "soon"}})),
                  "MIGRATION_SWITCH_TIMEOUT");
 }
 
@@ -389,8 +389,7 @@ TEST(MigratorSyncOptions, IncrementOnlyWhenSourceAndDestinationDiffer) {
                    {"V2_REGISTRY", "REGISTRY.example"},
                    {"MIGRATION_INCREMENT", "5"}};
     EXPECT_EQ(migrator_sync_options(parse(same)).increment, 0u);
-    EXPECT_EQ(migrator_sync_options(parse(env_with({{"MIGRATION_INCREMENT", "5"}}))).increment,
-              5u);
+    EXPECT_EQ(migrator_sync_options(parse(env_with({{"MIGRATION_INCREMENT", "5"}}))).increment, 5u);
 }
 
 }  // namespace

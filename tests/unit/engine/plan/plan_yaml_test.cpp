@@ -119,7 +119,8 @@ TEST_F(PlanYaml, RegistryWithoutProxyKeyLeavesItToTheEnvironment) {
 TEST_F(PlanYaml, RejectsProxyThatIsNotAnHttpUrlWithoutEchoingItsPassword) {
     const auto message = error_of(
         "registries:\n  old:\n    host: a.example\n    proxy: "
-        "socks5://u:hunter2-s3cret@p:1080\n" + std::string("sync:\n  - from: old\n    to: b.example\n"));
+        "socks5://u:hunter2-s3cret@p:1080\n" +
+        std::string("sync:\n  - from: old\n    to: b.example\n"));
     EXPECT_NE(message.find("PLAN.yaml line 4: \"registries.old.proxy\" must be none or"),
               std::string::npos)
         << message;

@@ -1,9 +1,9 @@
 #include "engine/run/task_queue.hpp"
 
+#include <gtest/gtest.h>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/use_awaitable.hpp>
-#include <gtest/gtest.h>
 
 #include <atomic>
 #include <set>
@@ -14,14 +14,17 @@ namespace {
 
 namespace asio = boost::asio;
 
-ImageTask task_named(std::string tag) { return ImageTask{0, "repo", std::move(tag), "repo"}; }
+ImageTask task_named(std::string tag) {
+    return ImageTask{0, "repo", std::move(tag), "repo"};
+}
 
 // Takes the coroutine lambda itself (not its awaitable): co_spawn keeps the closure, and
 // with it the captures, alive while the coroutine runs.
 template <class Coroutine>
 void spawn(asio::io_context& io, Coroutine coroutine) {
     asio::co_spawn(io, std::move(coroutine), [](std::exception_ptr e) {
-        if (e) std::rethrow_exception(e);
+        if (e)
+            std::rethrow_exception(e);
     });
 }
 
@@ -33,7 +36,8 @@ TEST(TaskQueue, PopReturnsTasksInPushOrderOnOneThread) {
         co_await queue.push(task_named("a"));
         co_await queue.push(task_named("b"));
         queue.close();
-        while (auto task = co_await queue.pop()) seen.push_back(task->tag);
+        while (auto task = co_await queue.pop())
+            seen.push_back(task->tag);
     });
     io.run();
     EXPECT_EQ(seen, (std::vector<std::string>{"a", "b"}));
@@ -88,7 +92,8 @@ TEST(TaskQueue, EveryTaskReachesExactlyOneWorkerAcrossThreads) {
         }
     };
     spawn(producer_loop, [&]() -> asio::awaitable<void> {
-        for (int i = 0; i < total; ++i) co_await queue.push(task_named(std::to_string(i)));
+        for (int i = 0; i < total; ++i)
+            co_await queue.push(task_named(std::to_string(i)));
         queue.close();
     });
     spawn(worker_loop_a, drain);
@@ -99,7 +104,8 @@ TEST(TaskQueue, EveryTaskReachesExactlyOneWorkerAcrossThreads) {
     a.join();
     b.join();
     ASSERT_EQ(received.size(), static_cast<std::size_t>(total));
-    for (int i = 0; i < total; ++i) EXPECT_EQ(received.count(std::to_string(i)), 1u) << i;
+    for (int i = 0; i < total; ++i)
+        EXPECT_EQ(received.count(std::to_string(i)), 1u) << i;
 }
 
 }  // namespace

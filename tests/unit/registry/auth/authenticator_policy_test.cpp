@@ -88,8 +88,7 @@ TEST(RefreshTokenRequest, TokenCharactersAreEscapedSoAPlusStaysAPlus) {
 }
 
 TEST(RefreshTokenRequest, NeverPutsTheTokenInTheUrl) {
-    EXPECT_EQ(refresh_request("secret-token").url.buffer().find("secret-token"),
-              std::string::npos);
+    EXPECT_EQ(refresh_request("secret-token").url.buffer().find("secret-token"), std::string::npos);
 }
 
 TEST(RefreshTokenRequest, RealmThatIsNotAnHttpUrlIsRefused) {

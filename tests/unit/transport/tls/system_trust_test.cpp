@@ -54,7 +54,8 @@ TEST(SystemTrustTest, StoresFilledOneAfterAnotherShareTheDecodedCertificates) {
     ASSERT_FALSE(a.empty());
     ASSERT_EQ(a.size(), b.size());
     // The same objects, not copies decoded again.
-    for (std::size_t i = 0; i < a.size(); ++i) EXPECT_EQ(a[i], b[i]) << "certificate " << i;
+    for (std::size_t i = 0; i < a.size(); ++i)
+        EXPECT_EQ(a[i], b[i]) << "certificate " << i;
 }
 
 TEST(SystemTrustTest, StoresFilledOnSeveralThreadsAtOnceAreComplete) {
@@ -64,13 +65,16 @@ TEST(SystemTrustTest, StoresFilledOnSeveralThreadsAtOnceAreComplete) {
 
     constexpr int threads = 4;
     std::vector<StorePtr> stores;
-    for (int i = 0; i < threads; ++i) stores.emplace_back(X509_STORE_new());
+    for (int i = 0; i < threads; ++i)
+        stores.emplace_back(X509_STORE_new());
     std::vector<std::thread> workers;
     for (auto& store : stores) {
         workers.emplace_back([raw = store.get()] { add_system_trust(raw); });
     }
-    for (auto& worker : workers) worker.join();
-    for (auto& store : stores) EXPECT_EQ(certificates(store.get()).size(), expected);
+    for (auto& worker : workers)
+        worker.join();
+    for (auto& store : stores)
+        EXPECT_EQ(certificates(store.get()).size(), expected);
 }
 
 }  // namespace

@@ -66,7 +66,7 @@ asio::awaitable<Expected<std::optional<std::string>>> matching_conversion(
     const std::string& served, ImageCopier* copier) {
     if (!copier)
         co_return std::optional<std::string>();
-    const Endpoint from{&source, task.source_repository};
+    RegistryImageSource from(source, task.source_repository);
     auto converted = co_await copier->conversion_digest(from, source_digest);
     if (!converted)
         co_return converted.error();

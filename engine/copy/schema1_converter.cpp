@@ -1,6 +1,5 @@
 #include "engine/copy/schema1_converter.hpp"
 
-#include "engine/layout/layout_source.hpp"
 #include "engine/v1/layer_measure.hpp"
 #include "registry/types/media_types.hpp"
 #include "registry/types/schema1_image.hpp"
@@ -15,13 +14,13 @@ namespace asio = boost::asio;
 Schema1Converter::Schema1Converter(registry::GzipLimits limits) : limits_(limits) {}
 
 asio::awaitable<Expected<registry::V1LayerDigests>> Schema1Converter::hash_blob(
-    const Endpoint& source, const std::string& digest) {
+    ImageSource& source, const std::string& digest) {
     // Named, not a temporary in the co_await expression: GCC 12 double-destroys those.
     const registry::Descriptor blob_descriptor{.digest = digest};
     auto size = co_await size_to_copy(source, blob_descriptor);
     if (!size)
         co_return size.error();
-    auto blob = co_await SourceBlob::open(source, digest, *size);
+    auto blob = co_await source.open_blob(digest, *size);
     if (!blob)
         co_return blob.error();
     auto measured = co_await measure_layer((*blob)->body(), digest, limits_);
@@ -38,8 +37,8 @@ asio::awaitable<Expected<registry::V1LayerDigests>> Schema1Converter::hash_blob(
 }
 
 asio::awaitable<Expected<registry::V1LayerDigests>> Schema1Converter::measure(
-    const Endpoint& source, const std::string& digest) {
-    const std::string origin = describe_source(source);
+    ImageSource& source, const std::string& digest) {
+    const std::string origin = source.describe();
     if (auto known = co_await measured_.acquire(origin, digest))
         co_return *known;
     auto digests = co_await hash_blob(source, digest);
@@ -52,8 +51,8 @@ asio::awaitable<Expected<registry::V1LayerDigests>> Schema1Converter::measure(
 }
 
 asio::awaitable<Expected<Schema1Conversion>> Schema1Converter::convert(
-    const Endpoint& source, const registry::ManifestData& data) {
-    const std::string what = "converting " + describe_source(source) + "@" + data.digest;
+    ImageSource& source, const registry::ManifestData& data) {
+    const std::string what = "converting " + source.describe() + "@" + data.digest;
     // The payload is what the digest names and what registries read the layers from.
     std::string payload = data.bytes;
     if (data.media_type == registry::media_type::docker_schema1_signed) {

@@ -7,7 +7,7 @@
 // converts to one digest every time, so a rerun finds it in place.
 #pragma once
 
-#include "engine/copy/image_copier.hpp"
+#include "engine/copy/image_source.hpp"
 #include "engine/plan/schema1_mode.hpp"
 #include "engine/v1/v1_layer_cache.hpp"
 #include "registry/content/gzip_stream.hpp"
@@ -31,13 +31,13 @@ class Schema1Converter {
 
     // data: a schema1 manifest read from source. Reads each layer blob once per converter
     // (verified against its blobSum) to hash its uncompressed tar; pushes nothing.
-    boost::asio::awaitable<Expected<Schema1Conversion>> convert(const Endpoint& source,
+    boost::asio::awaitable<Expected<Schema1Conversion>> convert(ImageSource& source,
                                                                 const registry::ManifestData& data);
 
   private:
-    boost::asio::awaitable<Expected<registry::V1LayerDigests>> measure(const Endpoint& source,
+    boost::asio::awaitable<Expected<registry::V1LayerDigests>> measure(ImageSource& source,
                                                                        const std::string& digest);
-    boost::asio::awaitable<Expected<registry::V1LayerDigests>> hash_blob(const Endpoint& source,
+    boost::asio::awaitable<Expected<registry::V1LayerDigests>> hash_blob(ImageSource& source,
                                                                          const std::string& digest);
 
     registry::GzipLimits limits_;

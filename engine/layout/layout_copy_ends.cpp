@@ -1,5 +1,7 @@
 #include "engine/layout/layout_copy_ends.hpp"
 
+#include "engine/layout/layout_sink.hpp"
+#include "engine/layout/layout_source.hpp"
 #include "registry/content/digest.hpp"
 
 namespace regmigrate::engine {
@@ -20,13 +22,14 @@ std::string layout_name(const OciLayoutStore& layout, const std::string& referen
 std::string CopyEnds::source_name(const std::string& reference) const {
     if (source_layout)
         return layout_name(*source_layout, reference);
-    return image_reference(from.client->host(), from.repository, reference);
+    return image_reference(source_client->host(), source_registry->repository(), reference);
 }
 
 std::string CopyEnds::destination_name(const std::string& reference) const {
     if (destination_layout)
         return layout_name(*destination_layout, reference);
-    return image_reference(to.client->host(), to.repository, reference);
+    return image_reference(destination_client->host(), destination_registry->repository(),
+                           reference);
 }
 
 std::string source_identifier(const CopyJob& job) {
@@ -46,48 +49,43 @@ Expected<std::unique_ptr<CopyEnds>> open_copy_ends(const CopyJob& job,
         if (!layout)
             return layout.error();
         ends->source_layout = std::move(*layout);
+        ends->source = std::make_unique<LayoutImageSource>(*ends->source_layout);
     } else {
         auto client = connect(job.source_side, executor, metrics);
         if (!client)
             return client.error();
         ends->source_client = std::move(*client);
+        auto registry =
+            std::make_unique<RegistryImageSource>(*ends->source_client, job.source.repository);
+        ends->source_registry = registry.get();
+        ends->source = std::move(registry);
     }
     if (job.destination_layout) {
         auto layout = OciLayoutStore::open(job.destination_layout->directory, true);
         if (!layout)
             return layout.error();
         ends->destination_layout = std::move(*layout);
+        ends->destination = std::make_unique<LayoutImageSink>(*ends->destination_layout, metrics);
     } else {
         auto client = connect(job.destination_side, executor, metrics);
         if (!client)
             return client.error();
         ends->destination_client = std::move(*client);
+        auto registry = std::make_unique<RegistryImageSink>(*ends->destination_client,
+                                                            job.destination.repository);
+        ends->destination_registry = registry.get();
+        ends->destination = std::move(registry);
     }
-    ends->from = Endpoint{ends->source_client.get(), job.source.repository};
-    ends->from.layout = ends->source_layout.get();
-    ends->to = Endpoint{ends->destination_client.get(), job.destination.repository};
     return ends;
 }
 
 asio::awaitable<Expected<std::vector<std::string>>> list_source_tags(const CopyEnds& ends) {
     if (!ends.source_layout)
-        co_return co_await ends.source_client->list_tags(ends.from.repository);
+        co_return co_await ends.source_client->list_tags(ends.source_registry->repository());
     auto index = ends.source_layout->read_index();
     if (!index)
         co_return index.error();
     co_return index->ref_names();
-}
-
-asio::awaitable<Expected<std::string>> copy_between(const CopyEnds& ends, ImageCopier& copier,
-                                                    LayoutExporter& exporter, std::string reference,
-                                                    std::string target,
-                                                    std::string* converted_from) {
-    if (ends.destination_layout) {
-        co_return co_await exporter.copy(ends.from, std::move(reference), *ends.destination_layout,
-                                         std::move(target));
-    }
-    co_return co_await copier.copy(ends.from, std::move(reference), ends.to, std::move(target),
-                                   converted_from);
 }
 
 }  // namespace regmigrate::engine

@@ -1,10 +1,9 @@
 // The two ends of `regmigrate copy`, each a registry repository or an OCI image layout
-// (oci:DIR[:TAG]): what is connected or opened, how records name images on each, and
-// which copier moves an image between them.
+// (oci:DIR[:TAG]): what is connected or opened, the ImageSource and ImageSink the copier
+// moves images between, and how records name images on each.
 #pragma once
 
 #include "engine/copy/image_copier.hpp"
-#include "engine/layout/layout_exporter.hpp"
 #include "engine/layout/oci_layout_store.hpp"
 #include "engine/run/copy_job.hpp"
 
@@ -19,8 +18,11 @@ struct CopyEnds {
     std::unique_ptr<registry::RegistryClient> destination_client;
     std::unique_ptr<OciLayoutStore> source_layout;
     std::unique_ptr<OciLayoutStore> destination_layout;  // created when absent
-    Endpoint from{};
-    Endpoint to{};
+    std::unique_ptr<ImageSource> source;
+    std::unique_ptr<ImageSink> destination;
+    // The same ends when they are registries (for --referrers), else null.
+    RegistryImageSource* source_registry = nullptr;
+    RegistryImageSink* destination_registry = nullptr;
 
     // "host/repo:tag" or "oci:DIR:tag" ("@digest" for a digest).
     std::string source_name(const std::string& reference) const;
@@ -37,11 +39,5 @@ Expected<std::unique_ptr<CopyEnds>> open_copy_ends(const CopyJob& job,
 
 // Every tag of the source: its tag list, or the layout's ref names.
 boost::asio::awaitable<Expected<std::vector<std::string>>> list_source_tags(const CopyEnds& ends);
-
-// reference from one end to target at the other: into a layout by LayoutExporter, into a
-// registry by ImageCopier (whose source may be a layout).
-boost::asio::awaitable<Expected<std::string>> copy_between(
-    const CopyEnds& ends, ImageCopier& copier, LayoutExporter& exporter, std::string reference,
-    std::string target, std::string* converted_from = nullptr);
 
 }  // namespace regmigrate::engine

@@ -42,64 +42,44 @@ Expected<registry::ManifestData> read_layout_manifest(const OciLayoutStore& layo
     return data;
 }
 
-std::string describe_source(const Endpoint& source) {
-    if (source.layout)
-        return "oci:" + source.layout->directory().string();
-    return source.client->host() + "/" + source.repository;
+Expected<std::optional<registry::ManifestHead>> layout_tag(const OciLayoutStore& layout,
+                                                           std::string_view tag) {
+    auto index = layout.read_index();
+    if (!index)
+        return index.error();
+    const auto* entry = index->find(tag);
+    if (!entry)
+        return std::optional<registry::ManifestHead>();
+    return std::optional<registry::ManifestHead>(
+        registry::ManifestHead{entry->digest, entry->media_type});
 }
 
-asio::awaitable<Expected<registry::ManifestData>> read_source_manifest(const Endpoint& source,
-                                                                       std::string reference) {
-    if (source.layout)
-        co_return read_layout_manifest(*source.layout, reference);
-    co_return co_await source.client->get_manifest(source.repository, reference);
+asio::awaitable<Expected<std::optional<registry::ManifestHead>>> LayoutImageSource::tag_digest(
+    std::string tag) {
+    co_return layout_tag(layout_, tag);
 }
 
-asio::awaitable<Expected<std::optional<std::uint64_t>>> source_blob_size(const Endpoint& source,
-                                                                         std::string digest) {
-    if (source.layout)
-        co_return source.layout->blob_size(digest);
-    co_return co_await source.client->blob_size(source.repository, digest);
+std::string LayoutImageSource::describe() const {
+    return "oci:" + layout_.directory().string();
 }
 
-asio::awaitable<Expected<std::uint64_t>> size_to_copy(const Endpoint& source,
-                                                      const registry::Descriptor& blob) {
-    if (blob.size != 0 || !blob.media_type.empty())
-        co_return blob.size;
-    auto source_size = co_await source_blob_size(source, blob.digest);
-    if (!source_size)
-        co_return source_size.error();
-    if (!*source_size)
-        co_return make_error(ErrorKind::not_found, "blob " + blob.digest + " missing from source");
-    co_return **source_size;
+asio::awaitable<Expected<registry::ManifestData>> LayoutImageSource::read_manifest(
+    std::string reference) {
+    co_return read_layout_manifest(layout_, reference);
 }
 
-asio::awaitable<Expected<std::unique_ptr<SourceBlob>>> SourceBlob::open(const Endpoint& source,
-                                                                        std::string digest,
-                                                                        std::uint64_t size) {
-    std::unique_ptr<SourceBlob> blob(new SourceBlob());
-    std::optional<std::uint64_t> announced;
-    if (source.layout) {
-        auto file = source.layout->open_blob(digest);
-        if (!file)
-            co_return file.error();
-        blob->file_ = std::move(*file);
-        announced = blob->file_->size();
-        blob->body_.emplace(*blob->file_, digest, size);
-    } else {
-        auto download = co_await source.client->open_blob(source.repository, digest);
-        if (!download)
-            co_return download.error();
-        blob->download_.emplace(std::move(*download));
-        announced = blob->download_->content_length();
-        blob->body_.emplace(*blob->download_, digest, size);
-    }
-    if (announced && *announced != size) {
-        co_return make_error(ErrorKind::digest_mismatch,
-                             "blob " + digest + ": source sends " + std::to_string(*announced) +
-                                 " bytes, manifest says " + std::to_string(size));
-    }
-    co_return blob;
+asio::awaitable<Expected<std::optional<std::uint64_t>>> LayoutImageSource::blob_size(
+    std::string digest) {
+    co_return layout_.blob_size(digest);
+}
+
+asio::awaitable<Expected<std::unique_ptr<BlobReader>>> LayoutImageSource::open_blob(
+    std::string digest, std::uint64_t size) {
+    auto file = layout_.open_blob(digest);
+    if (!file)
+        co_return file.error();
+    const std::uint64_t announced = (*file)->size();
+    co_return verified_body(std::move(*file), announced, digest, size);
 }
 
 }  // namespace regmigrate::engine

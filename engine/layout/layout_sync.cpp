@@ -1,6 +1,5 @@
 #include "engine/layout/layout_sync.hpp"
 
-#include "engine/layout/layout_source.hpp"
 #include "registry/layout/oci_layout_reference.hpp"
 #include "registry/name/reference.hpp"
 
@@ -59,24 +58,6 @@ Expected<OciLayoutStore*> LayoutSyncState::open(const std::filesystem::path& dir
 
 namespace {
 
-// The digest `tag` names on a side: in its layout when it has one, else in its registry.
-asio::awaitable<Expected<std::optional<std::string>>> tag_digest(const OciLayoutStore* layout,
-                                                                 registry::RegistryClient* client,
-                                                                 const std::string& repository,
-                                                                 const std::string& tag) {
-    if (layout) {
-        auto index = layout->read_index();
-        if (!index)
-            co_return index.error();
-        const auto* entry = index->find(tag);
-        co_return entry ? std::optional<std::string>(entry->digest) : std::nullopt;
-    }
-    auto head = co_await client->head_manifest(repository, tag);
-    if (!head)
-        co_return head.error();
-    co_return *head ? std::optional<std::string>((*head)->digest) : std::nullopt;
-}
-
 Expected<std::vector<std::string>> layout_tags(const std::filesystem::path& directory) {
     auto layout = OciLayoutStore::open(directory, false);
     if (!layout)
@@ -87,85 +68,7 @@ Expected<std::vector<std::string>> layout_tags(const std::filesystem::path& dire
     return index->ref_names();
 }
 
-// A v1 registry's image into a layout: converted (reads only), skipped when the layout
-// already has the converted digest under the tag, else exported.
-asio::awaitable<Expected<std::string>> export_v1_image(V1ImageConverter& v1, const ImageTask& task,
-                                                       registry::RegistryClient* source,
-                                                       LayoutExporter& exporter,
-                                                       OciLayoutStore& into, bool skip_existing,
-                                                       ImageRecord& record) {
-    auto conversion = co_await v1.convert(task.source_repository, task.tag);
-    if (!conversion)
-        co_return conversion.error();
-    record.digest = conversion->image.digest;
-    if (skip_existing) {
-        auto there = co_await tag_digest(&into, nullptr, task.destination_repository, task.tag);
-        if (!there)
-            co_return there.error();
-        if (*there == record.digest)
-            co_return std::string("skipped");
-    }
-    auto exported = co_await v1.export_to(*conversion, exporter, into, task.tag,
-                                          source ? source->retry_policy() : nullptr);
-    if (!exported)
-        co_return exported.error();
-    co_return std::string("copied");
-}
-
 }  // namespace
-
-asio::awaitable<Expected<std::string>> sync_layout_image(
-    const SyncPair& pair, const ImageTask& task, const LayoutPairEnds& ends, ImageCopier& copier,
-    LayoutExporter& exporter, LayoutSyncState& layouts, bool skip_existing, ImageRecord& record) {
-    const auto source_dir = layout_directory(pair.source);
-    const auto destination_dir = layout_directory(pair.destination);
-    Endpoint from{ends.source, task.source_repository};
-    if (source_dir) {
-        auto opened = layouts.open(*source_dir, task.source_repository, false);
-        if (!opened)
-            co_return opened.error();
-        from.layout = *opened;
-    }
-    OciLayoutStore* into = nullptr;
-    if (destination_dir) {
-        auto opened = layouts.open(*destination_dir, task.destination_repository, true);
-        if (!opened)
-            co_return opened.error();
-        into = *opened;
-    }
-    if (ends.v1 && into) {
-        co_return co_await export_v1_image(*ends.v1, task, ends.source, exporter, *into,
-                                           skip_existing, record);
-    }
-    if (skip_existing) {
-        auto there =
-            co_await tag_digest(into, ends.destination, task.destination_repository, task.tag);
-        if (!there)
-            co_return there.error();
-        if (*there) {
-            auto here =
-                co_await tag_digest(from.layout, ends.source, task.source_repository, task.tag);
-            if (!here)
-                co_return here.error();
-            if (*here == *there) {
-                record.digest = **there;
-                co_return std::string("skipped");
-            }
-        }
-    }
-    const Endpoint to{ends.destination, task.destination_repository};
-    std::optional<Expected<std::string>> copied;
-    if (into) {
-        copied.emplace(co_await exporter.copy(from, task.tag, *into, task.tag));
-    } else {
-        copied.emplace(co_await copier.copy(from, task.tag, to, task.tag));
-    }
-    const auto& digest = *copied;
-    if (!digest)
-        co_return digest.error();
-    record.digest = *digest;
-    co_return std::string("copied");
-}
 
 asio::awaitable<Expected<void>> produce_layout_tasks(const SyncPlan& plan, TaskQueue& queue,
                                                      const ProducerHooks& hooks) {

@@ -11,7 +11,7 @@ namespace {
 // What of the image copier's options holds for artifacts: not the platform filter.
 CopyOptions artifact_options(const CopyOptions& image) {
     CopyOptions artifacts;
-    artifacts.same_registry = image.same_registry;
+    artifacts.image_parallelism = image.image_parallelism;
     return artifacts;
 }
 
@@ -25,11 +25,11 @@ ReferrerCopier::ReferrerCopier(BlobLedger& ledger, TransferLimiter& limiter,
       cache_(cache) {}
 
 asio::awaitable<Expected<ReferrerTally>> ReferrerCopier::copy_referrers(
-    const Endpoint& source, const Endpoint& destination, const std::string& subject) {
+    RegistryImageSource& source, RegistryImageSink& destination, const std::string& subject) {
     ReferrerTally tally;
     auto copy_one = [&](const Referrer& referrer) -> asio::awaitable<Expected<void>> {
-        auto there =
-            co_await destination.client->head_manifest(destination.repository, referrer.reference);
+        auto there = co_await destination.client().head_manifest(destination.repository(),
+                                                                 referrer.reference);
         if (!there)
             co_return there.error();
         if (*there && (*there)->digest == referrer.digest) {
@@ -46,12 +46,12 @@ asio::awaitable<Expected<ReferrerTally>> ReferrerCopier::copy_referrers(
             {{"subject", subject},
              {"referrer", referrer.reference},
              {"digest", *copied},
-             {"destination", destination.client->host() + "/" + destination.repository}});
+             {"destination", destination.describe()}});
         co_return Expected<void>{};
     };
     // Named, not a temporary in the co_await expression: GCC 12 mishandles those.
     const ReferrerVisit visit = copy_one;
-    auto walked = co_await walk_referrers(*source.client, source.repository, subject, options_,
+    auto walked = co_await walk_referrers(source.client(), source.repository(), subject, options_,
                                           cache_, visit);
     if (!walked)
         co_return walked.error();

@@ -23,8 +23,8 @@ class ReferrerCopier {
 
     // Copies the referrers of `subject` (a digest the destination already serves), and
     // theirs, from source to destination.
-    boost::asio::awaitable<Expected<ReferrerTally>> copy_referrers(const Endpoint& source,
-                                                                   const Endpoint& destination,
+    boost::asio::awaitable<Expected<ReferrerTally>> copy_referrers(RegistryImageSource& source,
+                                                                   RegistryImageSink& destination,
                                                                    const std::string& subject);
 
   private:

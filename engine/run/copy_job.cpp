@@ -1,5 +1,6 @@
 #include "engine/run/copy_job.hpp"
 
+#include "engine/copy/bounded_parallel.hpp"
 #include "engine/layout/layout_copy_ends.hpp"
 #include "engine/referrers/referrer_copier.hpp"
 #include "engine/run/exception_boundary.hpp"
@@ -7,16 +8,9 @@
 #include "engine/run/preflight.hpp"
 #include "engine/run/run_to_completion.hpp"
 
-#include <boost/asio/as_tuple.hpp>
-#include <boost/asio/co_spawn.hpp>
-#include <boost/asio/io_context.hpp>
-#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
-#include <boost/asio/use_awaitable.hpp>
 
-#include <algorithm>
 #include <chrono>
-#include <exception>
 #include <optional>
 
 namespace regmigrate::engine {
@@ -66,67 +60,53 @@ asio::awaitable<Expected<RunReport>> copy_all(const CopyJob& job, metrics::Metri
     BlobLedger ledger;
     TransferLimiter limiter(job.jobs, job.max_inflight_bytes);
     ImageCopier copier(ledger, limiter, metrics, job.copy);
-    LayoutExporter exporter(ledger, limiter, metrics, job.copy);
     ReferrerTagCache referrer_tags;
     ReferrerCopier referrers(ledger, limiter, metrics, job.copy, job.referrers, referrer_tags);
-    const Endpoint& from = (*ends)->from;
-    const Endpoint& to = (*ends)->to;
+    CopyEnds& opened = **ends;
     RunReport report;
     report.images.resize(tasks->size());
-    std::size_t next = 0;
-    std::size_t running = std::min(job.jobs == 0 ? 1 : job.jobs, tasks->size());
 
-    // A fixed set of worker coroutines takes tasks in order; all run on this one thread.
-    auto worker = [&]() -> asio::awaitable<void> {
-        while (next < tasks->size()) {
-            const std::size_t index = next++;
-            const ImageTask& task = (*tasks)[index];
-            ImageRecord& record = report.images[index];
-            record.source = (*ends)->source_name(task.source_reference);
-            // Not a co_await inside ?: — GCC 12 mishandles the temporaries of that form.
-            Expected<std::string> digest = make_error(ErrorKind::invalid_argument, "");
-            if (task.refused) {
-                digest = *task.refused;
-            } else {
-                const std::string what = "copying " + record.source;
-                auto work = copy_between(**ends, copier, exporter, task.source_reference,
-                                         task.target, &record.source_digest);
-                digest = co_await catching_exceptions(std::move(work), what);
-            }
-            if (digest && job.referrers.enabled) {
-                auto attached = co_await referrers.copy_referrers(from, to, *digest);
-                if (!attached)
-                    digest = attached.error();
-            }
-            record.destination =
-                (*ends)->destination_name(task.target.empty() && digest ? *digest : task.target);
-            if (digest) {
-                record.digest = *digest;
-                record.status = "copied";
-                metrics.image_finished("copied");
-                metrics.mark_success();
-            } else {
-                record.status = "failed";
-                record.error = digest.error().message;
-                record.failure_summary = summarize_failure(digest.error(), job.source.registry,
-                                                           job.destination.registry);
-                metrics.image_finished("failed");
-            }
+    // --jobs images at once, taken in order; all run on this one thread. An image's failure
+    // is its record's, never the run's.
+    const IndexedWork copy_image = [&](std::size_t index) -> asio::awaitable<Expected<void>> {
+        const ImageTask& task = (*tasks)[index];
+        ImageRecord& record = report.images[index];
+        record.source = opened.source_name(task.source_reference);
+        // Not a co_await inside ?: — GCC 12 mishandles the temporaries of that form.
+        Expected<std::string> digest = make_error(ErrorKind::invalid_argument, "");
+        if (task.refused) {
+            digest = *task.refused;
+        } else {
+            const std::string what = "copying " + record.source;
+            auto work = copier.copy(*opened.source, task.source_reference, *opened.destination,
+                                    task.target, &record.source_digest);
+            digest = co_await catching_exceptions(std::move(work), what);
         }
-        --running;
+        if (digest && job.referrers.enabled) {
+            auto attached = co_await referrers.copy_referrers(
+                *opened.source_registry, *opened.destination_registry, *digest);
+            if (!attached)
+                digest = attached.error();
+        }
+        record.destination =
+            opened.destination_name(task.target.empty() && digest ? *digest : task.target);
+        if (digest) {
+            record.digest = *digest;
+            record.status = "copied";
+            metrics.image_finished("copied");
+            metrics.mark_success();
+        } else {
+            record.status = "failed";
+            record.error = digest.error().message;
+            record.failure_summary =
+                summarize_failure(digest.error(), job.source.registry, job.destination.registry);
+            metrics.image_finished("failed");
+        }
+        co_return Expected<void>{};
     };
-    asio::steady_timer all_done(executor, asio::steady_timer::time_point::max());
-    const std::size_t workers = running;
-    for (std::size_t i = 0; i < workers; ++i) {
-        asio::co_spawn(executor, worker, [&](std::exception_ptr error) {
-            if (error)
-                std::rethrow_exception(error);
-            if (running == 0)
-                all_done.cancel();
-        });
-    }
-    if (workers > 0)
-        co_await all_done.async_wait(asio::as_tuple(asio::use_awaitable));
+    // Only what escapes an image's own handling (an exception) ends the run.
+    if (auto all = co_await for_each_bounded(tasks->size(), job.jobs, copy_image); !all)
+        co_return all.error();
     co_return report;
 }
 

@@ -5,6 +5,8 @@
 #include "engine/copy/ecr_destination.hpp"
 #include "engine/copy/image_copier.hpp"
 #include "engine/copy/image_verifier.hpp"
+#include "engine/layout/layout_sink.hpp"
+#include "engine/layout/layout_source.hpp"
 #include "engine/layout/layout_sync.hpp"
 #include "engine/referrers/referrer_copier.hpp"
 #include "engine/referrers/referrer_verifier.hpp"
@@ -14,7 +16,7 @@
 #include "engine/run/signal_stop.hpp"
 #include "engine/run/tag_producer.hpp"
 #include "engine/state/journal.hpp"
-#include "engine/v1/v1_image_sync.hpp"
+#include "engine/v1/v1_image_converter.hpp"
 #include "engine/v1/v1_listing.hpp"
 #include "registry/types/media_types.hpp"
 #include "transport/log.hpp"
@@ -170,15 +172,19 @@ struct RunState {
     }
 };
 
-// The clients and copiers of one event loop: HttpClient is single-threaded by design.
+// One pair's clients and copiers on one event loop: HttpClient is single-threaded by design.
+struct PairRuntime {
+    std::unique_ptr<RegistryClient> source;       // null: an OCI layout
+    std::unique_ptr<RegistryClient> destination;  // null: an OCI layout
+    std::unique_ptr<ImageCopier> copier;
+    std::unique_ptr<ReferrerCopier> referrers;  // null: no --referrers
+    std::unique_ptr<registry::EcrApi> ecr;      // null: not ECR
+    std::unique_ptr<V1ImageConverter> v1;       // null: not a v1 source
+};
+
+// Every pair's runtime on one event loop, by pair index.
 struct LoopClients {
-    std::vector<std::unique_ptr<RegistryClient>> sources;
-    std::vector<std::unique_ptr<RegistryClient>> destinations;
-    std::vector<std::unique_ptr<ImageCopier>> copiers;
-    std::vector<std::unique_ptr<LayoutExporter>> exporters;  // per pair, for oci:DIR destinations
-    std::vector<std::unique_ptr<ReferrerCopier>> referrers;  // per pair; null: no --referrers
-    std::vector<std::unique_ptr<registry::EcrApi>> ecr;      // per pair; null: not ECR
-    std::vector<std::unique_ptr<V1ImageConverter>> v1;       // per pair; null: not a v1 source
+    std::vector<PairRuntime> pairs;
 };
 
 // The ECR API of a pair's destination on this loop; null when the destination is not ECR.
@@ -203,37 +209,39 @@ Expected<std::unique_ptr<RegistryClient>> connect_side(const RegistrySide& side,
 
 Expected<LoopClients> connect_all(RunState& state, asio::any_io_executor executor) {
     LoopClients clients;
-    for (const auto& pair : state.plan.pairs) {
+    for (std::size_t index = 0; index < state.plan.pairs.size(); ++index) {
+        const SyncPair& pair = state.plan.pairs[index];
+        PairRuntime runtime;
         auto source = connect_side(pair.source, state, executor);
         if (!source)
             return source.error();
+        runtime.source = std::move(*source);
         auto destination = connect_side(pair.destination, state, executor);
         if (!destination)
             return destination.error();
+        runtime.destination = std::move(*destination);
         CopyOptions copy;
         copy.platform = pair.platform;
         copy.schema1 = pair.schema1;
-        copy.same_registry = pair.source.host == pair.destination.host && !has_layout_side(pair);
-        clients.exporters.push_back(std::make_unique<LayoutExporter>(
-            state.layouts.ledger(), state.limiter, state.metrics, copy));
-        clients.sources.push_back(std::move(*source));
-        clients.destinations.push_back(std::move(*destination));
-        clients.copiers.push_back(
-            std::make_unique<ImageCopier>(state.ledger, state.limiter, state.metrics, copy));
-        clients.referrers.push_back(
-            pair.referrers.enabled
-                ? std::make_unique<ReferrerCopier>(state.ledger, state.limiter, state.metrics, copy,
-                                                   pair.referrers, state.referrer_tags)
-                : nullptr);
-        clients.v1.push_back(state.v1_sources[clients.v1.size()]
-                                 ? std::make_unique<V1ImageConverter>(
-                                       v1_client(pair, *clients.sources.back()), state.v1_layers,
-                                       state.ledger, state.limiter, state.metrics)
-                                 : nullptr);
-        auto ecr = connect_ecr(state.ecr_apis[clients.ecr.size()], pair.destination, executor);
+        copy.image_parallelism = state.options.image_parallelism;
+        // Layouts keep a ledger of their own: the journal records registry blobs only.
+        BlobLedger& ledger =
+            layout_directory(pair.destination) ? state.layouts.ledger() : state.ledger;
+        runtime.copier = std::make_unique<ImageCopier>(ledger, state.limiter, state.metrics, copy);
+        if (pair.referrers.enabled) {
+            runtime.referrers =
+                std::make_unique<ReferrerCopier>(state.ledger, state.limiter, state.metrics, copy,
+                                                 pair.referrers, state.referrer_tags);
+        }
+        if (state.v1_sources[index]) {
+            runtime.v1 = std::make_unique<V1ImageConverter>(v1_client(pair, *runtime.source),
+                                                            state.v1_layers);
+        }
+        auto ecr = connect_ecr(state.ecr_apis[index], pair.destination, executor);
         if (!ecr)
             return ecr.error();
-        clients.ecr.push_back(std::move(*ecr));
+        runtime.ecr = std::move(*ecr);
+        clients.pairs.push_back(std::move(runtime));
     }
     return clients;
 }
@@ -244,9 +252,9 @@ asio::awaitable<void> sleep_for(std::chrono::milliseconds duration) {
 }
 
 // ECR refuses pushes to a repository that does not exist.
-asio::awaitable<Expected<void>> ensure_ecr_repository(RunState& state, LoopClients& clients,
+asio::awaitable<Expected<void>> ensure_ecr_repository(RunState& state, PairRuntime& runtime,
                                                       const ImageTask& task) {
-    if (registry::EcrApi* ecr = clients.ecr[task.pair].get()) {
+    if (registry::EcrApi* ecr = runtime.ecr.get()) {
         auto ensured = co_await state.ecr_creators[task.pair]->ensure_repository(
             *ecr, task.destination_repository);
         if (!ensured)
@@ -255,42 +263,101 @@ asio::awaitable<Expected<void>> ensure_ecr_repository(RunState& state, LoopClien
     co_return Expected<void>{};
 }
 
-// A v1 source's image: converted, then compared or pushed (engine/v1/v1_image_sync.hpp).
-asio::awaitable<Expected<std::string>> sync_v1_once(RunState& state, LoopClients& clients,
-                                                    const ImageTask& task, ImageRecord& record) {
-    RegistryClient& destination = *clients.destinations[task.pair];
-    const bool fresh = state.inventory.is_fresh(destination.host(), task.destination_repository);
-    const Endpoint to{&destination, task.destination_repository, fresh};
-    V1SyncContext context;
-    context.skip_existing = state.options.skip_existing && !fresh;
-    context.journaled_digest =
-        state.journaled_tag(destination.host(), task.destination_repository, task.tag);
-    context.prepare = [&]() { return ensure_ecr_repository(state, clients, task); };
-    auto done = co_await sync_v1_image(*clients.v1[task.pair], task, to, context, record);
-    if (done)
-        state.record_tag(destination.host(), task.destination_repository, task.tag, record.digest);
-    co_return done;
+// Where one image is read from and written to: a registry repository, a layout, or (a v1
+// source) the image converted as it is read.
+struct ImageEnds {
+    std::unique_ptr<ImageSource> source;
+    std::unique_ptr<ImageSink> sink;
+    bool journaled = false;  // a registry destination: the journal records its tags
+};
+
+asio::awaitable<Expected<ImageEnds>> open_image_ends(RunState& state, PairRuntime& runtime,
+                                                     const ImageTask& task, ImageRecord& record) {
+    const SyncPair& pair = state.plan.pairs[task.pair];
+    ImageEnds ends;
+    if (const auto directory = layout_directory(pair.destination)) {
+        auto layout = state.layouts.open(*directory, task.destination_repository, true);
+        if (!layout)
+            co_return layout.error();
+        ends.sink = std::make_unique<LayoutImageSink>(**layout, state.metrics);
+    } else {
+        RegistryClient& destination = *runtime.destination;
+        // A repository created by this run holds no tag or blob this run did not push.
+        const bool fresh =
+            state.inventory.is_fresh(destination.host(), task.destination_repository);
+        ends.sink =
+            std::make_unique<RegistryImageSink>(destination, task.destination_repository, fresh);
+        ends.journaled = true;
+    }
+    if (const auto directory = layout_directory(pair.source)) {
+        auto layout = state.layouts.open(*directory, task.source_repository, false);
+        if (!layout)
+            co_return layout.error();
+        ends.source = std::make_unique<LayoutImageSource>(**layout);
+    } else if (runtime.v1) {
+        // v1 serves no digests: the image is converted (reading only) to learn its digest.
+        auto conversion = co_await runtime.v1->convert(task.source_repository, task.tag);
+        if (!conversion)
+            co_return conversion.error();
+        record.digest = conversion->image.digest;
+        ends.source =
+            runtime.v1->source(*conversion, task.source_repository, runtime.source->retry_policy());
+    } else {
+        ends.source =
+            std::make_unique<RegistryImageSource>(*runtime.source, task.source_repository);
+    }
+    co_return ends;
 }
 
-// One attempt: "skipped" when the destination already serves the source's digest.
+// Whether the destination already serves what the source serves under the tag: the same
+// digest, or a schema1 image's conversion that an earlier run pushed. Sets record's
+// digests when it does.
+asio::awaitable<Expected<bool>> already_there(ImageCopier& copier, ImageSource& source,
+                                              ImageSink& sink, const std::string& tag,
+                                              ImageRecord& record) {
+    auto there = co_await sink.tag_digest(tag);
+    if (!there)
+        co_return there.error();
+    if (!*there)
+        co_return false;
+    auto here = co_await source.tag_digest(tag);
+    if (!here)
+        co_return here.error();
+    if (!*here)
+        co_return false;
+    if ((*here)->digest == (*there)->digest) {
+        record.digest = (*here)->digest;
+        co_return true;
+    }
+    if (!registry::is_schema1_media_type((*here)->media_type))
+        co_return false;
+    auto converted = co_await copier.conversion_digest(source, (*here)->digest);
+    if (!converted)
+        co_return converted.error();
+    if (!*converted || **converted != (*there)->digest)
+        co_return false;
+    record.digest = **converted;
+    record.source_digest = (*here)->digest;
+    co_return true;
+}
+
+// One attempt: "skipped" when the destination already serves the source's digest (or an
+// earlier run's journal says it does and the source has not changed), else "copied".
 asio::awaitable<Expected<std::string>> sync_once(RunState& state, LoopClients& clients,
                                                  const ImageTask& task, ImageRecord& record) {
-    if (const SyncPair& pair = state.plan.pairs[task.pair]; has_layout_side(pair)) {
-        const LayoutPairEnds ends{clients.sources[task.pair].get(),
-                                  clients.destinations[task.pair].get(),
-                                  clients.v1[task.pair].get()};
-        co_return co_await sync_layout_image(pair, task, ends, *clients.copiers[task.pair],
-                                             *clients.exporters[task.pair], state.layouts,
-                                             state.options.skip_existing, record);
-    }
-    if (clients.v1[task.pair])
-        co_return co_await sync_v1_once(state, clients, task, record);
-    RegistryClient& source = *clients.sources[task.pair];
-    RegistryClient& destination = *clients.destinations[task.pair];
-    // Completed by an earlier run: one HEAD on the source tells whether it still is.
-    if (const std::string* done =
-            state.journaled_tag(destination.host(), task.destination_repository, task.tag)) {
-        auto here = co_await source.head_manifest(task.source_repository, task.tag);
+    PairRuntime& runtime = clients.pairs[task.pair];
+    auto ends = co_await open_image_ends(state, runtime, task, record);
+    if (!ends)
+        co_return ends.error();
+    ImageSource& source = *ends->source;
+    ImageSink& sink = *ends->sink;
+    const std::string host = sink.ledger_registry();
+    const std::string& repository = task.destination_repository;
+    // Completed by an earlier run: what the source serves tells whether it still is.
+    const std::string* done =
+        ends->journaled ? state.journaled_tag(host, repository, task.tag) : nullptr;
+    if (done) {
+        auto here = co_await source.tag_digest(task.tag);
         if (!here)
             co_return here.error();
         if (*here && (*here)->digest == *done) {
@@ -298,50 +365,25 @@ asio::awaitable<Expected<std::string>> sync_once(RunState& state, LoopClients& c
             co_return std::string("skipped");
         }
     }
-    // A repository created by this run holds no tag this task has not yet pushed.
-    const bool fresh = state.inventory.is_fresh(destination.host(), task.destination_repository);
-    if (state.options.skip_existing && !fresh) {
-        auto there = co_await destination.head_manifest(task.destination_repository, task.tag);
-        if (!there)
-            co_return there.error();
-        if (*there) {
-            auto here = co_await source.head_manifest(task.source_repository, task.tag);
-            if (!here)
-                co_return here.error();
-            if (*here && (*here)->digest == (*there)->digest) {
-                record.digest = (*here)->digest;
-                state.record_tag(destination.host(), task.destination_repository, task.tag,
-                                 record.digest);
-                co_return std::string("skipped");
-            }
-            // A schema1 image converted by an earlier run: its conversion is in place.
-            if (*here && registry::is_schema1_media_type((*here)->media_type)) {
-                const Endpoint from{&source, task.source_repository};
-                auto converted =
-                    co_await clients.copiers[task.pair]->conversion_digest(from, (*here)->digest);
-                if (!converted)
-                    co_return converted.error();
-                if (*converted && **converted == (*there)->digest) {
-                    record.digest = **converted;
-                    record.source_digest = (*here)->digest;
-                    state.record_tag(destination.host(), task.destination_repository, task.tag,
-                                     record.digest);
-                    co_return std::string("skipped");
-                }
-            }
+    if (state.options.skip_existing && !sink.fresh()) {
+        auto present = co_await already_there(*runtime.copier, source, sink, task.tag, record);
+        if (!present)
+            co_return present.error();
+        if (*present) {
+            if (ends->journaled)
+                state.record_tag(host, repository, task.tag, record.digest);
+            co_return std::string("skipped");
         }
     }
-    if (auto ensured = co_await ensure_ecr_repository(state, clients, task); !ensured)
+    if (auto ensured = co_await ensure_ecr_repository(state, runtime, task); !ensured)
         co_return ensured.error();
-    // Named, not temporaries in the co_await expression: GCC 12 double-destroys those.
-    const Endpoint from{&source, task.source_repository};
-    const Endpoint to{&destination, task.destination_repository, fresh};
-    auto digest = co_await clients.copiers[task.pair]->copy(from, task.tag, to, task.tag,
-                                                            &record.source_digest);
+    auto digest =
+        co_await runtime.copier->copy(source, task.tag, sink, task.tag, &record.source_digest);
     if (!digest)
         co_return digest.error();
     record.digest = *digest;
-    state.record_tag(destination.host(), task.destination_repository, task.tag, record.digest);
+    if (ends->journaled)
+        state.record_tag(host, repository, task.tag, record.digest);
     co_return std::string("copied");
 }
 
@@ -356,11 +398,11 @@ asio::awaitable<void> sync_image(RunState& state, LoopClients& clients, const Im
         auto outcome = co_await catching_exceptions(std::move(attempt_work), what);
         state.observe_attempt(state.plan.pairs[task.pair], outcome);
         // Copied or already there, the image may have gained artifacts since.
-        if (outcome && clients.referrers[task.pair]) {
-            const Endpoint from{clients.sources[task.pair].get(), task.source_repository};
-            const Endpoint to{clients.destinations[task.pair].get(), task.destination_repository};
-            auto attached =
-                co_await clients.referrers[task.pair]->copy_referrers(from, to, record.digest);
+        PairRuntime& runtime = clients.pairs[task.pair];
+        if (outcome && runtime.referrers) {
+            RegistryImageSource from(*runtime.source, task.source_repository);
+            RegistryImageSink to(*runtime.destination, task.destination_repository);
+            auto attached = co_await runtime.referrers->copy_referrers(from, to, record.digest);
             if (!attached)
                 outcome = attached.error();
         }
@@ -423,9 +465,10 @@ asio::awaitable<void> size_image(RunState& state, RegistryClient& source,
 asio::awaitable<void> verify_image_referrers(RunState& state, LoopClients& clients,
                                              const ImageTask& task, ImageRecord& record) {
     const SyncPair& pair = state.plan.pairs[task.pair];
-    auto difference = co_await verify_referrers(
-        *clients.sources[task.pair], task.source_repository, *clients.destinations[task.pair],
-        task.destination_repository, record.digest, pair.referrers, state.referrer_tags);
+    PairRuntime& runtime = clients.pairs[task.pair];
+    auto difference = co_await verify_referrers(*runtime.source, task.source_repository,
+                                                *runtime.destination, task.destination_repository,
+                                                record.digest, pair.referrers, state.referrer_tags);
     if (!difference) {
         record.status = "failed";
         record.error = difference.error().message;
@@ -439,15 +482,16 @@ asio::awaitable<void> verify_image_referrers(RunState& state, LoopClients& clien
 // An exception (a schema1 conversion reads and parses the source) fails this image only.
 asio::awaitable<VerifyOutcome> verify_task(LoopClients& clients, const ImageTask& task,
                                            const SyncPair& pair) {
-    RegistryClient& destination = *clients.destinations[task.pair];
+    PairRuntime& runtime = clients.pairs[task.pair];
+    RegistryClient& destination = *runtime.destination;
     std::optional<Error> caught;
     try {
-        if (V1ImageConverter* v1 = clients.v1[task.pair].get()) {
+        if (V1ImageConverter* v1 = runtime.v1.get()) {
             co_return co_await v1->verify(task.source_repository, task.tag, destination,
                                           task.destination_repository);
         }
-        co_return co_await verify_image(*clients.sources[task.pair], destination, task,
-                                        pair.platform, clients.copiers[task.pair].get());
+        co_return co_await verify_image(*runtime.source, destination, task, pair.platform,
+                                        runtime.copier.get());
     } catch (...) {
         caught =
             error_from_current_exception("verifying " + task.source_repository + ":" + task.tag);
@@ -489,13 +533,14 @@ asio::awaitable<void> worker(RunState& state, LoopClients& clients) {
                 break;
             }
             case SyncMode::dry_run:
-                if (clients.v1[task->pair]) {
+                if (clients.pairs[task->pair].v1) {
                     record.status = "planned";  // v1 serves no digests: sizes need the layers
                     break;
                 }
                 try {
-                    co_await size_image(state, *clients.sources[task->pair], pair.destination.host,
-                                        task->source_repository, task->tag, record);
+                    co_await size_image(state, *clients.pairs[task->pair].source,
+                                        pair.destination.host, task->source_repository, task->tag,
+                                        record);
                 } catch (...) {
                     record.status = "failed";
                     record.error = error_from_current_exception("sizing " + record.source).message;
@@ -509,8 +554,8 @@ asio::awaitable<void> worker(RunState& state, LoopClients& clients) {
 
 asio::awaitable<void> producer(RunState& state, LoopClients& clients) {
     std::vector<RegistryClient*> sources;
-    for (auto& source : clients.sources)
-        sources.push_back(source.get());
+    for (auto& runtime : clients.pairs)
+        sources.push_back(runtime.source.get());
     ProducerHooks hooks;
     hooks.stopped = [&] { return state.halted(); };
     hooks.after_push = [&]() -> asio::awaitable<void> {
@@ -540,7 +585,8 @@ asio::awaitable<void> producer(RunState& state, LoopClients& clients) {
         ++state.planned.repositories;
     };
     if (state.options.mode == SyncMode::sync) {
-        for (const auto& destination : clients.destinations) {
+        for (const auto& runtime : clients.pairs) {
+            const auto& destination = runtime.destination;
             if (!destination || state.inventory.asked(destination->host()))
                 continue;
             const auto catalog = co_await destination->list_repositories();

@@ -40,6 +40,8 @@ struct SyncOptions {
     // starting at a quarter of it; off: always the bound.
     bool adaptive_transfers = true;
     std::uint64_t max_inflight_bytes = default_max_inflight_bytes;
+    // Blobs (and index children) of one image moved at once, within the bounds above.
+    std::size_t image_parallelism = default_image_parallelism;
     bool skip_existing = true;
     ErrorAction error_action = ErrorAction::skip;
     std::size_t increment = 0;  // > 0: batches of this many images, each finished first

@@ -1,30 +1,35 @@
 #include "engine/v1/v1_image_converter.hpp"
 
-#include "engine/copy/blob_claim.hpp"
 #include "engine/v1/layer_measure.hpp"
 #include "engine/v1/v1_layer_body.hpp"
-#include "registry/types/media_types.hpp"
-#include "transport/http/memory_body_source.hpp"
-#include "transport/retry/retry_wait.hpp"
 
 #include <algorithm>
-#include <array>
-#include <chrono>
-#include <cstring>
 
 namespace regmigrate::engine {
 
 namespace asio = boost::asio;
 
+namespace {
+
+// A v1 layer converted as it streams, owned with the response it reads.
+class V1LayerReader final : public BlobReader {
+  public:
+    V1LayerReader(transport::ResponseStream layer, const std::string& image_id,
+                  registry::GzipLimits limits, const std::string& digest)
+        : layer_(std::move(layer)), body_(layer_, image_id, limits, digest) {}
+
+    transport::BodySource& body() override { return body_; }
+
+  private:
+    transport::ResponseStream layer_;
+    V1LayerBody body_;
+};
+
+}  // namespace
+
 V1ImageConverter::V1ImageConverter(registry::V1Client client, V1LayerCache& cache,
-                                   BlobLedger& ledger, TransferLimiter& limiter,
-                                   metrics::Metrics& metrics, registry::GzipLimits limits)
-    : client_(std::move(client)),
-      cache_(cache),
-      ledger_(ledger),
-      limiter_(limiter),
-      metrics_(metrics),
-      limits_(limits) {}
+                                   registry::GzipLimits limits)
+    : client_(std::move(client)), cache_(cache), limits_(limits) {}
 
 asio::awaitable<Expected<registry::V1LayerDigests>> V1ImageConverter::hash_layer(
     const std::string& image_id) {
@@ -89,68 +94,30 @@ asio::awaitable<Expected<V1Conversion>> V1ImageConverter::convert(const std::str
     co_return conversion;
 }
 
-asio::awaitable<Expected<void>> V1ImageConverter::upload_layer(const Endpoint& destination,
-                                                               const V1Layer& layer) {
-    auto response = co_await client_.open_layer(layer.image_id);
-    if (!response)
-        co_return response.error();
-    V1LayerBody body(*response, layer.image_id, limits_, layer.digests.digest);
-    co_return co_await destination.client->upload_blob(destination.repository, layer.digests.digest,
-                                                       layer.digests.size, body);
-}
-
-asio::awaitable<Expected<void>> V1ImageConverter::push(const V1Conversion& conversion,
-                                                       const Endpoint& destination,
-                                                       const std::string& tag) {
-    for (const auto& layer : conversion.layers) {
-        const BlobUpload upload = [&]() { return upload_layer(destination, layer); };
-        auto placed = co_await place_blob(ledger_, limiter_, metrics_, destination,
-                                          layer.digests.digest, layer.digests.size, upload);
-        if (!placed)
-            co_return placed.error();
-    }
-    const auto& image = conversion.image;
-    auto config = co_await place_bytes(ledger_, limiter_, metrics_, destination,
-                                       image.config_digest, image.config);
-    if (!config)
-        co_return config.error();
-    auto pushed = co_await destination.client->put_manifest(
-        destination.repository, tag, registry::media_type::docker_manifest, image.manifest);
-    if (!pushed)
-        co_return pushed.error();
-    metrics_.manifest_pushed();
-    co_return Expected<void>{};
-}
-
-asio::awaitable<Expected<void>> V1ImageConverter::export_to(const V1Conversion& conversion,
-                                                            LayoutExporter& exporter,
-                                                            OciLayoutStore& layout,
-                                                            const std::string& tag,
-                                                            transport::RetryPolicy* retry) {
-    for (const auto& layer : conversion.layers) {
-        const LayoutExporter::BlobWrite write = [&]() -> asio::awaitable<Expected<std::uint64_t>> {
-            auto response = co_await client_.open_layer(layer.image_id);
-            if (!response)
-                co_return response.error();
-            V1LayerBody body(*response, layer.image_id, limits_, layer.digests.digest);
-            co_return co_await layout.write_blob(layer.digests.digest, layer.digests.size, body);
-        };
-        auto placed = co_await exporter.place_blob(layout, layer.digests.digest, layer.digests.size,
-                                                   retry, write);
-        if (!placed)
-            co_return placed.error();
-    }
-    const auto& image = conversion.image;
-    const LayoutExporter::BlobWrite write_config =
-        [&]() -> asio::awaitable<Expected<std::uint64_t>> {
-        co_return layout.write_bytes(image.config_digest, image.config);
+std::unique_ptr<ConvertedImageSource> V1ImageConverter::source(const V1Conversion& conversion,
+                                                               const std::string& repository,
+                                                               transport::RetryPolicy* retry) {
+    const LayerOpener open_layer =
+        [this, layers = conversion.layers](
+            const std::string& digest,
+            std::uint64_t size) -> asio::awaitable<Expected<std::unique_ptr<BlobReader>>> {
+        const auto layer = std::find_if(layers.begin(), layers.end(), [&](const V1Layer& l) {
+            return l.digests.digest == digest;
+        });
+        if (layer == layers.end() || layer->digests.size != size)
+            co_return make_error(ErrorKind::not_found,
+                                 "blob " + digest + " is no layer of the image");
+        auto response = co_await client_.open_layer(layer->image_id);
+        if (!response)
+            co_return response.error();
+        co_return std::unique_ptr<BlobReader>(std::make_unique<V1LayerReader>(
+            std::move(*response), layer->image_id, limits_, digest));
     };
-    auto config = co_await exporter.place_blob(layout, image.config_digest, image.config.size(),
-                                               nullptr, write_config);
-    if (!config)
-        co_return config.error();
-    co_return exporter.store_manifest(layout, registry::media_type::docker_manifest, image.digest,
-                                      image.manifest, tag, true);
+    const auto& image = conversion.image;
+    return std::make_unique<ConvertedImageSource>(
+        client_.host() + "/" + repository,
+        ConvertedImage{image.digest, image.manifest, image.config_digest, image.config}, open_layer,
+        std::nullopt, retry);
 }
 
 asio::awaitable<VerifyOutcome> V1ImageConverter::verify(const std::string& repository,

@@ -8,18 +8,14 @@
 // read buffer per transfer, a rerun uploads nothing, and verify converts without pushing.
 #pragma once
 
-#include "engine/copy/blob_ledger.hpp"
-#include "engine/copy/image_copier.hpp"
+#include "engine/copy/image_source.hpp"
 #include "engine/copy/image_verifier.hpp"
-#include "engine/copy/transfer_limiter.hpp"
-#include "engine/layout/layout_exporter.hpp"
 #include "engine/v1/v1_layer_cache.hpp"
-#include "metrics/metrics.hpp"
 #include "registry/content/gzip_stream.hpp"
 #include "registry/v1/v1_client.hpp"
 #include "registry/v1/v1_image_config.hpp"
 
-#include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -37,8 +33,7 @@ struct V1Conversion {
 
 class V1ImageConverter {
   public:
-    V1ImageConverter(registry::V1Client client, V1LayerCache& cache, BlobLedger& ledger,
-                     TransferLimiter& limiter, metrics::Metrics& metrics,
+    V1ImageConverter(registry::V1Client client, V1LayerCache& cache,
                      registry::GzipLimits limits = {});
 
     registry::V1Client& client() { return client_; }
@@ -46,18 +41,13 @@ class V1ImageConverter {
     // Resolves repository:tag, reads its ancestry and image JSONs and measures every layer.
     boost::asio::awaitable<Expected<V1Conversion>> convert(const std::string& repository,
                                                            const std::string& tag);
-    // Blobs the destination lacks (ledger, mount, HEAD, else upload), then the config, then
-    // the manifest under tag.
-    boost::asio::awaitable<Expected<void>> push(const V1Conversion& conversion,
-                                                const Endpoint& destination,
-                                                const std::string& tag);
-    // The same image into an OCI layout (the export of a same-host migration): layers
-    // through exporter.place_blob (retried under retry), the config, then the manifest
-    // tagged in index.json.
-    boost::asio::awaitable<Expected<void>> export_to(const V1Conversion& conversion,
-                                                     LayoutExporter& exporter,
-                                                     OciLayoutStore& layout, const std::string& tag,
-                                                     transport::RetryPolicy* retry);
+    // The converted image as an ImageSource for the image copier: its manifest and config
+    // from memory, each layer converted again as it streams (a second pass, only for
+    // layers the destination lacks). repository: the v1 repository, for messages.
+    // retry: how layer reads are retried when the destination has no policy (a layout).
+    std::unique_ptr<ConvertedImageSource> source(const V1Conversion& conversion,
+                                                 const std::string& repository,
+                                                 transport::RetryPolicy* retry);
     // The destination serves the converted digest under tag and holds every blob.
     boost::asio::awaitable<VerifyOutcome> verify(const std::string& repository,
                                                  const std::string& tag,
@@ -68,14 +58,9 @@ class V1ImageConverter {
     boost::asio::awaitable<Expected<registry::V1LayerDigests>> measure(const std::string& image_id);
     boost::asio::awaitable<Expected<registry::V1LayerDigests>> hash_layer(
         const std::string& image_id);
-    boost::asio::awaitable<Expected<void>> upload_layer(const Endpoint& destination,
-                                                        const V1Layer& layer);
 
     registry::V1Client client_;
     V1LayerCache& cache_;
-    BlobLedger& ledger_;
-    TransferLimiter& limiter_;
-    metrics::Metrics& metrics_;
     registry::GzipLimits limits_;
 };
 

@@ -3,7 +3,7 @@
 // the run, or ownership of the upload. The
 // refused mount is made real: docker-registry answers a mount from a repository that does
 // not hold the blob with 202 and an upload session, as registries that do not mount do.
-#include "engine/copy/blob_claim.hpp"
+#include "engine/copy/blob_transfer.hpp"
 #include "registry/content/sha256.hpp"
 #include "tests/support/registry_process.hpp"
 #include "tests/support/run_coro.hpp"
@@ -35,8 +35,9 @@ class BlobClaimTest : public ::testing::Test {
 
     // fresh: the repository did not exist when the run began, so no HEAD is needed.
     Expected<engine::BlobClaim> claim(const std::string& repository, bool fresh = false) {
-        const engine::Endpoint destination{&client_, repository, fresh};
-        return run_coro(io_, engine::claim_blob(ledger_, metrics_, destination, digest_));
+        engine::RegistryImageSink destination(client_, repository, fresh);
+        return run_coro(io_,
+                        engine::claim_blob(ledger_, metrics_, destination, digest_, kBlob.size()));
     }
 
     bool stored_in(const std::string& repository) {

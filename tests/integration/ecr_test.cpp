@@ -79,8 +79,10 @@ TEST_F(EcrTest, TokenFromGetAuthorizationTokenAuthorizesAPushToTheRegistry) {
     engine::TransferLimiter limiter(4, 1ull << 30);
     metrics::Metrics metrics;
     engine::ImageCopier copier(ledger, limiter, metrics, {});
+    engine::RegistryImageSource source_repository(from, "team/app");
+    engine::RegistryImageSink destination_repository(to, "team/app");
     const auto digest =
-        run_coro(io_, copier.copy({&from, "team/app"}, "v1", {&to, "team/app"}, "v1"));
+        run_coro(io_, copier.copy(source_repository, "v1", destination_repository, "v1"));
     ASSERT_TRUE(digest) << digest.error().message;
     EXPECT_EQ(*digest, pushed.digest);
 

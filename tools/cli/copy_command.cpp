@@ -19,6 +19,7 @@ struct CopyFlags {
     bool referrers = false;
     std::vector<std::string> referrer_types;
     bool no_preflight = false;
+    std::size_t image_parallelism = engine::default_image_parallelism;
 };
 
 // SRC or DST: an oci:DIR[:TAG] layout, or a registry reference and the side to reach it.
@@ -66,8 +67,7 @@ int run(CopyFlags& flags) {
     if (!schema1)
         return report_error(schema1.error());
     job.copy.schema1 = *schema1;
-    job.copy.same_registry = !job.source_layout && !job.destination_layout &&
-                             job.source.registry == job.destination.registry;
+    job.copy.image_parallelism = flags.image_parallelism;
     job.referrers.enabled = flags.referrers || !flags.referrer_types.empty();
     job.referrers.artifact_types = flags.referrer_types;
     job.preflight = preflight_settings(flags.common, flags.no_preflight);
@@ -96,6 +96,12 @@ CommandRunner add_copy_command(CLI::App& app) {
         ->required();
     command->add_option("--jobs", flags->common.jobs, "images copied at once")
         ->check(CLI::Range(1, 4096))
+        ->capture_default_str();
+    command
+        ->add_option("--image-parallelism", flags->image_parallelism,
+                     "blobs of one image (and platforms of an index) moved at once, within "
+                     "--jobs")
+        ->check(CLI::PositiveNumber)
         ->capture_default_str();
     command->add_option("--platform", flags->platform,
                         "OS/ARCH[/VARIANT]: copy only this platform of a multi-arch image");

@@ -44,6 +44,7 @@ struct SyncFlags {
     std::string error_action = "skip";
     std::size_t increment = 0;
     std::size_t max_transfers = 0;
+    std::size_t image_parallelism = engine::default_image_parallelism;
     std::uint64_t max_inflight_bytes = engine::default_max_inflight_bytes;
     std::size_t threads = std::clamp<std::size_t>(std::thread::hardware_concurrency(), 1, 8);
 };
@@ -185,6 +186,7 @@ int run(SyncFlags& flags, engine::SyncMode mode) {
     options.error_action = *action;
     options.increment = flags.increment;
     options.max_transfers = flags.max_transfers;
+    options.image_parallelism = flags.image_parallelism;
     options.max_inflight_bytes = flags.max_inflight_bytes;
     options.stop_on_signals = true;
     options.preflight = preflight_settings(flags.common, flags.no_preflight);
@@ -275,6 +277,12 @@ CommandRunner add_plan_command(CLI::App& app, const char* name, const char* desc
                         "I/N: only the destination repositories whose stable hash mod N is I");
     command->add_option("--max-transfers", flags->max_transfers,
                         "blob transfers in flight at once (default: --jobs)");
+    command
+        ->add_option("--image-parallelism", flags->image_parallelism,
+                     "blobs of one image (and platforms of an index) moved at once, within "
+                     "--max-transfers")
+        ->check(CLI::PositiveNumber)
+        ->capture_default_str();
     command
         ->add_option("--max-inflight-bytes", flags->max_inflight_bytes,
                      "bytes of blob transfers in flight at once (a larger blob goes alone)")

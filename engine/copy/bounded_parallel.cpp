@@ -1,0 +1,78 @@
+#include "engine/copy/bounded_parallel.hpp"
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
+#include <algorithm>
+#include <exception>
+#include <optional>
+
+namespace regmigrate::engine {
+
+namespace asio = boost::asio;
+
+namespace {
+
+struct Lanes {
+    const IndexedWork& work;
+    std::size_t count;
+    std::size_t next = 0;
+    std::size_t running = 0;
+    std::optional<Error> first_failure;
+    bool* failed;
+    asio::steady_timer all_done;
+
+    void fail(Error error) {
+        if (!first_failure)
+            first_failure = std::move(error);
+        if (failed)
+            *failed = true;
+    }
+};
+
+// Takes the next step until none is left or one has failed.
+asio::awaitable<void> run_lane(Lanes& lanes) {
+    while (!lanes.first_failure && lanes.next < lanes.count) {
+        const std::size_t index = lanes.next++;
+        try {
+            auto done = co_await lanes.work(index);
+            if (!done)
+                lanes.fail(done.error());
+        } catch (const std::exception& e) {
+            lanes.fail(make_error(ErrorKind::protocol, std::string("unexpected error: ") + e.what()));
+        }
+    }
+}
+
+}  // namespace
+
+asio::awaitable<Expected<void>> for_each_bounded(std::size_t count, std::size_t bound,
+                                                 const IndexedWork& work, bool* failed) {
+    auto executor = co_await asio::this_coro::executor;
+    Lanes lanes{work, count, 0, 0, std::nullopt, failed,
+                asio::steady_timer(executor, asio::steady_timer::time_point::max())};
+    const std::size_t width = std::min(std::max<std::size_t>(bound, 1), count);
+    if (width <= 1) {
+        co_await run_lane(lanes);
+    } else {
+        lanes.running = width;
+        for (std::size_t lane = 0; lane < width; ++lane) {
+            asio::co_spawn(executor, run_lane(lanes), [&lanes](std::exception_ptr) {
+                if (--lanes.running == 0)
+                    lanes.all_done.cancel();
+            });
+        }
+        // Woken by the last lane; the wait itself has no deadline because each step has
+        // its own (every network wait of the steps is bounded).
+        while (lanes.running > 0)
+            co_await lanes.all_done.async_wait(asio::as_tuple(asio::use_awaitable));
+    }
+    if (lanes.first_failure)
+        co_return *lanes.first_failure;
+    co_return Expected<void>{};
+}
+
+}  // namespace regmigrate::engine

@@ -1,0 +1,168 @@
+#include "engine/copy/image_sink.hpp"
+
+#include "transport/log.hpp"
+
+#include <array>
+
+namespace regmigrate::engine {
+
+namespace asio = boost::asio;
+using registry::UploadSession;
+
+asio::awaitable<Expected<registry::MountResult>> ImageSink::mount_blob(std::string,
+                                                                       std::string) {
+    co_return make_error(ErrorKind::unsupported, describe() + " cannot mount blobs");
+}
+
+asio::awaitable<void> ImageSink::discard(std::optional<UploadSession>& session) {
+    session.reset();
+    co_return;
+}
+
+ResumeFrom resume_from(bool has_session, bool chunked, ErrorKind failure) {
+    if (has_session && chunked && failure != ErrorKind::digest_mismatch)
+        return ResumeFrom::registry_offset;
+    return ResumeFrom::fresh_upload;
+}
+
+bool usable_offset(std::uint64_t held, std::uint64_t size) {
+    return held <= size;
+}
+
+namespace {
+
+// Reads (and so hashes) the first `count` bytes of the blob without sending them: the part
+// a resumed chunked upload already holds.
+asio::awaitable<Expected<void>> skip_prefix(transport::BodySource& body, std::uint64_t count) {
+    std::array<char, 64 * 1024> scratch;
+    std::uint64_t skipped = 0;
+    while (skipped < count) {
+        const auto want =
+            static_cast<std::size_t>(std::min<std::uint64_t>(scratch.size(), count - skipped));
+        auto got = co_await body.read(asio::buffer(scratch.data(), want));
+        if (!got)
+            co_return got.error();
+        if (*got == 0)
+            co_return make_error(ErrorKind::protocol, "blob ended before the resumed offset");
+        skipped += *got;
+    }
+    co_return Expected<void>{};
+}
+
+// Streams a blob GET→PUT; an attempt after a broken one continues a chunked upload from
+// the registry's Range, anything else (a monolithic upload, content that does not hash)
+// starts again in a fresh upload.
+class RegistryBlobWriter final : public BlobWriter {
+  public:
+    RegistryBlobWriter(RegistryImageSink& sink, std::string digest, std::uint64_t size,
+                       std::optional<UploadSession> session)
+        : sink_(sink), digest_(std::move(digest)), size_(size), session_(std::move(session)) {}
+
+    asio::awaitable<Expected<void>> attempt(ImageSource& source,
+                                            const std::optional<Error>& previous) override {
+        std::uint64_t offset = 0;
+        if (previous)
+            offset = co_await resume_offset(*previous);
+        auto& client = sink_.client();
+        const std::string& repository = sink_.repository();
+        if (!session_) {
+            auto started = co_await client.start_upload(repository);
+            if (!started)
+                co_return started.error();
+            session_ = std::move(*started);
+            offset = 0;
+        }
+        auto blob = co_await source.open_blob(digest_, size_);
+        if (!blob)
+            co_return blob.error();
+        transport::BodySource& body = (*blob)->body();
+        if (offset > 0) {
+            auto skipped = co_await skip_prefix(body, offset);
+            if (!skipped)
+                co_return skipped.error();
+        }
+        co_return co_await client.upload_from(repository, digest_, size_, body, *session_, offset);
+    }
+
+    asio::awaitable<void> abandon() override { co_await cancel(); }
+
+  private:
+    asio::awaitable<void> cancel() {
+        if (!session_)
+            co_return;
+        const UploadSession unwanted = std::move(*session_);
+        session_.reset();
+        co_await sink_.client().cancel_upload(sink_.repository(), unwanted);
+    }
+
+    asio::awaitable<std::uint64_t> resume_offset(const Error& failure) {
+        auto& client = sink_.client();
+        if (resume_from(session_.has_value(), client.uploads_in_chunks(size_), failure.kind) ==
+            ResumeFrom::registry_offset) {
+            auto held = co_await client.upload_offset(sink_.repository(), *session_);
+            if (held && usable_offset(*held, size_))
+                co_return *held;
+            // distribution refuses the status of an upload whose last chunk broke off midway.
+            log(LogLevel::info, "upload cannot be resumed: starting it again",
+                {{"repository", sink_.repository()},
+                 {"error", held ? "registry holds more than the blob" : held.error().message}});
+        }
+        co_await cancel();
+        co_return 0;
+    }
+
+    RegistryImageSink& sink_;
+    std::string digest_;
+    std::uint64_t size_;
+    std::optional<UploadSession> session_;
+};
+
+}  // namespace
+
+std::string RegistryImageSink::describe() const {
+    return client_.host() + "/" + repository_;
+}
+
+asio::awaitable<Expected<std::optional<registry::ManifestHead>>> RegistryImageSink::tag_digest(
+    std::string tag) {
+    co_return co_await client_.head_manifest(repository_, tag);
+}
+
+asio::awaitable<Expected<bool>> RegistryImageSink::has_blob(std::string digest, std::uint64_t) {
+    auto existing = co_await client_.blob_size(repository_, digest);
+    if (!existing)
+        co_return existing.error();
+    co_return existing->has_value();
+}
+
+asio::awaitable<Expected<registry::MountResult>> RegistryImageSink::mount_blob(
+    std::string digest, std::string from_repository) {
+    co_return co_await client_.mount_blob(repository_, digest, from_repository);
+}
+
+asio::awaitable<void> RegistryImageSink::discard(std::optional<UploadSession>& session) {
+    if (!session)
+        co_return;
+    const UploadSession unwanted = std::move(*session);
+    session.reset();
+    co_await client_.cancel_upload(repository_, unwanted);
+}
+
+std::unique_ptr<BlobWriter> RegistryImageSink::writer(std::string digest, std::uint64_t size,
+                                                      std::optional<UploadSession> session) {
+    return std::make_unique<RegistryBlobWriter>(*this, std::move(digest), size,
+                                                std::move(session));
+}
+
+asio::awaitable<Expected<void>> RegistryImageSink::put_manifest(std::string_view media_type,
+                                                                const std::string& digest,
+                                                                const std::string& bytes,
+                                                                const std::string& target, bool) {
+    auto pushed = co_await client_.put_manifest(repository_, target.empty() ? digest : target,
+                                                media_type, bytes);
+    if (!pushed)
+        co_return pushed.error();
+    co_return Expected<void>{};
+}
+
+}  // namespace regmigrate::engine

@@ -7,6 +7,11 @@
 # Usage: bench/e2e/fleet_sync.sh NAME FLEETGEN-OPTION...   (NAME is the repository prefix)
 #        REGMIGRATE_OPTIONS="--jobs 8" ...                  (extra sync options)
 #        REGMIGRATE_WORK_BASE=/dev/shm ...                   (registry storage in memory)
+#        SKIP_SKOPEO=1 ...                                   (regmigrate rows only)
+#        REGMIGRATE_BASELINE=/path/to/regmigrate ...          (another build of regmigrate, e.g.
+#                                                               the last release, synced into a
+#                                                               registry of its own in the same
+#                                                               run: before/after figures)
 # Called by w1_sync.sh and w2_sync.sh; build first: tools/setup/build.sh regmigrate fleetgen
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
@@ -33,6 +38,8 @@ unique_bytes=$(awk '$1 == "unique_blob_bytes" { print $2 }' "$work/fleet.txt")
 } >"$work/skopeo.yaml"
 
 ours=$(start_registry ours)
+baseline=${REGMIGRATE_BASELINE:-}
+[[ -z "$baseline" ]] || baseline_registry=$(start_registry baseline)
 theirs=$(start_registry skopeo)
 declare -A wall
 
@@ -59,17 +66,18 @@ row() {  # run tool requests bytes (the rest comes from the last `timed`)
     "$mib" "$cpu" "$registry_cpu" "$3" "$4"
 }
 
-regmigrate_sync() {  # run
-  timed ours "$build/tools/regmigrate" sync --from "$source_registry" --to "$ours" \
+regmigrate_sync() {  # run [tool-name binary registry-name destination]
+  local tool=${2:-regmigrate} binary=${3:-$build/tools/regmigrate} into=${4:-ours}
+  local destination=${5:-$ours} requests bytes
+  timed "$into" "$binary" sync --from "$source_registry" --to "$destination" \
     --src-tls disabled --dest-tls disabled --error-action abort \
-    --report "$work/$1.json" --metrics-file "$work/$1.prom" "${extra_options[@]}"
-  wall[$1]=$seconds
-  local requests bytes
+    --report "$work/$1-$into.json" --metrics-file "$work/$1-$into.prom" "${extra_options[@]}"
+  [[ "$tool" != regmigrate ]] || wall[$1]=$seconds
   requests=$(awk '/^regmigrate_http_requests_total/ { n += $NF } END { printf "%d", n }' \
-    "$work/$1.prom")
+    "$work/$1-$into.prom")
   bytes=$(python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["summary"]["bytes_transferred"])' \
-    "$work/$1.json")
-  row "$1" regmigrate "$requests" "$bytes"
+    "$work/$1-$into.json")
+  row "$1" "$tool" "$requests" "$bytes"
 }
 
 skopeo_sync() {  # run
@@ -90,7 +98,9 @@ echo "| run | tool | wall s | ratio | peak RSS MiB | tool CPU s | registries CPU
 echo "|---|---|---|---|---|---|---|---|---|"
 for run in cold warm; do
   regmigrate_sync "$run"
-  skopeo_sync "$run"
+  [[ -z "$baseline" ]] ||
+    regmigrate_sync "$run" "regmigrate baseline" "$baseline" baseline "$baseline_registry"
+  [[ -n "${SKIP_SKOPEO:-}" ]] || skopeo_sync "$run"
 done
 echo
 echo "destination blob bytes stored: regmigrate $(stored_bytes ours), skopeo $(stored_bytes skopeo)"

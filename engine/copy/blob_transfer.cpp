@@ -79,7 +79,8 @@ asio::awaitable<Expected<void>> BlobTransfer::place(ImageSource& source, ImageSi
         if (*mounted)
             co_return settle({});
     }
-    co_return settle(co_await move_bytes(source, sink, digest, size, std::move(session), cancelled));
+    co_return settle(
+        co_await move_bytes(source, sink, digest, size, std::move(session), cancelled));
 }
 
 asio::awaitable<Expected<bool>> BlobTransfer::mount_from_source(
@@ -109,15 +110,17 @@ asio::awaitable<Expected<void>> BlobTransfer::move_bytes(ImageSource& source, Im
     std::optional<Error> previous;
     auto attempt = [&](transport::RetryAttempts*) -> asio::awaitable<Expected<void>> {
         if (cancelled && *cancelled) {
-            co_return make_error(ErrorKind::cancelled,
-                                 "blob " + digest + ": cancelled, another blob of the image failed");
+            co_return make_error(
+                ErrorKind::cancelled,
+                "blob " + digest + ": cancelled, another blob of the image failed");
         }
         auto sent = co_await writer->attempt(source, previous);
         if (!sent)
             previous = slot.failed(sent.error());  // a 429/503 tells the limit to back off
         co_return sent;
     };
-    transport::RetryPolicy* retry = sink.retry_policy() ? sink.retry_policy() : source.retry_policy();
+    transport::RetryPolicy* retry =
+        sink.retry_policy() ? sink.retry_policy() : source.retry_policy();
     const std::string what = "blob " + digest + " to " + sink.describe();
     metrics_.transfer_started();
     auto transferred = co_await transport::retry_operation<void>(retry, what, attempt);

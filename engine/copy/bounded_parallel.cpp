@@ -42,7 +42,8 @@ asio::awaitable<void> run_lane(Lanes& lanes) {
             if (!done)
                 lanes.fail(done.error());
         } catch (const std::exception& e) {
-            lanes.fail(make_error(ErrorKind::protocol, std::string("unexpected error: ") + e.what()));
+            lanes.fail(
+                make_error(ErrorKind::protocol, std::string("unexpected error: ") + e.what()));
         }
     }
 }
@@ -52,7 +53,12 @@ asio::awaitable<void> run_lane(Lanes& lanes) {
 asio::awaitable<Expected<void>> for_each_bounded(std::size_t count, std::size_t bound,
                                                  const IndexedWork& work, bool* failed) {
     auto executor = co_await asio::this_coro::executor;
-    Lanes lanes{work, count, 0, 0, std::nullopt, failed,
+    Lanes lanes{work,
+                count,
+                0,
+                0,
+                std::nullopt,
+                failed,
                 asio::steady_timer(executor, asio::steady_timer::time_point::max())};
     const std::size_t width = std::min(std::max<std::size_t>(bound, 1), count);
     if (width <= 1) {

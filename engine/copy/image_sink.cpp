@@ -9,8 +9,7 @@ namespace regmigrate::engine {
 namespace asio = boost::asio;
 using registry::UploadSession;
 
-asio::awaitable<Expected<registry::MountResult>> ImageSink::mount_blob(std::string,
-                                                                       std::string) {
+asio::awaitable<Expected<registry::MountResult>> ImageSink::mount_blob(std::string, std::string) {
     co_return make_error(ErrorKind::unsupported, describe() + " cannot mount blobs");
 }
 
@@ -150,8 +149,7 @@ asio::awaitable<void> RegistryImageSink::discard(std::optional<UploadSession>& s
 
 std::unique_ptr<BlobWriter> RegistryImageSink::writer(std::string digest, std::uint64_t size,
                                                       std::optional<UploadSession> session) {
-    return std::make_unique<RegistryBlobWriter>(*this, std::move(digest), size,
-                                                std::move(session));
+    return std::make_unique<RegistryBlobWriter>(*this, std::move(digest), size, std::move(session));
 }
 
 asio::awaitable<Expected<void>> RegistryImageSink::put_manifest(std::string_view media_type,

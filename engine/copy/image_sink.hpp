@@ -24,8 +24,8 @@ class BlobWriter {
   public:
     virtual ~BlobWriter() = default;
     // One attempt, reading afresh from source; previous: why the last attempt failed.
-    virtual boost::asio::awaitable<Expected<void>> attempt(ImageSource& source,
-                                                           const std::optional<Error>& previous) = 0;
+    virtual boost::asio::awaitable<Expected<void>> attempt(
+        ImageSource& source, const std::optional<Error>& previous) = 0;
     // Given up: what the attempts left behind (an open upload) is cleaned up.
     virtual boost::asio::awaitable<void> abandon() = 0;
 };

@@ -58,8 +58,7 @@ Expected<std::unique_ptr<BlobReader>> verified_download(transport::ResponseStrea
 
 Expected<std::unique_ptr<BlobReader>> verified_body(std::unique_ptr<transport::BodySource> upstream,
                                                     std::optional<std::uint64_t> announced,
-                                                    const std::string& digest,
-                                                    std::uint64_t size) {
+                                                    const std::string& digest, std::uint64_t size) {
     if (auto checked = check_announced(announced, digest, size); !checked)
         return checked.error();
     auto reader = std::make_unique<OwnedBlobReader>();
@@ -116,8 +115,7 @@ transport::RetryPolicy* RegistryImageSource::retry_policy() const {
 }
 
 ConvertedImageSource::ConvertedImageSource(std::string description, ConvertedImage image,
-                                           LayerOpener open_layer,
-                                           std::optional<BlobOrigin> origin,
+                                           LayerOpener open_layer, std::optional<BlobOrigin> origin,
                                            transport::RetryPolicy* retry)
     : description_(std::move(description)),
       image_(std::move(image)),
@@ -125,19 +123,20 @@ ConvertedImageSource::ConvertedImageSource(std::string description, ConvertedIma
       origin_(std::move(origin)),
       retry_(retry) {}
 
-asio::awaitable<Expected<registry::ManifestData>> ConvertedImageSource::read_manifest(
-    std::string) {
-    auto manifest = registry::parse_manifest(image_.manifest, registry::media_type::docker_manifest);
+asio::awaitable<Expected<registry::ManifestData>> ConvertedImageSource::read_manifest(std::string) {
+    auto manifest =
+        registry::parse_manifest(image_.manifest, registry::media_type::docker_manifest);
     if (!manifest)
         co_return with_context(manifest.error(), "converted manifest " + image_.digest);
-    co_return registry::ManifestData{image_.manifest, std::string(registry::media_type::docker_manifest),
+    co_return registry::ManifestData{image_.manifest,
+                                     std::string(registry::media_type::docker_manifest),
                                      image_.digest, std::move(*manifest)};
 }
 
 asio::awaitable<Expected<std::optional<registry::ManifestHead>>> ConvertedImageSource::tag_digest(
     std::string) {
-    co_return std::optional<registry::ManifestHead>(registry::ManifestHead{
-        image_.digest, std::string(registry::media_type::docker_manifest)});
+    co_return std::optional<registry::ManifestHead>(
+        registry::ManifestHead{image_.digest, std::string(registry::media_type::docker_manifest)});
 }
 
 asio::awaitable<Expected<std::optional<std::uint64_t>>> ConvertedImageSource::blob_size(

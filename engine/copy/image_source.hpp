@@ -40,8 +40,7 @@ Expected<std::unique_ptr<BlobReader>> verified_download(transport::ResponseStrea
                                                         std::uint64_t size);
 Expected<std::unique_ptr<BlobReader>> verified_body(std::unique_ptr<transport::BodySource> upstream,
                                                     std::optional<std::uint64_t> announced,
-                                                    const std::string& digest,
-                                                    std::uint64_t size);
+                                                    const std::string& digest, std::uint64_t size);
 
 // The registry repository a source's blobs live in: a destination on the same registry
 // mounts them from there instead of moving their bytes.

@@ -50,7 +50,7 @@ asio::awaitable<Expected<bool>> LayoutImageSink::has_blob(std::string digest, st
     auto existing = layout_.blob_size(digest);
     if (!existing)
         co_return existing.error();
-    co_return *existing && **existing == size;
+    co_return *existing&&** existing == size;
 }
 
 std::unique_ptr<BlobWriter> LayoutImageSink::writer(std::string digest, std::uint64_t size,

@@ -7,8 +7,6 @@
 #include "engine/layout/oci_layout_store.hpp"
 #include "engine/plan/sync_plan.hpp"
 #include "engine/run/sync_job.hpp"
-#include "engine/run/tag_producer.hpp"
-#include "engine/run/task_queue.hpp"
 
 #include <filesystem>
 #include <map>
@@ -40,10 +38,5 @@ class LayoutSyncState {
     std::map<std::filesystem::path, std::unique_ptr<OciLayoutStore>> stores_;
     BlobLedger ledger_;
 };
-
-// The tasks of pairs whose source is a layout directory: each layout under it, named by
-// its relative path, filtered, renamed and sharded like a registry's repositories.
-boost::asio::awaitable<Expected<void>> produce_layout_tasks(const SyncPlan& plan, TaskQueue& queue,
-                                                            const ProducerHooks& hooks);
 
 }  // namespace regmigrate::engine

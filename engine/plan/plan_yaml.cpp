@@ -465,6 +465,12 @@ Expected<void> read_mapping(const Section& s, SyncPair& pair) {
             return s.fail("schema1", "must be keep, convert or auto");
         pair.schema1 = *mode;
     }
+    PLAN_TRY(image_parallelism, s.number("image_parallelism"));
+    if (image_parallelism) {
+        if (*image_parallelism == 0)
+            return s.fail("image_parallelism", "must be at least 1");
+        pair.image_parallelism = static_cast<std::size_t>(*image_parallelism);
+    }
     return {};
 }
 
@@ -504,7 +510,7 @@ Expected<SyncPair> read_sync_entry(const Locator& at, const YAML::Node& node, st
     PLAN_TRY(s, Section::read(at, node, path,
                               {"from", "to", "repositories", "repository_regex", "tags",
                                "tag_regex", "semver", "prefix", "rewrite", "library_namespace",
-                               "platform", "hub", "referrers", "schema1"}));
+                               "platform", "hub", "referrers", "schema1", "image_parallelism"}));
     SyncPair pair;
     PLAN_TRY(source, read_side(s, "from", registries, node.Mark()));
     pair.source = std::move(source);

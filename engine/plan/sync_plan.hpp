@@ -40,6 +40,8 @@ struct SyncPair {
     std::optional<std::string> platform;  // OS/ARCH[/VARIANT]
     ReferrerOptions referrers;            // --referrers / `referrers: true`
     Schema1Mode schema1 = Schema1Mode::automatic;  // --schema1 / `schema1:`
+    // Blobs of one image moved at once (`image_parallelism:`); unset: --image-parallelism.
+    std::optional<std::size_t> image_parallelism;
 
     // Docker Hub by its host or by hub_api: names official images as library/NAME.
     bool source_is_docker_hub() const;

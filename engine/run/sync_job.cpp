@@ -223,7 +223,7 @@ Expected<LoopClients> connect_all(RunState& state, asio::any_io_executor executo
         CopyOptions copy;
         copy.platform = pair.platform;
         copy.schema1 = pair.schema1;
-        copy.image_parallelism = state.options.image_parallelism;
+        copy.image_parallelism = pair.image_parallelism.value_or(state.options.image_parallelism);
         // Layouts keep a ledger of their own: the journal records registry blobs only.
         BlobLedger& ledger =
             layout_directory(pair.destination) ? state.layouts.ledger() : state.ledger;
@@ -594,8 +594,6 @@ asio::awaitable<void> producer(RunState& state, LoopClients& clients) {
         }
     }
     auto produced = co_await produce_tasks(state.plan, sources, state.queue, hooks);
-    if (produced)
-        produced = co_await produce_layout_tasks(state.plan, state.queue, hooks);
     if (!produced) {
         std::lock_guard lock(state.mutex);
         state.fatal = produced.error();

@@ -1,9 +1,14 @@
 #include "engine/run/tag_producer.hpp"
 
+#include "engine/layout/layout_sync.hpp"
+#include "engine/layout/oci_layout_store.hpp"
 #include "engine/v1/v1_listing.hpp"
 #include "registry/hub/hub_listing_client.hpp"
+#include "registry/name/reference.hpp"
 
 #include <algorithm>
+#include <filesystem>
+#include <optional>
 
 namespace regmigrate::engine {
 
@@ -11,14 +16,31 @@ namespace asio = boost::asio;
 
 namespace {
 
-// Docker Hub has no catalog: an organization's repositories come from Hub's own API.
-asio::awaitable<Expected<std::vector<std::string>>> list_source(const SyncPair& pair,
-                                                                registry::RegistryClient& source,
-                                                                bool v1) {
-    if (v1)
-        co_return co_await list_v1_repositories(pair, source);
+// What a pair's source is listed through.
+struct SourceLister {
+    const SyncPair& pair;
+    registry::RegistryClient* client;              // null: an OCI layout directory
+    std::optional<std::filesystem::path> layouts;  // the directory of layouts, or nullopt
+    bool v1 = false;
+};
+
+// Docker Hub has no catalog: an organization's repositories come from Hub's own API. Under
+// a directory of layouts every layout is a repository, named by its relative path (the
+// directory itself, or a layout not named like a repository, is none).
+asio::awaitable<Expected<std::vector<std::string>>> list_source(const SourceLister& source) {
+    const SyncPair& pair = source.pair;
+    if (source.layouts) {
+        auto found = find_oci_layouts(*source.layouts);
+        if (!found)
+            co_return found.error();
+        std::erase_if(*found,
+                      [](const std::string& name) { return !registry::is_valid_repository(name); });
+        co_return found;
+    }
+    if (source.v1)
+        co_return co_await list_v1_repositories(pair, *source.client);
     if (!pair.source_is_docker_hub())
-        co_return co_await source.list_repositories();
+        co_return co_await source.client->list_repositories();
     if (pair.hub_organization.empty()) {
         co_return make_error(ErrorKind::invalid_argument,
                              "Docker Hub has no catalog: name an organization (plan key "
@@ -27,18 +49,23 @@ asio::awaitable<Expected<std::vector<std::string>>> list_source(const SyncPair& 
     registry::HubSource hub{pair.hub_organization};
     if (!pair.hub_api.empty())
         hub.api = pair.hub_api;
-    co_return co_await registry::list_hub_repositories(source.http(), hub);
+    co_return co_await registry::list_hub_repositories(source.client->http(), hub);
 }
 
-asio::awaitable<Expected<std::vector<std::string>>> repositories_of(
-    const SyncPair& pair, registry::RegistryClient& source, bool v1) {
+std::string describe(const SourceLister& source) {
+    return source.layouts ? "oci:" + source.layouts->string() : source.client->host();
+}
+
+asio::awaitable<Expected<std::vector<std::string>>> repositories_of(const SourceLister& source) {
+    const SyncPair& pair = source.pair;
     std::vector<std::string> selected;
-    if (!pair.repositories.empty()) {
+    // Named repositories are taken as they are, but a directory is listed: it is local.
+    if (!pair.repositories.empty() && !source.layouts) {
         selected = pair.repositories;
     } else {
-        auto listed = co_await list_source(pair, source, v1);
+        auto listed = co_await list_source(source);
         if (!listed)
-            co_return with_context(listed.error(), "listing repositories of " + source.host());
+            co_return with_context(listed.error(), "listing repositories of " + describe(source));
         for (auto& repository : *listed) {
             if (pair.selects_repository(repository))
                 selected.push_back(std::move(repository));
@@ -49,13 +76,59 @@ asio::awaitable<Expected<std::vector<std::string>>> repositories_of(
     co_return selected;
 }
 
-asio::awaitable<Expected<std::vector<std::string>>> tags_of(const SyncPair& pair,
-                                                            registry::RegistryClient& source,
-                                                            const std::string& repository,
-                                                            bool v1) {
-    if (v1)
-        co_return co_await list_v1_tags(pair, source, repository);
-    co_return co_await source.list_tags(repository);
+// The tags of a repository a pair selects, and each listed tag that breaks the tag grammar
+// (a layout's ref names are files anyone may have written).
+struct SelectedTags {
+    std::vector<std::string> tags;
+    std::vector<Error> refused;
+};
+
+Expected<std::vector<std::string>> layout_tags(const std::filesystem::path& directory) {
+    auto layout = OciLayoutStore::open(directory, false);
+    if (!layout)
+        return layout.error();
+    auto index = (*layout)->read_index();
+    if (!index)
+        return index.error();
+    return index->ref_names();
+}
+
+asio::awaitable<Expected<SelectedTags>> tags_of(const SourceLister& source,
+                                                const std::string& repository) {
+    const SyncPair& pair = source.pair;
+    SelectedTags selected;
+    // Named tags need no listing, except in a layout, where listing is a file read.
+    if (pair.tags.explicit_only() && !source.layouts) {
+        selected.tags = pair.tags.exact;
+        co_return selected;
+    }
+    Expected<std::vector<std::string>> listed = std::vector<std::string>();
+    if (source.layouts) {
+        listed = layout_tags(*source.layouts / repository);
+    } else if (source.v1) {
+        listed = co_await list_v1_tags(pair, *source.client, repository);
+    } else {
+        listed = co_await source.client->list_tags(repository);
+    }
+    if (!listed)
+        co_return listed.error();
+    for (auto& tag : *listed) {
+        if (source.layouts) {
+            const auto index_json =
+                "oci:" + (*source.layouts / repository).string() + " index.json";
+            if (auto valid = registry::check_tag(tag, index_json); !valid) {
+                selected.refused.push_back(valid.error());
+                continue;
+            }
+        }
+        const bool wanted = pair.tags.explicit_only()
+                                ? std::find(pair.tags.exact.begin(), pair.tags.exact.end(), tag) !=
+                                      pair.tags.exact.end()
+                                : pair.tags.matches(tag);
+        if (wanted)
+            selected.tags.push_back(std::move(tag));
+    }
+    co_return selected;
 }
 
 }  // namespace
@@ -65,10 +138,9 @@ asio::awaitable<Expected<void>> produce_tasks(const SyncPlan& plan,
                                               TaskQueue& queue, const ProducerHooks& hooks) {
     for (std::size_t index = 0; index < plan.pairs.size(); ++index) {
         const SyncPair& pair = plan.pairs[index];
-        if (!sources[index])
-            continue;  // an OCI layout source: see produce_layout_tasks
-        const bool v1 = hooks.v1_source && hooks.v1_source(index);
-        auto repositories = co_await repositories_of(pair, *sources[index], v1);
+        const SourceLister source{pair, sources[index], layout_directory(pair.source),
+                                  hooks.v1_source && hooks.v1_source(index)};
+        auto repositories = co_await repositories_of(source);
         if (!repositories)
             co_return repositories.error();
         for (const auto& repository : *repositories) {
@@ -78,23 +150,17 @@ asio::awaitable<Expected<void>> produce_tasks(const SyncPlan& plan,
             // Before listing tags, so each shard lists only its own repositories.
             if (!plan.shard.owns(destination))
                 continue;
-            const std::string source_repository = pair.source_repository(repository);
-            std::vector<std::string> tags;
-            if (pair.tags.explicit_only()) {
-                tags = pair.tags.exact;
-            } else {
-                auto listed = co_await tags_of(pair, *sources[index], source_repository, v1);
-                if (!listed) {
-                    hooks.listing_failed(pair, repository, listed.error());
-                    continue;
-                }
-                for (auto& tag : *listed) {
-                    if (pair.tags.matches(tag))
-                        tags.push_back(std::move(tag));
-                }
+            const std::string source_repository =
+                source.layouts ? repository : pair.source_repository(repository);
+            auto listed = co_await tags_of(source, source_repository);
+            if (!listed) {
+                hooks.listing_failed(pair, repository, listed.error());
+                continue;
             }
+            for (const auto& refused : listed->refused)
+                hooks.listing_failed(pair, repository, refused);
             hooks.repository_seen();
-            for (auto& tag : tags) {
+            for (auto& tag : listed->tags) {
                 if (hooks.stopped())
                     co_return Expected<void>{};
                 ImageTask task{index, source_repository, std::move(tag), destination};

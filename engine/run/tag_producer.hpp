@@ -23,8 +23,9 @@ struct ProducerHooks {
     std::function<bool(std::size_t pair)> v1_source;
 };
 
-// sources[i] is the client for plan.pairs[i].source. Errors only when a catalog cannot be
-// listed (nothing of that pair can be planned).
+// sources[i] is the client for plan.pairs[i].source, null for a directory of OCI layouts
+// ("oci:DIR"; every layout under it is a repository, its ref names the tags). Errors only
+// when a catalog cannot be listed (nothing of that pair can be planned).
 boost::asio::awaitable<Expected<void>> produce_tasks(
     const SyncPlan& plan, const std::vector<registry::RegistryClient*>& sources, TaskQueue& queue,
     const ProducerHooks& hooks);

@@ -479,22 +479,6 @@ TEST_F(HostileRegistryTest, SilentRegistryEndsTheRunWithinItsTimeout) {
 
 // ---- uploads abandoned mid-transfer are cancelled ----
 
-// Uploads docker-registry still holds data for: `data` files under a repository's _uploads.
-// (Cancelling removes an upload's data but leaves its empty directories behind.)
-std::size_t uploads_holding_data(const std::filesystem::path& storage) {
-    const auto root = storage / "docker/registry/v2/repositories";
-    std::size_t held = 0;
-    if (!std::filesystem::exists(root))
-        return held;
-    for (const auto& entry : std::filesystem::recursive_directory_iterator(root)) {
-        if (entry.is_regular_file() && entry.path().filename() == "data" &&
-            entry.path().parent_path().parent_path().filename() == "_uploads") {
-            ++held;
-        }
-    }
-    return held;
-}
-
 // A damaged blob is detected as its last bytes are read, before they are sent: uploads in
 // small chunks leave the registry a consistent upload that a DELETE can cancel. (After a
 // monolithic PUT broken midway docker-registry refuses the DELETE: its state is stale.)

@@ -63,4 +63,18 @@ std::string served_digest(const std::string& host, const std::string& repository
     return manifest ? manifest->digest : "";
 }
 
+std::size_t uploads_holding_data(const std::filesystem::path& storage) {
+    const auto root = storage / "docker/registry/v2/repositories";
+    std::size_t held = 0;
+    if (!std::filesystem::exists(root))
+        return held;
+    for (const auto& entry : std::filesystem::recursive_directory_iterator(root)) {
+        if (entry.is_regular_file() && entry.path().filename() == "data" &&
+            entry.path().parent_path().parent_path().filename() == "_uploads") {
+            ++held;
+        }
+    }
+    return held;
+}
+
 }  // namespace regmigrate::testing

@@ -4,6 +4,8 @@
 
 #include "transport/error.hpp"
 
+#include <cstddef>
+#include <filesystem>
 #include <set>
 #include <string>
 #include <vector>
@@ -22,5 +24,10 @@ Expected<std::set<std::string>> list_tagged_images(const std::string& host);
 std::string served_digest(const std::string& host, const std::string& repository,
                           const std::string& reference, const std::string& username = "",
                           const std::string& password = "");
+
+// Uploads the registry with filesystem storage `storage` still holds data for: `data` files
+// under a repository's _uploads (cancelling removes an upload's data but leaves its empty
+// directories behind).
+std::size_t uploads_holding_data(const std::filesystem::path& storage);
 
 }  // namespace regmigrate::testing

@@ -97,12 +97,7 @@ CommandRunner add_copy_command(CLI::App& app) {
     command->add_option("--jobs", flags->common.jobs, "images copied at once")
         ->check(CLI::Range(1, 4096))
         ->capture_default_str();
-    command
-        ->add_option("--image-parallelism", flags->image_parallelism,
-                     "blobs of one image (and platforms of an index) moved at once, within "
-                     "--jobs")
-        ->check(CLI::PositiveNumber)
-        ->capture_default_str();
+    add_image_parallelism_flag(*command, flags->image_parallelism, "--jobs");
     command->add_option("--platform", flags->platform,
                         "OS/ARCH[/VARIANT]: copy only this platform of a multi-arch image");
     add_referrer_flags(*command, flags->referrers, flags->referrer_types);

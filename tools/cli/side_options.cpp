@@ -130,6 +130,15 @@ void add_schema1_flag(CLI::App& command, std::string& mode) {
         ->check(CLI::IsMember({"keep", "convert", "auto"}));
 }
 
+void add_image_parallelism_flag(CLI::App& command, std::size_t& parallelism,
+                                const std::string& bound) {
+    command
+        .add_option("--image-parallelism", parallelism,
+                    "blobs of one image (and platforms of an index) moved at once, within " + bound)
+        ->check(CLI::PositiveNumber)
+        ->capture_default_str();
+}
+
 void add_output_flags(CLI::App& command, CommonFlags& flags) {
     command.add_option("--log-format", flags.log_format, "text or json")
         ->check(CLI::IsMember({"text", "json"}))

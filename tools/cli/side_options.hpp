@@ -48,6 +48,9 @@ void add_output_flags(CLI::App& command, CommonFlags& flags);
 void add_referrer_flags(CLI::App& command, bool& referrers, std::vector<std::string>& types);
 // --schema1 keep|convert|auto.
 void add_schema1_flag(CLI::App& command, std::string& mode);
+// --image-parallelism; `bound` names the flag that bounds all transfers (--jobs, --max-transfers).
+void add_image_parallelism_flag(CLI::App& command, std::size_t& parallelism,
+                                const std::string& bound);
 
 // --proxy as a side's proxy rules; nothing when the flag was not given.
 Expected<std::optional<transport::ProxyRules>> proxy_flag(const SideFlags& flags);

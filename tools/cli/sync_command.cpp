@@ -277,12 +277,7 @@ CommandRunner add_plan_command(CLI::App& app, const char* name, const char* desc
                         "I/N: only the destination repositories whose stable hash mod N is I");
     command->add_option("--max-transfers", flags->max_transfers,
                         "blob transfers in flight at once (default: --jobs)");
-    command
-        ->add_option("--image-parallelism", flags->image_parallelism,
-                     "blobs of one image (and platforms of an index) moved at once, within "
-                     "--max-transfers")
-        ->check(CLI::PositiveNumber)
-        ->capture_default_str();
+    add_image_parallelism_flag(*command, flags->image_parallelism, "--max-transfers");
     command
         ->add_option("--max-inflight-bytes", flags->max_inflight_bytes,
                      "bytes of blob transfers in flight at once (a larger blob goes alone)")

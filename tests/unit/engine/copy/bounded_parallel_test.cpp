@@ -43,7 +43,8 @@ struct Tracker {
             --running;
             ++ended;
             if (index == failing)
-                co_return make_error(ErrorKind::network, "step " + std::to_string(index) + " failed");
+                co_return make_error(ErrorKind::network,
+                                     "step " + std::to_string(index) + " failed");
             co_return Expected<void>{};
         };
     }

@@ -383,6 +383,19 @@ TEST_F(PlanYaml, InvalidSchema1NamesKey) {
               "PLAN.yaml line 4: \"sync[0].schema1\" must be keep, convert or auto");
 }
 
+TEST_F(PlanYaml, ImageParallelismIsUnsetUnlessGiven) {
+    EXPECT_FALSE(parsed(minimal_sync).pairs.at(0).image_parallelism);
+    EXPECT_EQ(parsed(std::string(minimal_sync) + "    image_parallelism: 3\n")
+                  .pairs.at(0)
+                  .image_parallelism,
+              3u);
+}
+
+TEST_F(PlanYaml, ImageParallelismOfZeroNamesKey) {
+    EXPECT_EQ(error_of(std::string(minimal_sync) + "    image_parallelism: 0\n"),
+              "PLAN.yaml line 4: \"sync[0].image_parallelism\" must be at least 1");
+}
+
 TEST_F(PlanYaml, RewriteMustBeAMap) {
     EXPECT_EQ(error_of(std::string(minimal_sync) + "    rewrite: [a, b]\n"),
               "PLAN.yaml line 4: \"sync[0].rewrite\" must be a map");

@@ -5,7 +5,6 @@
 #include "registry/types/media_types.hpp"
 #include "transport/log.hpp"
 
-#include <set>
 #include <utility>
 #include <vector>
 
@@ -21,18 +20,18 @@ namespace {
 constexpr std::size_t max_index_depth = 8;
 
 // What one image consists of below its root manifest: the manifests of each level
-// (levels[0]: the root's children, levels[1]: theirs, ...) and the distinct blobs of all.
+// (levels[0]: the root's children, levels[1]: theirs, ...) and the blobs all of them
+// reference. A blob referenced twice (a base layer of two platforms) is placed twice: the
+// run's ledger moves it once and counts the other reference "deduped", so every reference
+// has its outcome in regmigrate_blobs_total.
 struct ImageGraph {
     std::vector<std::vector<ManifestData>> levels;
     std::vector<Descriptor> blobs;
-    std::set<std::string> seen;
 
     void add_blobs(const registry::Manifest& manifest) {
         for (const auto& blob : manifest.blobs()) {
             // Non-distributable layers live outside registries: docker never pushes them.
-            if (registry::is_foreign_layer_media_type(blob.media_type))
-                continue;
-            if (seen.insert(blob.digest).second)
+            if (!registry::is_foreign_layer_media_type(blob.media_type))
                 blobs.push_back(blob);
         }
     }
@@ -125,7 +124,7 @@ asio::awaitable<Expected<std::string>> ImageCopier::copy_image(ImageSource& sour
         pending = std::move(next);
     }
 
-    // Every blob first; the first failure stops the others at their next step.
+    // Every blob first, concurrently; the first failure stops the others at their next step.
     bool failed = false;
     const IndexedWork place = [&](std::size_t i) -> asio::awaitable<Expected<void>> {
         const Descriptor& blob = graph.blobs[i];

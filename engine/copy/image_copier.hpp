@@ -1,6 +1,6 @@
 // Copies one image from an ImageSource to an ImageSink: the one image path of every
 // command (copy, sync, migrate; registry, OCI layout, v1 registry and schema1 sources).
-// It reads the manifest graph (an index's children, and theirs), places every distinct
+// It reads the manifest graph (an index's children, and theirs), places every
 // blob through BlobTransfer, concurrently up to the image's bound, then pushes the
 // manifests' bytes exactly as read, children before their index, so the destination
 // serves the same digests. A schema1 image goes as it is or as its schema2 conversion

@@ -108,9 +108,11 @@ TEST(ForEachBounded, RunningStepsSeeTheFailureFlag) {
     bool failed = false;
     bool sibling_saw_failure = false;
     const IndexedWork work = [&](std::size_t index) -> asio::awaitable<Expected<void>> {
-        if (index == 0)
+        if (index == 0) {
+            co_await pause(std::chrono::milliseconds(1));
             co_return make_error(ErrorKind::network, "first step failed");
-        co_await pause(std::chrono::milliseconds(2));
+        }
+        co_await pause(std::chrono::milliseconds(5));
         sibling_saw_failure = failed;
         co_return Expected<void>{};
     };

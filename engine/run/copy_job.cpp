@@ -65,6 +65,7 @@ asio::awaitable<Expected<RunReport>> copy_all(const CopyJob& job, metrics::Metri
 
     BlobLedger ledger;
     TransferLimiter limiter(job.jobs, job.max_inflight_bytes);
+    limiter.report_to(metrics);
     ImageCopier copier(ledger, limiter, metrics, job.copy);
     LayoutExporter exporter(ledger, limiter, metrics, job.copy);
     ReferrerTagCache referrer_tags;

@@ -93,7 +93,7 @@ asio::awaitable<void> write_cut(beast::tcp_stream& client, Response& response, s
     co_await asio::async_write(client, asio::buffer(response.body().data(), cut), use_tuple);
 }
 
-// A far registry's share of the exchange; nothing when the latency is zero.
+// Holds this exchange (a far registry's latency, a stall); nothing for zero.
 asio::awaitable<void> wait_for(std::chrono::milliseconds delay) {
     if (delay.count() == 0)
         co_return;
@@ -268,8 +268,7 @@ asio::awaitable<void> ProxyServer::serve(tcp::socket socket) {
         if (fault && fault->kind == FaultKind::flip && !body.empty())
             body[strike()] ^= '\xff';
         if (fault && fault->kind == FaultKind::stall) {
-            asio::steady_timer timer(co_await asio::this_coro::executor, fault->stall);
-            co_await timer.async_wait(use_tuple);
+            co_await wait_for(fault->stall);
             client.expires_after(options_.io_timeout);
         }
         auto [write_ec, written] = co_await http::async_write(client, *response, use_tuple);

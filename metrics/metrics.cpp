@@ -86,6 +86,12 @@ Metrics::Metrics() : registry_(std::make_shared<prometheus::Registry>()) {
     inflight_ =
         &single_gauge(r, "regmigrate_inflight_transfers", "Blob transfers in progress now.");
     queue_depth_ = &single_gauge(r, "regmigrate_queue_depth", "Image tasks waiting for a worker.");
+    transfer_limit_ = &single_gauge(r, "regmigrate_transfer_limit",
+                                    "Blob transfers allowed in flight now (adaptive or fixed).");
+    transfer_limit_highest_ = &single_gauge(r, "regmigrate_transfer_limit_highest",
+                                            "Highest transfer limit of this run.");
+    transfer_limit_lowest_ =
+        &single_gauge(r, "regmigrate_transfer_limit_lowest", "Lowest transfer limit of this run.");
     blob_seconds_ = &prometheus::BuildHistogram()
                          .Name("regmigrate_blob_transfer_seconds")
                          .Help("Time to stream one blob from source to destination.")
@@ -178,6 +184,17 @@ void Metrics::transfer_finished() {
 void Metrics::set_queue_depth(int64_t depth) {
     queue_depth_->Set(static_cast<double>(depth));
     queue_depth_now_.store(depth, std::memory_order_relaxed);
+}
+
+void Metrics::set_transfer_limit(std::size_t limit) {
+    const auto value = static_cast<double>(limit);
+    std::lock_guard lock(transfer_limit_mutex_);
+    transfer_limit_->Set(value);
+    if (!transfer_limit_set_ || value > transfer_limit_highest_->Value())
+        transfer_limit_highest_->Set(value);
+    if (!transfer_limit_set_ || value < transfer_limit_lowest_->Value())
+        transfer_limit_lowest_->Set(value);
+    transfer_limit_set_ = true;
 }
 
 void Metrics::observe_blob_transfer(double seconds) {

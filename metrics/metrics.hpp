@@ -13,6 +13,7 @@
 #include <atomic>
 #include <cstdint>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -59,6 +60,9 @@ class Metrics {
     void transfer_started();
     void transfer_finished();
     void set_queue_depth(int64_t depth);
+    // The blob transfers allowed in flight from now on (fixed, or the adaptive limit's
+    // latest); the highest and lowest values of the run are kept beside it.
+    void set_transfer_limit(std::size_t limit);
     void observe_blob_transfer(double seconds);
     // Sets regmigrate_last_success_timestamp_seconds to the current time.
     void mark_success();
@@ -103,6 +107,11 @@ class Metrics {
     prometheus::Family<prometheus::Counter>* retries_family_ = nullptr;
     prometheus::Gauge* inflight_ = nullptr;
     prometheus::Gauge* queue_depth_ = nullptr;
+    prometheus::Gauge* transfer_limit_ = nullptr;
+    prometheus::Gauge* transfer_limit_highest_ = nullptr;
+    prometheus::Gauge* transfer_limit_lowest_ = nullptr;
+    std::mutex transfer_limit_mutex_;  // the three move together
+    bool transfer_limit_set_ = false;
     prometheus::Histogram* blob_seconds_ = nullptr;
     prometheus::Gauge* last_success_ = nullptr;
 

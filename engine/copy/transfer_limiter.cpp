@@ -2,6 +2,7 @@
 
 #include "engine/copy/byte_count.hpp"
 #include "engine/run/poll_backoff.hpp"
+#include "metrics/metrics.hpp"
 
 #include <boost/asio/this_coro.hpp>
 
@@ -48,8 +49,18 @@ void TransferLimiter::release(std::uint64_t bytes) {
 
 void TransferLimiter::record(const TransferSample& sample) {
     std::lock_guard lock(mutex_);
-    if (adaptive_)
-        max_transfers_ = adaptive_->record(sample);
+    if (!adaptive_)
+        return;
+    const std::size_t before = max_transfers_;
+    max_transfers_ = adaptive_->record(sample);
+    if (metrics_ && max_transfers_ != before)
+        metrics_->set_transfer_limit(max_transfers_);
+}
+
+void TransferLimiter::report_to(metrics::Metrics& metrics) {
+    std::lock_guard lock(mutex_);
+    metrics_ = &metrics;
+    metrics_->set_transfer_limit(max_transfers_);
 }
 
 std::size_t TransferLimiter::max_transfers() const {

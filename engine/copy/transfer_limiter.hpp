@@ -14,6 +14,10 @@
 #include <mutex>
 #include <optional>
 
+namespace regmigrate::metrics {
+class Metrics;
+}
+
 namespace regmigrate::engine {
 
 class TransferLimiter {
@@ -27,6 +31,9 @@ class TransferLimiter {
     void release(std::uint64_t bytes);
     // A finished or throttled transfer; moves the count bound when it is adaptive.
     void record(const TransferSample& sample);
+    // Sets regmigrate_transfer_limit to the count bound now and whenever it moves.
+    // `metrics` must outlive this limiter.
+    void report_to(metrics::Metrics& metrics);
 
     std::size_t transfers() const;
     std::uint64_t bytes() const;
@@ -38,6 +45,7 @@ class TransferLimiter {
     std::size_t max_transfers_;
     const std::uint64_t max_bytes_;
     std::optional<AdaptiveLimit> adaptive_;
+    metrics::Metrics* metrics_ = nullptr;
     mutable std::mutex mutex_;
     std::size_t transfers_ = 0;
     std::uint64_t bytes_ = 0;

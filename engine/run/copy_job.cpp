@@ -59,6 +59,7 @@ asio::awaitable<Expected<RunReport>> copy_all(const CopyJob& job, metrics::Metri
 
     BlobLedger ledger;
     TransferLimiter limiter(job.jobs, job.max_inflight_bytes);
+    limiter.report_to(metrics);
     ImageCopier copier(ledger, limiter, metrics, job.copy);
     ReferrerTagCache referrer_tags;
     ReferrerCopier referrers(ledger, limiter, metrics, job.copy, job.referrers, referrer_tags);

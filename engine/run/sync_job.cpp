@@ -60,7 +60,9 @@ struct RunState {
           metrics(m),
           progress(g),
           queue(std::max<std::size_t>(o.jobs, 1) * 4),
-          limiter(transfer_limiter(o)) {}
+          limiter(transfer_limiter(o)) {
+        limiter.report_to(m);
+    }
 
     const SyncPlan& plan;
     const SyncOptions& options;

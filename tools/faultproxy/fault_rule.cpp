@@ -37,6 +37,15 @@ std::optional<std::uint64_t> parse_count(std::string_view value) {
     return number;
 }
 
+// A duration in [1, bound] ms, or nullopt.
+std::optional<std::chrono::milliseconds> parse_millis(std::string_view value,
+                                                      std::chrono::milliseconds bound) {
+    const auto ms = parse_count(value);
+    if (!ms || *ms == 0 || *ms > static_cast<std::uint64_t>(bound.count()))
+        return std::nullopt;
+    return std::chrono::milliseconds(*ms);
+}
+
 std::optional<double> parse_fraction(std::string_view value) {
     double number = 0;
     const auto [ptr, ec] = std::from_chars(value.data(), value.data() + value.size(), number);
@@ -57,7 +66,7 @@ bool parse_kind(std::string_view word, FaultRule& rule) {
         return true;
     }
     for (auto kind : {FaultKind::reset, FaultKind::truncate, FaultKind::flip, FaultKind::stall,
-                      FaultKind::drop}) {
+                      FaultKind::drop, FaultKind::latency}) {
         if (word == to_string(kind)) {
             rule.kind = kind;
             return true;
@@ -112,11 +121,17 @@ std::optional<std::string> apply_option(std::string_view key, std::string_view v
         rule.retry_after = RetryAfter{
             key == "retry-after" ? RetryAfterForm::seconds : RetryAfterForm::http_date, *seconds};
     } else if (key == "stall-ms") {
-        const auto ms = parse_count(value);
-        if (!ms || *ms == 0 || *ms > static_cast<std::uint64_t>(max_stall.count())) {
+        const auto ms = parse_millis(value, max_stall);
+        if (!ms)
             return "stall-ms must be between 1 and " + std::to_string(max_stall.count());
+        rule.stall = *ms;
+    } else if (key == "delay-ms" || key == "connect-ms") {
+        const auto ms = parse_millis(value, max_latency);
+        if (!ms) {
+            return std::string(key) + " must be between 1 and " +
+                   std::to_string(max_latency.count());
         }
-        rule.stall = std::chrono::milliseconds(*ms);
+        (key == "delay-ms" ? rule.delay : rule.connect_delay) = *ms;
     } else if (key == "at") {
         const auto at = parse_fraction(value);
         if (!at || *at < 0.0 || *at >= 1.0)
@@ -149,6 +164,15 @@ std::optional<std::string> check_combination(const FaultRule& rule,
         return "at goes only with reset, truncate or flip";
     if (has("every") && rule.probability)
         return "every and probability exclude each other";
+    const bool latency = rule.kind == FaultKind::latency;
+    if (latency && rule.delay.count() == 0)
+        return "latency needs delay-ms";
+    if (!latency && (has("delay-ms") || has("connect-ms")))
+        return "delay-ms and connect-ms go only with latency";
+    if (latency && (has("every") || rule.probability || rule.limit)) {
+        return "latency applies to every matching request: every, probability and limit go "
+               "only with faults";
+    }
     return std::nullopt;
 }
 
@@ -168,6 +192,8 @@ std::string_view to_string(FaultKind kind) {
             return "stall";
         case FaultKind::drop:
             return "drop";
+        case FaultKind::latency:
+            return "latency";
     }
     return "status";
 }
@@ -179,9 +205,9 @@ Expected<FaultRule> parse_fault_rule(std::string_view text) {
     FaultRule rule;
     rule.text = std::string(text);
     if (!parse_kind(words.front(), rule)) {
-        return invalid(text,
-                       "unknown fault \"" + std::string(words.front()) +
-                           "\" (429, 500, 502, 503, 504, reset, truncate, flip, stall, drop)");
+        return invalid(
+            text, "unknown fault \"" + std::string(words.front()) +
+                      "\" (429, 500, 502, 503, 504, reset, truncate, flip, stall, drop, latency)");
     }
     std::vector<std::string_view> seen;
     for (std::size_t i = 1; i < words.size(); ++i) {
@@ -200,6 +226,8 @@ Expected<FaultRule> parse_fault_rule(std::string_view text) {
     }
     if (auto refused = check_combination(rule, seen))
         return invalid(text, *refused);
+    if (rule.kind == FaultKind::latency && rule.connect_delay.count() == 0)
+        rule.connect_delay = rule.delay;
     return rule;
 }
 

@@ -1,6 +1,13 @@
 #include "tools/faultproxy/fault_schedule.hpp"
 
 namespace regmigrate::faultproxy {
+namespace {
+
+std::string_view path_of(std::string_view target) {
+    return target.substr(0, target.find('?'));
+}
+
+}  // namespace
 
 FaultSchedule::FaultSchedule(std::vector<FaultRule> rules, std::uint64_t seed)
     : rules_(std::move(rules)), counters_(rules_.size()), random_(seed) {}
@@ -13,11 +20,11 @@ bool FaultSchedule::matches(const FaultRule& rule, std::string_view method,
 }
 
 const FaultRule* FaultSchedule::next(std::string_view method, std::string_view target) {
-    const std::string_view path = target.substr(0, target.find('?'));
+    const std::string_view path = path_of(target);
     const FaultRule* chosen = nullptr;
     for (std::size_t i = 0; i < rules_.size(); ++i) {
         const FaultRule& rule = rules_[i];
-        if (!matches(rule, method, path))
+        if (rule.kind == FaultKind::latency || !matches(rule, method, path))
             continue;
         Counters& count = counters_[i];
         ++count.matched;
@@ -33,6 +40,19 @@ const FaultRule* FaultSchedule::next(std::string_view method, std::string_view t
         chosen = &rule;
     }
     return chosen;
+}
+
+Latency FaultSchedule::latency(std::string_view method, std::string_view target) {
+    const std::string_view path = path_of(target);
+    for (std::size_t i = 0; i < rules_.size(); ++i) {
+        const FaultRule& rule = rules_[i];
+        if (rule.kind != FaultKind::latency || !matches(rule, method, path))
+            continue;
+        ++counters_[i].matched;
+        ++counters_[i].injected;
+        return Latency{rule.delay, rule.connect_delay};
+    }
+    return Latency{};
 }
 
 }  // namespace regmigrate::faultproxy

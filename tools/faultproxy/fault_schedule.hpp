@@ -1,9 +1,11 @@
 // Which request gets which fault: the rules in order, each counting the requests it
-// matches; the first rule that fires wins. Pure and deterministic for a given seed.
+// matches; the first rule that fires wins. Latency rules stand apart: the first one that
+// matches a request delays it, whatever fault fires. Pure and deterministic for a given seed.
 #pragma once
 
 #include "tools/faultproxy/fault_rule.hpp"
 
+#include <chrono>
 #include <cstdint>
 #include <optional>
 #include <random>
@@ -12,6 +14,12 @@
 
 namespace regmigrate::faultproxy {
 
+// What the latency rules add to one request.
+struct Latency {
+    std::chrono::milliseconds request{0};  // before it is forwarded or answered
+    std::chrono::milliseconds connect{0};  // before each upstream connection it opens
+};
+
 class FaultSchedule {
   public:
     FaultSchedule(std::vector<FaultRule> rules, std::uint64_t seed);
@@ -19,8 +27,10 @@ class FaultSchedule {
     // The rule to apply to this request, or nullptr. `target` may carry a query: only
     // its path is matched.
     const FaultRule* next(std::string_view method, std::string_view target);
+    // The delays of the first latency rule matching this request (none: zero).
+    Latency latency(std::string_view method, std::string_view target);
 
-    // How many times rule `index` fired so far.
+    // How many times rule `index` fired (a latency rule: delayed a request) so far.
     std::uint64_t injected(std::size_t index) const { return counters_.at(index).injected; }
     std::size_t size() const { return rules_.size(); }
 

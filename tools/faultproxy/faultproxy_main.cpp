@@ -52,7 +52,12 @@ int main(int argc, char** argv) {
         "  KIND: 429 500 502 503 504 reset truncate flip stall drop\n"
         "  options: retry-after=S, retry-after-date=S (429/503), stall-ms=MS (stall),\n"
         "           at=FRACTION (reset/truncate/flip: where in the body, default 0.5)\n"
-        "Example: --fault '503 method=GET path=/blobs/ every=2 limit=3'"};
+        "Latency: latency delay-ms=MS [connect-ms=MS] [method=VERB] [path=REGEX]\n"
+        "  holds each matching request MS before it is forwarded or answered, and each new\n"
+        "  upstream connection connect-ms (default: delay-ms) before it opens; bytes are not\n"
+        "  slowed, and faults still fire on delayed requests\n"
+        "Example: --fault '503 method=GET path=/blobs/ every=2 limit=3'\n"
+        "         --fault 'latency delay-ms=50'"};
     ProxyOptions options;
     std::string upstream;
     std::vector<std::string> fault_texts;
@@ -62,7 +67,8 @@ int main(int argc, char** argv) {
     app.add_option("--port", options.port, "port on 127.0.0.1 to listen on (0: any free port)")
         ->capture_default_str();
     app.add_option("--upstream", upstream, "the registry, HOST:PORT on loopback")->required();
-    app.add_option("--fault", fault_texts, "a fault rule (repeatable; first rule to fire wins)");
+    app.add_option("--fault", fault_texts,
+                   "a fault or latency rule (repeatable; first fault rule to fire wins)");
     app.add_option("--seed", seed, "seed of probability rules")->capture_default_str();
     app.add_option("--max-body", options.max_body, "largest body held in memory, in bytes")
         ->check(CLI::Range(std::size_t{1}, std::size_t{4} << 30))

@@ -93,6 +93,14 @@ asio::awaitable<void> write_cut(beast::tcp_stream& client, Response& response, s
     co_await asio::async_write(client, asio::buffer(response.body().data(), cut), use_tuple);
 }
 
+// Holds this exchange (a far registry's latency, a stall); nothing for zero.
+asio::awaitable<void> wait_for(std::chrono::milliseconds delay) {
+    if (delay.count() == 0)
+        co_return;
+    asio::steady_timer timer(co_await asio::this_coro::executor, delay);
+    co_await timer.async_wait(use_tuple);
+}
+
 struct Upstream {
     std::optional<beast::tcp_stream> stream;
     beast::flat_buffer buffer;
@@ -155,10 +163,13 @@ asio::awaitable<void> ProxyServer::serve(tcp::socket socket) {
 
     // One exchange with the registry; a kept-alive connection it closed meanwhile is
     // replaced once.
-    auto forward = [&](const Request& request) -> asio::awaitable<std::optional<Response>> {
+    auto forward =
+        [&](const Request& request,
+            std::chrono::milliseconds connect_delay) -> asio::awaitable<std::optional<Response>> {
         for (int attempt = 0; attempt < 2; ++attempt) {
             const bool reused = upstream.stream.has_value();
             if (!reused) {
+                co_await wait_for(connect_delay);
                 upstream.stream.emplace(co_await asio::this_coro::executor);
                 upstream.stream->expires_after(options_.io_timeout);
                 auto [connect_ec] =
@@ -209,6 +220,9 @@ asio::awaitable<void> ProxyServer::serve(tcp::socket socket) {
             std::cerr << "faultproxy: " << fault->text << " on " << method << " "
                       << target.substr(0, target.find('?')) << std::endl;
         }
+        // Before any answer, the proxy's own included: it stands for the far registry.
+        const Latency latency = schedule_.latency(method, target);
+        co_await wait_for(latency.request);
 
         std::optional<std::string> bad_part;
         if (part_check_)
@@ -223,7 +237,7 @@ asio::awaitable<void> ProxyServer::serve(tcp::socket socket) {
             continue;
         }
 
-        auto response = co_await forward(request);
+        auto response = co_await forward(request, latency.connect);
         if (!response) {
             Response unreachable{http::status::bad_gateway, request.version()};
             unreachable.body() = "faultproxy: the upstream registry did not answer";
@@ -254,8 +268,7 @@ asio::awaitable<void> ProxyServer::serve(tcp::socket socket) {
         if (fault && fault->kind == FaultKind::flip && !body.empty())
             body[strike()] ^= '\xff';
         if (fault && fault->kind == FaultKind::stall) {
-            asio::steady_timer timer(co_await asio::this_coro::executor, fault->stall);
-            co_await timer.async_wait(use_tuple);
+            co_await wait_for(fault->stall);
             client.expires_after(options_.io_timeout);
         }
         auto [write_ec, written] = co_await http::async_write(client, *response, use_tuple);

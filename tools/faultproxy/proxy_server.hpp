@@ -1,6 +1,7 @@
 // The proxy itself: accepts on a loopback port, forwards each request to the upstream
-// registry over a per-client keep-alive connection, and applies the schedule's faults to
-// the answers. Single-threaded: run its io_context on one thread.
+// registry over a per-client keep-alive connection, applies the schedule's faults to
+// the answers and holds requests and new upstream connections by its latency rules.
+// Single-threaded: run its io_context on one thread.
 #pragma once
 
 #include "tools/faultproxy/fault_schedule.hpp"

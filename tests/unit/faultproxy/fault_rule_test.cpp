@@ -35,6 +35,21 @@ TEST(FaultRule, NamedKindsAreRecognised) {
     EXPECT_EQ(parsed("flip").kind, FaultKind::flip);
     EXPECT_EQ(parsed("drop").kind, FaultKind::drop);
     EXPECT_EQ(parsed("stall stall-ms=200").kind, FaultKind::stall);
+    EXPECT_EQ(parsed("latency delay-ms=50").kind, FaultKind::latency);
+}
+
+TEST(FaultRule, LatencyDelaysNewConnectionsAsMuchAsRequestsByDefault) {
+    const auto rule = parsed("latency delay-ms=50");
+    EXPECT_EQ(rule.delay, std::chrono::milliseconds(50));
+    EXPECT_EQ(rule.connect_delay, std::chrono::milliseconds(50));
+}
+
+TEST(FaultRule, LatencyOfNewConnectionsCanDiffer) {
+    const auto rule = parsed("latency delay-ms=20 connect-ms=60 method=PUT path=/blobs/");
+    EXPECT_EQ(rule.delay, std::chrono::milliseconds(20));
+    EXPECT_EQ(rule.connect_delay, std::chrono::milliseconds(60));
+    EXPECT_EQ(rule.method, "PUT");
+    EXPECT_EQ(rule.path_pattern, "/blobs/");
 }
 
 TEST(FaultRule, ScheduleByMethodPathAndEveryNth) {
@@ -144,6 +159,25 @@ TEST(FaultRule, StallNeedsABoundedDuration) {
 
 TEST(FaultRule, StallDurationOnlyWithStall) {
     expect_refused("503 stall-ms=10", "stall-ms");
+}
+
+TEST(FaultRule, LatencyNeedsABoundedDelay) {
+    expect_refused("latency", "delay-ms");
+    expect_refused("latency connect-ms=10", "delay-ms");
+    expect_refused("latency delay-ms=0", "delay-ms");
+    expect_refused("latency delay-ms=10001", "delay-ms");
+    expect_refused("latency delay-ms=10 connect-ms=10001", "connect-ms");
+}
+
+TEST(FaultRule, DelaysOnlyWithLatency) {
+    expect_refused("503 delay-ms=10", "only with latency");
+    expect_refused("stall stall-ms=10 connect-ms=10", "only with latency");
+}
+
+TEST(FaultRule, LatencyAppliesToEveryMatchingRequest) {
+    expect_refused("latency delay-ms=10 every=2", "every matching request");
+    expect_refused("latency delay-ms=10 probability=0.5", "every matching request");
+    expect_refused("latency delay-ms=10 limit=3", "every matching request");
 }
 
 TEST(FaultRule, StrikePointOnlyForBodyFaults) {

@@ -86,5 +86,47 @@ TEST(FaultSchedule, NoRulesNoFaults) {
     EXPECT_TRUE(fired_on(schedule, 3).empty());
 }
 
+TEST(FaultSchedule, LatencyRuleIsNeverAFault) {
+    FaultSchedule schedule(rules({"latency delay-ms=50"}), 1);
+    EXPECT_TRUE(fired_on(schedule, 3).empty());
+}
+
+TEST(FaultSchedule, LatencyDelaysEveryMatchingRequestAndNewConnection) {
+    FaultSchedule schedule(rules({"latency delay-ms=50 connect-ms=80"}), 1);
+    for (int i = 0; i < 3; ++i) {
+        const Latency latency = schedule.latency("GET", "/v2/");
+        EXPECT_EQ(latency.request, std::chrono::milliseconds(50));
+        EXPECT_EQ(latency.connect, std::chrono::milliseconds(80));
+    }
+    EXPECT_EQ(schedule.injected(0), 3u);
+}
+
+TEST(FaultSchedule, NoLatencyRuleNoDelay) {
+    FaultSchedule schedule(rules({"503"}), 1);
+    const Latency latency = schedule.latency("GET", "/v2/");
+    EXPECT_EQ(latency.request.count(), 0);
+    EXPECT_EQ(latency.connect.count(), 0);
+}
+
+TEST(FaultSchedule, LatencyRuleMatchesByMethodAndPathWithoutTheQuery) {
+    FaultSchedule schedule(rules({"latency delay-ms=50 method=PUT path=/uploads/$"}), 1);
+    EXPECT_EQ(schedule.latency("PUT", "/v2/team/blobs/uploads/?digest=sha256:ab").request,
+              std::chrono::milliseconds(50));
+    EXPECT_EQ(schedule.latency("GET", "/v2/team/blobs/uploads/").request.count(), 0);
+    EXPECT_EQ(schedule.latency("PUT", "/v2/team/manifests/v1").request.count(), 0);
+}
+
+TEST(FaultSchedule, FirstMatchingLatencyRuleApplies) {
+    FaultSchedule schedule(rules({"latency delay-ms=10 method=PUT", "latency delay-ms=50"}), 1);
+    EXPECT_EQ(schedule.latency("PUT", "/v2/").request, std::chrono::milliseconds(10));
+    EXPECT_EQ(schedule.latency("GET", "/v2/").request, std::chrono::milliseconds(50));
+}
+
+TEST(FaultSchedule, FaultStillFiresOnADelayedRequest) {
+    FaultSchedule schedule(rules({"latency delay-ms=50", "503 every=2"}), 1);
+    EXPECT_EQ(fired_on(schedule, 4), (std::vector<int>{2, 4}));
+    EXPECT_EQ(schedule.latency("GET", "/v2/").request, std::chrono::milliseconds(50));
+}
+
 }  // namespace
 }  // namespace regmigrate::faultproxy

@@ -43,6 +43,9 @@ TEST(Metrics, ExposesEveryDocumentedFamilyWithItsType) {
     EXPECT_TRUE(has_family(text, "regmigrate_retries_total", "counter"));
     EXPECT_TRUE(has_family(text, "regmigrate_inflight_transfers", "gauge"));
     EXPECT_TRUE(has_family(text, "regmigrate_queue_depth", "gauge"));
+    EXPECT_TRUE(has_family(text, "regmigrate_transfer_limit", "gauge"));
+    EXPECT_TRUE(has_family(text, "regmigrate_transfer_limit_highest", "gauge"));
+    EXPECT_TRUE(has_family(text, "regmigrate_transfer_limit_lowest", "gauge"));
     EXPECT_TRUE(has_family(text, "regmigrate_blob_transfer_seconds", "histogram"));
     EXPECT_TRUE(has_family(text, "regmigrate_last_success_timestamp_seconds", "gauge"));
 }
@@ -233,6 +236,33 @@ TEST(Metrics, QueueDepthIsSetNotAccumulated) {
     m.set_queue_depth(7);
     EXPECT_EQ(m.snapshot().queue_depth, 7);
     EXPECT_EQ(series_value(m.text_exposition(), "regmigrate_queue_depth"), 7);
+}
+
+TEST(Metrics, TransferLimitIsTheLatestValueSet) {
+    Metrics m;
+    m.set_transfer_limit(8);
+    m.set_transfer_limit(16);
+    m.set_transfer_limit(12);
+    EXPECT_EQ(series_value(m.text_exposition(), "regmigrate_transfer_limit"), 12);
+}
+
+TEST(Metrics, TransferLimitKeepsTheHighestAndLowestOfTheRun) {
+    Metrics m;
+    m.set_transfer_limit(8);
+    m.set_transfer_limit(32);
+    m.set_transfer_limit(4);
+    m.set_transfer_limit(6);
+    const std::string text = m.text_exposition();
+    EXPECT_EQ(series_value(text, "regmigrate_transfer_limit_highest"), 32);
+    EXPECT_EQ(series_value(text, "regmigrate_transfer_limit_lowest"), 4);
+}
+
+TEST(Metrics, FirstTransferLimitIsBothHighestAndLowest) {
+    Metrics m;
+    m.set_transfer_limit(8);
+    const std::string text = m.text_exposition();
+    EXPECT_EQ(series_value(text, "regmigrate_transfer_limit_highest"), 8);
+    EXPECT_EQ(series_value(text, "regmigrate_transfer_limit_lowest"), 8);
 }
 
 TEST(Metrics, BlobTransferHistogramHasBucketsFromTenMillisecondsToFiveMinutes) {

@@ -1,6 +1,7 @@
 #include "engine/copy/transfer_limiter.hpp"
 
 #include "engine/copy/byte_count.hpp"
+#include "metrics/metrics.hpp"
 
 #include <gtest/gtest.h>
 #include <boost/asio/co_spawn.hpp>
@@ -172,6 +173,38 @@ TEST(TransferSlot, SuccessesCompleteARoundAndGrowTheBound) {
     asio::co_spawn(io, transfer, asio::detached);
     io.run();
     EXPECT_EQ(limiter.max_transfers(), 4u);  // slow start: doubled after one round
+}
+
+// regmigrate_transfer_limit as the exposition shows it, or -1 when absent.
+double exposed_limit(const metrics::Metrics& metrics, const std::string& name) {
+    const std::string text = metrics.text_exposition();
+    const auto at = text.find("\n" + name + " ");
+    return at == std::string::npos ? -1 : std::stod(text.substr(at + name.size() + 2));
+}
+
+TEST(TransferLimiter, ReportsItsBoundWhenAskedTo) {
+    metrics::Metrics metrics;
+    TransferLimiter limiter(AdaptiveLimitOptions{.min = 1, .max = 32, .initial = 8}, 1000);
+    limiter.report_to(metrics);
+    EXPECT_EQ(exposed_limit(metrics, "regmigrate_transfer_limit"), 8);
+}
+
+TEST(TransferLimiter, ReportsEveryMoveOfTheAdaptiveBound) {
+    metrics::Metrics metrics;
+    TransferLimiter limiter(AdaptiveLimitOptions{.min = 1, .max = 32, .initial = 8}, 1000);
+    limiter.report_to(metrics);
+    limiter.record(TransferSample{0, 0.1, true});
+    EXPECT_EQ(exposed_limit(metrics, "regmigrate_transfer_limit"), 4);
+    EXPECT_EQ(exposed_limit(metrics, "regmigrate_transfer_limit_highest"), 8);
+    EXPECT_EQ(exposed_limit(metrics, "regmigrate_transfer_limit_lowest"), 4);
+}
+
+TEST(TransferLimiter, ReportsAFixedBoundOnce) {
+    metrics::Metrics metrics;
+    TransferLimiter limiter(6, 1000);
+    limiter.report_to(metrics);
+    limiter.record(TransferSample{0, 0.1, true});
+    EXPECT_EQ(exposed_limit(metrics, "regmigrate_transfer_limit_lowest"), 6);
 }
 
 // ---- sizes near 2^64, as a hostile manifest may claim ----

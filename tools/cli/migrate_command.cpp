@@ -86,8 +86,8 @@ Expected<MigrateSides> sides_for(const engine::MigratorSettings& settings,
 }
 
 // The terminal and the progress line, lent to the engine's migration.
-engine::MigrationFrontend frontend(metrics::Metrics& metrics, const CommonFlags& common,
-                                   std::unique_ptr<metrics::MetricsServer>& server) {
+engine::MigrationFrontend terminal_frontend(metrics::Metrics& metrics, const CommonFlags& common,
+                                            std::unique_ptr<metrics::MetricsServer>& server) {
     engine::MigrationFrontend frontend;
     frontend.run = [&metrics](const engine::SyncPlan& plan, const engine::SyncOptions& options) {
         return run_with_progress(plan, options, metrics);
@@ -140,7 +140,7 @@ int run(const MigrateFlags& flags) {
     std::unique_ptr<metrics::MetricsServer> server;
     const auto outcome =
         engine::run_migration(*settings, std::move(sides->source), std::move(sides->destination),
-                              options, frontend(metrics, flags.common, server));
+                              options, terminal_frontend(metrics, flags.common, server));
     if (outcome.end == engine::MigrationEnd::failed)
         return report_error(outcome.error);
     // Only a finished run has a summary and a report to write.

@@ -85,13 +85,8 @@ class Phases {
         SyncPlan plan;
         plan.pairs.push_back(migration_.export_pair);
         if (migration_.prompt) {
-            auto yes = frontend_.confirm_plan(plan, options_);
-            if (!yes)
-                return MigrationOutcome::failed(yes.error());
-            if (!*yes) {
-                log(LogLevel::info, "not confirmed: nothing was exported");
-                return MigrationOutcome::declined();
-            }
+            if (auto refused = confirm_migration_plan(plan, options_, frontend_, "exported"))
+                return std::move(*refused);
         }
         log(LogLevel::info, "exporting every image of " + host() + " to " + layout_host());
         auto result = frontend_.run(plan, options_);

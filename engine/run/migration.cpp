@@ -39,13 +39,8 @@ MigrationOutcome migrate_between(const MigratorSettings& settings, RegistrySide 
     SyncPlan plan;
     plan.pairs.push_back(std::move(*pair));
     if (settings.user_prompt) {
-        auto yes = frontend.confirm_plan(plan, options);
-        if (!yes)
-            return MigrationOutcome::failed(yes.error());
-        if (!*yes) {
-            log(LogLevel::info, "not confirmed: nothing was copied");
-            return MigrationOutcome::declined();
-        }
+        if (auto refused = confirm_migration_plan(plan, options, frontend, "copied"))
+            return std::move(*refused);
     }
     if (auto serving = frontend.serve_metrics(); !serving)
         return MigrationOutcome::failed(serving.error());
@@ -75,6 +70,19 @@ MigrationOutcome MigrationOutcome::failed(Error error) {
     outcome.end = MigrationEnd::failed;
     outcome.error = std::move(error);
     return outcome;
+}
+
+std::optional<MigrationOutcome> confirm_migration_plan(const SyncPlan& plan,
+                                                       const SyncOptions& options,
+                                                       const MigrationFrontend& frontend,
+                                                       std::string_view done) {
+    auto yes = frontend.confirm_plan(plan, options);
+    if (!yes)
+        return MigrationOutcome::failed(yes.error());
+    if (*yes)
+        return std::nullopt;
+    log(LogLevel::info, "not confirmed: nothing was " + std::string(done));
+    return MigrationOutcome::declined();
 }
 
 Expected<RegistryApi> migration_source_api(const RegistrySide& source, const std::string& given) {

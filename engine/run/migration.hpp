@@ -12,6 +12,7 @@
 #include "engine/run/sync_job.hpp"
 
 #include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -46,6 +47,14 @@ struct MigrationOutcome {
     static MigrationOutcome declined();
     static MigrationOutcome failed(Error error);
 };
+
+// USER_PROMPT's confirmation of a plan: nullopt when the operator says yes; otherwise how
+// the run ends: declined (logged "not confirmed: nothing was <done>"), or failed when the
+// plan's dry run did.
+std::optional<MigrationOutcome> confirm_migration_plan(const SyncPlan& plan,
+                                                       const SyncOptions& options,
+                                                       const MigrationFrontend& frontend,
+                                                       std::string_view done);
 
 // What a source speaks: Docker Hub is a v2 registry without asking; otherwise probed. An
 // error names V1_REGISTRY (as given); a host that answers but is no registry is a usage

@@ -294,11 +294,17 @@ Expected<SyncPair> migrator_pair(const MigratorSettings& settings, RegistrySide 
     return pair;
 }
 
-SyncOptions migrator_sync_options(const MigratorSettings& settings) {
+SyncOptions migrator_sync_options(const MigratorSettings& settings, const MigratorFlags& flags) {
     SyncOptions options;
     options.mode = SyncMode::sync;
     options.error_action = settings.error_action;
     options.skip_existing = settings.skip_existing;
+    options.jobs = flags.jobs;
+    options.adaptive_transfers = !flags.jobs_given;
+    options.threads = flags.threads;
+    options.stop_on_signals = true;
+    options.preflight =
+        PreflightSettings{.enabled = !flags.no_preflight, .certs_dir = flags.certs_dir};
     // Batches exist to bound a migration between two registries; onto itself there is
     // nothing to batch.
     if (!settings.same_host())

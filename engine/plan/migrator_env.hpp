@@ -6,6 +6,7 @@
 // migrator's shell tests did. Errors name the variable and never echo a secret's value.
 #pragma once
 
+#include "engine/plan/certs_dir.hpp"
 #include "engine/plan/error_action.hpp"
 #include "engine/plan/sync_plan.hpp"
 #include "engine/run/sync_job.hpp"
@@ -81,7 +82,20 @@ Expected<MigratorSettings> parse_migrator_env(const EnvLookup& env);
 Expected<SyncPair> migrator_pair(const MigratorSettings& settings, RegistrySide source,
                                  RegistrySide destination);
 
-// Error action, skip-existing, and the increment when source and destination differ.
-SyncOptions migrator_sync_options(const MigratorSettings& settings);
+// What `migrate` takes from its command line; the environment holds the rest.
+struct MigratorFlags {
+    std::size_t jobs = 32;    // --jobs
+    bool jobs_given = false;  // --jobs given: it also fixes the blob transfers in flight
+    std::size_t threads = 1;  // --threads
+    // --certs-dir: the preflight names it where it says an untrusted CA goes.
+    std::string certs_dir = default_certs_dir;
+    bool no_preflight = false;  // --no-preflight
+};
+
+// Error action, skip-existing, and the increment when source and destination differ; the
+// flags' jobs, threads and preflight; stopped cleanly by SIGINT/SIGTERM. ERROR_ACTION=prompt
+// is left for the command line to wire to its terminal.
+SyncOptions migrator_sync_options(const MigratorSettings& settings,
+                                  const MigratorFlags& flags = {});
 
 }  // namespace regmigrate::engine

@@ -1,6 +1,7 @@
 #include "engine/run/same_host_migration.hpp"
 
 #include "engine/state/atomic_file.hpp"
+#include "registry/layout/oci_layout_reference.hpp"
 
 #include <algorithm>
 #include <fstream>
@@ -130,6 +131,59 @@ std::string SwitchWatch::waiting_for() const {
     if (replaced_ == RegistryApi::v1 || confirmed_ || went_away_)
         return "to answer the registry v2 API";
     return "to go down and come back as the new registry";
+}
+
+MigrationPhase resume_phase(const std::optional<ExportMarker>& marker) {
+    if (!marker)
+        return MigrationPhase::export_images;
+    return marker->switched ? MigrationPhase::import_images : MigrationPhase::switch_registry;
+}
+
+ExportFailureHandling export_failure_handling(std::size_t failures, ErrorAction action,
+                                              bool prompt) {
+    if (failures == 0)
+        return ExportFailureHandling::go_on;
+    if (action == ErrorAction::skip)
+        return ExportFailureHandling::skip_them;
+    return prompt ? ExportFailureHandling::ask_operator : ExportFailureHandling::stop;
+}
+
+SwitchDeadline::SwitchDeadline(Clock::time_point start, std::chrono::seconds timeout)
+    : deadline_(start + timeout), next_note_(start) {}
+
+SwitchDeadline::Step SwitchDeadline::after_probe(Clock::time_point now) {
+    if (now >= deadline_)
+        return Step::give_up;
+    if (now < next_note_)
+        return Step::probe_again;
+    next_note_ = now + switch_note_interval;
+    return Step::note;
+}
+
+std::chrono::seconds SwitchDeadline::left(Clock::time_point now) const {
+    if (now >= deadline_)
+        return std::chrono::seconds(0);
+    return std::chrono::duration_cast<std::chrono::seconds>(deadline_ - now);
+}
+
+Expected<RegistrySide> staging_side(const std::filesystem::path& staging) {
+    auto layout = registry::parse_oci_layout_reference("oci:" + staging.string());
+    if (!layout)
+        return with_context(layout.error(), "MIGRATION_STAGING_DIR");
+    RegistrySide side;
+    side.host = layout->to_string();
+    return side;
+}
+
+SyncPlan import_plan(const std::string& layout_host, const RegistrySide& new_registry,
+                     const ExportMarker& marker) {
+    SyncPair pair;
+    pair.source.host = layout_host;
+    pair.destination = new_registry;
+    pair.repositories = marker.repositories;
+    SyncPlan plan;
+    plan.pairs.push_back(std::move(pair));
+    return plan;
 }
 
 }  // namespace regmigrate::engine

@@ -5,14 +5,20 @@
 //   - the export marker, written into the staging directory once the export is complete,
 //     so a rerun after a crash or a timeout never exports from the *new* registry and
 //     knows whether the switch has already been seen;
-//   - the switch watch, which decides from probes of the host when the new registry is up.
+//   - the switch watch, which decides from probes of the host when the new registry is up;
+//   - where a run resumes, when the unattended wait notes or gives up, what export failures
+//     lead to, and the plans of the export and the import.
+// The phases themselves run in engine/run/in_place_migration.hpp.
 #pragma once
 
+#include "engine/plan/error_action.hpp"
 #include "engine/plan/registry_api.hpp"
+#include "engine/plan/sync_plan.hpp"
 #include "engine/run/run_report.hpp"
 
 #include <chrono>
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -82,5 +88,57 @@ class SwitchWatch {
     bool confirmed_;
     bool went_away_ = false;
 };
+
+// The phase a run starts at, from the marker in the staging directory.
+enum class MigrationPhase {
+    export_images,    // no marker: the export has not completed
+    switch_registry,  // exported, the new registry not seen yet: ask the operator or probe
+    import_images,    // an earlier run saw the switch: import once the host answers v2
+};
+
+MigrationPhase resume_phase(const std::optional<ExportMarker>& marker);
+
+// What images that failed to export lead to, before anything is switched.
+enum class ExportFailureHandling {
+    go_on,         // none failed
+    skip_them,     // ERROR_ACTION=skip: warned, reported with the import, never imported
+    ask_operator,  // USER_PROMPT on a terminal: the operator may switch anyway
+    stop,          // the export is incomplete: the registry must not be switched yet
+};
+
+ExportFailureHandling export_failure_handling(std::size_t failures, ErrorAction action,
+                                              bool prompt);
+
+// How often the unattended wait for the switch says it is still waiting.
+inline constexpr std::chrono::seconds switch_note_interval{30};
+
+// The clock of the unattended wait: it notes at the first probe that does not see the new
+// registry and then every switch_note_interval, and gives up at start + timeout.
+class SwitchDeadline {
+  public:
+    using Clock = std::chrono::steady_clock;
+
+    enum class Step { probe_again, note, give_up };
+
+    SwitchDeadline(Clock::time_point start, std::chrono::seconds timeout);
+
+    // After a probe at `now` that did not see the new registry.
+    Step after_probe(Clock::time_point now);
+    // Whole seconds left at `now` (0 once past the deadline), for the note.
+    std::chrono::seconds left(Clock::time_point now) const;
+
+  private:
+    Clock::time_point deadline_;
+    Clock::time_point next_note_;
+};
+
+// The staging directory as the export's destination: oci:STAGING. An error names
+// MIGRATION_STAGING_DIR.
+Expected<RegistrySide> staging_side(const std::filesystem::path& staging);
+
+// The import: every repository the marker lists, from the layouts under layout_host
+// (oci:STAGING) into the new registry.
+SyncPlan import_plan(const std::string& layout_host, const RegistrySide& new_registry,
+                     const ExportMarker& marker);
 
 }  // namespace regmigrate::engine

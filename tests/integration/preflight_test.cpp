@@ -1,8 +1,8 @@
 // The preflight against real registries: a wrong password, a closed port, a CA nobody
 // trusts and a token server that grants no push each stop the run with exit 2 and one
 // line naming the registry, the side, the user and the cause, before any image is tried;
-// --no-preflight lets the images fail one by one, and their identical failures are counted
-// once at the end.
+// --no-preflight (sync and migrate) lets the images fail one by one, and their identical
+// failures are counted once at the end.
 #include "tests/support/registry_catalog.hpp"
 #include "tests/support/registry_process.hpp"
 #include "tests/support/regmigrate_cli.hpp"
@@ -179,6 +179,46 @@ TEST_F(PreflightTest, NoPreflightLetsImagesFailAndCountsIdenticalFailuresOnce) {
     EXPECT_TRUE(contains(run.cli.err, "3 images failed: credentials refused by " +
                                           destination.host() + " (HTTP 401)"))
         << run.cli.describe();
+}
+
+// `migrate` unattended onto an htpasswd destination with a wrong V2_PASSWORD.
+class MigratePreflightTest : public PreflightTest {
+  protected:
+    CliResult migrate(const std::vector<std::string>& options) {
+        std::vector<std::string> args{"migrate", "--certs-dir", cli_.certs_dir().string()};
+        args.insert(args.end(), options.begin(), options.end());
+        return cli_.run(args, {{"V1_REGISTRY", source_.host()},
+                               {"V2_REGISTRY", destination_.host()},
+                               {"USE_HTTP", "true"},
+                               {"V1_NO_LOGIN", "true"},
+                               {"USER_PROMPT", "false"},
+                               {"ERROR_ACTION", "skip"},
+                               {"V2_USERNAME", kUser},
+                               {"V2_PASSWORD", "wrong-password"},
+                               {"V2_EMAIL", "alice@example.com"},
+                               {"DOCKER_CONFIG", no_docker_config_.path().string()}});
+    }
+
+    RegistryProcess destination_{htpasswd()};
+    TempDir no_docker_config_{"regmigrate-no-docker-config"};
+};
+
+TEST_F(MigratePreflightTest, WrongPasswordStopsTheRunAtThePreflight) {
+    const auto run = migrate({});
+    EXPECT_EQ(run.exit_code, 2) << run.describe();
+    EXPECT_TRUE(contains(run.err, "preflight: destination " + destination_.host() +
+                                      ": credentials for alice refused"))
+        << run.describe();
+    EXPECT_FALSE(served_a_manifest(source_));
+}
+
+TEST_F(MigratePreflightTest, NoPreflightLetsImagesFailAndCountsIdenticalFailuresOnce) {
+    const auto run = migrate({"--no-preflight"});
+    EXPECT_EQ(run.exit_code, 1) << run.describe();
+    EXPECT_FALSE(contains(run.err, "preflight:")) << run.describe();
+    EXPECT_TRUE(contains(
+        run.err, "3 images failed: credentials refused by " + destination_.host() + " (HTTP 401)"))
+        << run.describe();
 }
 
 }  // namespace

@@ -24,8 +24,7 @@ int exit_on_exception(const CLI::App* command) {
             regmigrate::log(regmigrate::LogLevel::error, written.error().message);
         }
     }
-    return error.kind == regmigrate::ErrorKind::invalid_argument ? regmigrate::cli::exit_usage
-                                                                 : regmigrate::cli::exit_failed;
+    return regmigrate::engine::exit_code_for(error);
 }
 
 }  // namespace

@@ -1,11 +1,9 @@
 // regmigrate migrate — the docker/migrator's environment variables over the sync engine.
 #include "engine/plan/migrator_env.hpp"
-#include "engine/plan/registry_api.hpp"
+#include "engine/run/migration.hpp"
 #include "registry/ecr/ecr_api.hpp"
-#include "registry/layout/oci_layout_reference.hpp"
 #include "registry/name/reference.hpp"
 #include "tools/cli/commands.hpp"
-#include "tools/cli/migrate_in_place.hpp"
 #include "tools/cli/plan_run.hpp"
 #include "tools/cli/run_output.hpp"
 #include "tools/cli/side_options.hpp"
@@ -24,6 +22,7 @@ struct MigrateFlags {
     CommonFlags common;
     const CLI::Option* jobs_option = nullptr;  // given: it fixes the transfers in flight
     std::size_t threads = std::clamp<std::size_t>(std::thread::hardware_concurrency(), 1, 8);
+    bool no_preflight = false;
 };
 
 Error usage(std::string message) {
@@ -66,32 +65,6 @@ Expected<engine::RegistrySide> side_for(const engine::MigratorSide& wanted, std:
     return side;
 }
 
-// What the source speaks: the v2 or the v1 API; Docker Hub is a v2 one without asking.
-Expected<engine::RegistryApi> source_api(const engine::RegistrySide& source,
-                                         const std::string& given) {
-    if (registry::is_docker_hub(source.host))
-        return engine::RegistryApi::v2;
-    auto api = engine::detect_registry_api(source);
-    if (!api) {
-        auto error = with_context(api.error(), "V1_REGISTRY (" + given + ")");
-        // Reachable but not a registry: the variable is wrong, not the network.
-        if (api.error().kind == ErrorKind::unsupported)
-            error.kind = ErrorKind::invalid_argument;
-        return error;
-    }
-    return api;
-}
-
-// The staging directory as the destination of the export: oci:STAGING.
-Expected<engine::RegistrySide> staging_side(const engine::MigratorSettings& settings) {
-    auto layout = registry::parse_oci_layout_reference("oci:" + settings.staging_dir.string());
-    if (!layout)
-        return with_context(layout.error(), "MIGRATION_STAGING_DIR");
-    engine::RegistrySide side;
-    side.host = layout->to_string();
-    return side;
-}
-
 struct MigrateSides {
     engine::RegistrySide source;
     engine::RegistrySide destination;
@@ -112,6 +85,28 @@ Expected<MigrateSides> sides_for(const engine::MigratorSettings& settings,
     return MigrateSides{std::move(*source), std::move(*destination)};
 }
 
+// The terminal and the progress line, lent to the engine's migration.
+engine::MigrationFrontend terminal_frontend(metrics::Metrics& metrics, const CommonFlags& common,
+                                            std::unique_ptr<metrics::MetricsServer>& server) {
+    engine::MigrationFrontend frontend;
+    frontend.run = [&metrics](const engine::SyncPlan& plan, const engine::SyncOptions& options) {
+        return run_with_progress(plan, options, metrics);
+    };
+    frontend.confirm_plan = confirm_plan;
+    frontend.confirm = confirm;
+    frontend.wait_for_enter = [](std::string_view prompt) {
+        return read_answer(prompt, true).has_value();
+    };
+    frontend.serve_metrics = [&]() -> Expected<void> {
+        auto served = serve_metrics(common, metrics);
+        if (!served)
+            return served.error();
+        server = std::move(*served);
+        return {};
+    };
+    return frontend;
+}
+
 int run(const MigrateFlags& flags) {
     configure_logging(flags.common);
     auto settings = engine::parse_migrator_env(engine::process_environment);
@@ -126,11 +121,12 @@ int run(const MigrateFlags& flags) {
     if (!sides)
         return report_error(sides.error());
 
-    auto options = engine::migrator_sync_options(*settings);
-    options.jobs = flags.common.jobs;
-    options.adaptive_transfers = flags.jobs_option->count() == 0;
-    options.threads = flags.threads;
-    options.stop_on_signals = true;
+    auto options = engine::migrator_sync_options(
+        *settings, engine::MigratorFlags{.jobs = flags.common.jobs,
+                                         .jobs_given = flags.jobs_option->count() != 0,
+                                         .threads = flags.threads,
+                                         .certs_dir = flags.common.certs_dir,
+                                         .no_preflight = flags.no_preflight});
     if (options.error_action == engine::ErrorAction::prompt) {
         if (has_terminal()) {
             options.ask = ask_error_action;
@@ -140,48 +136,18 @@ int run(const MigrateFlags& flags) {
         }
     }
 
-    if (settings->same_host()) {
-        auto staging = staging_side(*settings);
-        if (!staging)
-            return report_error(staging.error());
-        auto pair = engine::migrator_pair(*settings, sides->source, std::move(*staging));
-        if (!pair)
-            return report_error(pair.error());
-        const InPlaceMigration migration{std::move(*pair), std::move(sides->destination),
-                                         settings->staging_dir, settings->switch_timeout,
-                                         settings->user_prompt};
-        return migrate_in_place(migration, options, flags.common, [&] {
-            return source_api(migration.export_pair.source, settings->source.host);
-        });
-    }
-
-    if (auto api = source_api(sides->source, settings->source.host); !api)
-        return report_error(api.error());
-    auto pair =
-        engine::migrator_pair(*settings, std::move(sides->source), std::move(sides->destination));
-    if (!pair)
-        return report_error(pair.error());
-    engine::SyncPlan plan;
-    plan.pairs.push_back(std::move(*pair));
-    if (settings->user_prompt) {
-        auto yes = confirm_plan(plan, options);
-        if (!yes)
-            return report_error(yes.error());
-        if (!*yes) {
-            log(LogLevel::info, "not confirmed: nothing was copied");
-            return exit_failed;
-        }
-    }
-
     metrics::Metrics metrics;
-    auto server = serve_metrics(flags.common, metrics);
-    if (!server)
-        return report_error(server.error());
-    auto result = run_with_progress(plan, options, metrics);
-    if (!result)
-        return report_error(result.error());
-    const int code = finish_run(result->report, flags.common, metrics, "copied");
-    return result->stop_signal ? exit_signal_base + result->stop_signal : code;
+    std::unique_ptr<metrics::MetricsServer> server;
+    const auto outcome =
+        engine::run_migration(*settings, std::move(sides->source), std::move(sides->destination),
+                              options, terminal_frontend(metrics, flags.common, server));
+    if (outcome.end == engine::MigrationEnd::failed)
+        return report_error(outcome.error);
+    // Only a finished run has a summary and a report to write.
+    const int finish_code = outcome.end == engine::MigrationEnd::finished
+                                ? finish_run(outcome.report, flags.common, metrics, "copied")
+                                : exit_ok;
+    return engine::migration_exit_code(outcome, finish_code);
 }
 
 // The --help footer: every variable with its default.
@@ -217,6 +183,7 @@ CommandRunner add_migrate_command(CLI::App& app) {
         ->add_option("--certs-dir", flags->common.certs_dir,
                      "per-registry certificates: DIR/HOST[:PORT]/{*.crt,*.cert,*.key}")
         ->capture_default_str();
+    add_preflight_flag(*command, flags->no_preflight);
     add_output_flags(*command, flags->common);
     return [flags] { return run(*flags); };
 }

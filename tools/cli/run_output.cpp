@@ -11,7 +11,7 @@ namespace regmigrate::cli {
 
 int report_error(const Error& error) {
     log(LogLevel::error, error.message);
-    return error.kind == ErrorKind::invalid_argument ? exit_usage : exit_failed;
+    return engine::exit_code_for(error);
 }
 
 void add_preflight_flag(CLI::App& command, bool& no_preflight) {

@@ -228,7 +228,7 @@ int run(SyncFlags& flags, engine::SyncMode mode) {
     }
     const int code = finish_run(result->report, common, metrics,
                                 mode == engine::SyncMode::verify ? "matched" : "copied");
-    return result->stop_signal ? exit_signal_base + result->stop_signal : code;
+    return engine::run_exit_code(code, result->stop_signal);
 }
 
 CommandRunner add_plan_command(CLI::App& app, const char* name, const char* description,

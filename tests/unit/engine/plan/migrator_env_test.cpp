@@ -392,5 +392,48 @@ TEST(MigratorSyncOptions, IncrementOnlyWhenSourceAndDestinationDiffer) {
     EXPECT_EQ(migrator_sync_options(parse(env_with({{"MIGRATION_INCREMENT", "5"}}))).increment, 5u);
 }
 
+TEST(MigratorSyncOptions, JobsAndThreadsComeFromTheFlags) {
+    const auto options =
+        migrator_sync_options(parse(env_with()), MigratorFlags{.jobs = 12, .threads = 3});
+    EXPECT_EQ(options.jobs, 12u);
+    EXPECT_EQ(options.threads, 3u);
+}
+
+TEST(MigratorSyncOptions, GivenJobsFixTheTransfersInFlight) {
+    EXPECT_TRUE(migrator_sync_options(parse(env_with())).adaptive_transfers);
+    EXPECT_FALSE(migrator_sync_options(parse(env_with()), MigratorFlags{.jobs_given = true})
+                     .adaptive_transfers);
+}
+
+TEST(MigratorSyncOptions, ASignalStopsTheRunCleanly) {
+    EXPECT_TRUE(migrator_sync_options(parse(env_with())).stop_on_signals);
+}
+
+TEST(MigratorSyncOptions, PreflightRunsByDefaultAndNoPreflightTurnsItOff) {
+    EXPECT_TRUE(migrator_sync_options(parse(env_with())).preflight.enabled);
+    EXPECT_FALSE(migrator_sync_options(parse(env_with()), MigratorFlags{.no_preflight = true})
+                     .preflight.enabled);
+}
+
+// The preflight's hint for an untrusted CA names the directory --certs-dir gave, not
+// docker's default.
+TEST(MigratorSyncOptions, PreflightCertificateHintNamesTheGivenCertsDir) {
+    const auto options = migrator_sync_options(parse(env_with()),
+                                               MigratorFlags{.certs_dir = "/srv/regmigrate/certs"});
+    PreflightTarget target;
+    target.role = PreflightRole::destination;
+    target.side.host = "new.example";
+    const auto line = describe_preflight_failure(
+        target,
+        make_error(ErrorKind::tls,
+                   "TLS handshake with new.example: TLS error: certificate verify failed; "
+                   "verify result: unable to get local issuer certificate"),
+        false, options.preflight.certs_dir);
+    EXPECT_NE(line.find("add its CA under /srv/regmigrate/certs/new.example/ca.crt"),
+              std::string::npos)
+        << line;
+    EXPECT_EQ(line.find(default_certs_dir), std::string::npos) << line;
+}
+
 }  // namespace
 }  // namespace regmigrate::engine

@@ -177,5 +177,123 @@ TEST(SwitchWatch, ALegacyAnswerIsNeverTheNewRegistry) {
     EXPECT_FALSE(watch.switched(HostAnswer::unreachable));
 }
 
+TEST(ResumePhase, WithoutAMarkerTheRunExports) {
+    EXPECT_EQ(resume_phase(std::nullopt), MigrationPhase::export_images);
+}
+
+TEST(ResumePhase, AMarkerNotYetSwitchedResumesAtTheSwitch) {
+    EXPECT_EQ(resume_phase(sample_marker()), MigrationPhase::switch_registry);
+}
+
+TEST(ResumePhase, AMarkerThatSawTheSwitchResumesAtTheImport) {
+    auto marker = sample_marker();
+    marker.switched = true;
+    EXPECT_EQ(resume_phase(marker), MigrationPhase::import_images);
+}
+
+TEST(ExportFailureHandling, NoFailureGoesOnWhateverTheSettings) {
+    for (const auto action :
+         {ErrorAction::prompt, ErrorAction::retry, ErrorAction::skip, ErrorAction::abort}) {
+        EXPECT_EQ(export_failure_handling(0, action, true), ExportFailureHandling::go_on);
+        EXPECT_EQ(export_failure_handling(0, action, false), ExportFailureHandling::go_on);
+    }
+}
+
+TEST(ExportFailureHandling, ErrorActionSkipSkipsTheFailedImagesWithoutAsking) {
+    EXPECT_EQ(export_failure_handling(2, ErrorAction::skip, true),
+              ExportFailureHandling::skip_them);
+    EXPECT_EQ(export_failure_handling(2, ErrorAction::skip, false),
+              ExportFailureHandling::skip_them);
+}
+
+TEST(ExportFailureHandling, OtherwiseTheOperatorIsAskedOnATerminal) {
+    EXPECT_EQ(export_failure_handling(1, ErrorAction::abort, true),
+              ExportFailureHandling::ask_operator);
+    EXPECT_EQ(export_failure_handling(1, ErrorAction::retry, true),
+              ExportFailureHandling::ask_operator);
+}
+
+TEST(ExportFailureHandling, UnattendedFailuresStopTheRunBeforeTheSwitch) {
+    EXPECT_EQ(export_failure_handling(1, ErrorAction::abort, false), ExportFailureHandling::stop);
+    EXPECT_EQ(export_failure_handling(3, ErrorAction::retry, false), ExportFailureHandling::stop);
+    EXPECT_EQ(export_failure_handling(1, ErrorAction::prompt, false), ExportFailureHandling::stop);
+}
+
+using namespace std::chrono_literals;
+using Step = SwitchDeadline::Step;
+
+const SwitchDeadline::Clock::time_point start{1000s};
+
+TEST(SwitchDeadline, TheFirstProbeThatMissesNotesWithTheWholeTimeLeft) {
+    SwitchDeadline deadline(start, 3600s);
+    EXPECT_EQ(deadline.after_probe(start), Step::note);
+    EXPECT_EQ(deadline.left(start), 3600s);
+}
+
+TEST(SwitchDeadline, NotesAgainOnlyAfterTheNoteInterval) {
+    SwitchDeadline deadline(start, 3600s);
+    ASSERT_EQ(deadline.after_probe(start), Step::note);
+    EXPECT_EQ(deadline.after_probe(start + 250ms), Step::probe_again);
+    EXPECT_EQ(deadline.after_probe(start + switch_note_interval - 1ms), Step::probe_again);
+    EXPECT_EQ(deadline.after_probe(start + switch_note_interval), Step::note);
+    EXPECT_EQ(deadline.after_probe(start + switch_note_interval + 1s), Step::probe_again);
+}
+
+TEST(SwitchDeadline, TheNextNoteCountsFromTheLastOne) {
+    SwitchDeadline deadline(start, 3600s);
+    ASSERT_EQ(deadline.after_probe(start), Step::note);
+    // A probe that took long (a timeout): noted late, the next note 30 s after that one.
+    EXPECT_EQ(deadline.after_probe(start + 45s), Step::note);
+    EXPECT_EQ(deadline.after_probe(start + 70s), Step::probe_again);
+    EXPECT_EQ(deadline.after_probe(start + 75s), Step::note);
+}
+
+TEST(SwitchDeadline, GivesUpAtTheTimeoutAndNotBefore) {
+    SwitchDeadline deadline(start, 2s);
+    ASSERT_EQ(deadline.after_probe(start), Step::note);
+    EXPECT_EQ(deadline.after_probe(start + 2s - 1ms), Step::probe_again);
+    EXPECT_EQ(deadline.after_probe(start + 2s), Step::give_up);
+    EXPECT_EQ(deadline.after_probe(start + 3s), Step::give_up);
+}
+
+TEST(SwitchDeadline, GivingUpWinsOverADueNote) {
+    SwitchDeadline deadline(start, 10s);
+    EXPECT_EQ(deadline.after_probe(start + 10s), Step::give_up);
+}
+
+TEST(SwitchDeadline, SecondsLeftAreWholeAndNeverNegative) {
+    const SwitchDeadline deadline(start, 60s);
+    EXPECT_EQ(deadline.left(start + 1500ms), 58s);
+    EXPECT_EQ(deadline.left(start + 60s), 0s);
+    EXPECT_EQ(deadline.left(start + 61s), 0s);
+}
+
+TEST(StagingSide, IsTheStagingDirectoryAsAnOciLayoutDestination) {
+    const auto side = staging_side("/var/lib/staging/registry.example_5000");
+    ASSERT_TRUE(side) << side.error().message;
+    EXPECT_EQ(side->host, "oci:/var/lib/staging/registry.example_5000");
+}
+
+TEST(StagingSide, ADirectoryThatReadsAsAnInvalidTagIsNamedAsTheVariable) {
+    const auto side = staging_side("/srv/stage:-bad");
+    ASSERT_FALSE(side);
+    EXPECT_EQ(side.error().kind, ErrorKind::invalid_argument);
+    EXPECT_NE(side.error().message.find("MIGRATION_STAGING_DIR"), std::string::npos);
+}
+
+TEST(ImportPlan, MovesEveryExportedRepositoryFromTheLayoutsIntoTheNewRegistry) {
+    RegistrySide new_registry;
+    new_registry.host = "registry.example:5000";
+    new_registry.credentials.username = "mover";
+    const auto plan = import_plan("oci:/stage", new_registry, sample_marker());
+    ASSERT_EQ(plan.pairs.size(), 1u);
+    const SyncPair& pair = plan.pairs.front();
+    EXPECT_EQ(pair.source.host, "oci:/stage");
+    EXPECT_EQ(pair.destination.host, "registry.example:5000");
+    EXPECT_EQ(pair.destination.credentials.username, "mover");
+    EXPECT_EQ(pair.repositories, (std::vector<std::string>{"library/app", "team/db"}));
+    EXPECT_EQ(pair.destination_repository("team/db"), "team/db");
+}
+
 }  // namespace
 }  // namespace regmigrate::engine

@@ -5,31 +5,30 @@
 //      unattended the host is probed until the new registry answers (bounded);
 //   3. import: the exported layouts into the new registry.
 // Each phase resumes: the layouts are content-addressed and deduplicated, the marker says
-// the export is complete and whether the switch has been seen.
+// the export is complete and whether the switch has been seen. The decisions are the pure
+// functions of engine/run/same_host_migration.hpp.
 #pragma once
 
-#include "engine/plan/registry_api.hpp"
-#include "engine/run/sync_job.hpp"
-#include "tools/cli/side_options.hpp"
+#include "engine/run/migration.hpp"
 
 #include <chrono>
 #include <filesystem>
-#include <optional>
 
-namespace regmigrate::cli {
+namespace regmigrate::engine {
 
 struct InPlaceMigration {
-    engine::SyncPair export_pair;       // the old registry → oci:STAGING, filters applied
-    engine::RegistrySide new_registry;  // the same host as the destination (V2_* settings)
+    SyncPair export_pair;               // the old registry → oci:STAGING, filters applied
+    RegistrySide new_registry;          // the same host as the destination (V2_* settings)
     std::filesystem::path staging_dir;  // STAGING
     std::chrono::seconds switch_timeout{3600};
     bool prompt = false;  // USER_PROMPT on a terminal: confirm the plan, ask for the switch
+    // V1_REGISTRY as given: the source's API is probed (and named) only when the export
+    // still has to run.
+    std::string source_given;
 };
 
-// Runs the phases still to do; returns the exit code. `probe_source` tells what the old
-// registry speaks; it is called only when the export still has to run.
-int migrate_in_place(const InPlaceMigration& migration, const engine::SyncOptions& options,
-                     const CommonFlags& common,
-                     const std::function<Expected<engine::RegistryApi>()>& probe_source);
+// Runs the phases still to do.
+MigrationOutcome migrate_in_place(const InPlaceMigration& migration, const SyncOptions& options,
+                                  const MigrationFrontend& frontend);
 
-}  // namespace regmigrate::cli
+}  // namespace regmigrate::engine

@@ -22,7 +22,7 @@ asio::awaitable<Expected<BlobClaim>> claim_blob(BlobLedger& ledger, metrics::Met
             co_await destination.client->mount_blob(repository, digest, decision.from_repo);
         if (mounted && mounted->mounted) {
             ledger.finished(registry, digest, repository);
-            metrics.blob_finished("mounted");
+            metrics.blob_finished(metrics::BlobOutcome::mounted);
             co_return claim;
         }
         ledger.abandoned(registry, digest, repository);
@@ -35,7 +35,7 @@ asio::awaitable<Expected<BlobClaim>> claim_blob(BlobLedger& ledger, metrics::Met
     }
     if (decision.action == BlobLedger::Action::present) {
         co_await discard_upload_session(destination, claim.session);
-        metrics.blob_finished("deduped");
+        metrics.blob_finished(metrics::BlobOutcome::deduped);
         co_return claim;
     }
     // A repository that existed before the run may hold the blob without the ledger knowing.
@@ -49,7 +49,7 @@ asio::awaitable<Expected<BlobClaim>> claim_blob(BlobLedger& ledger, metrics::Met
         }
         if (*existing) {
             ledger.finished(registry, digest, repository);
-            metrics.blob_finished("existing");
+            metrics.blob_finished(metrics::BlobOutcome::existing);
             co_return claim;
         }
     }
@@ -83,7 +83,7 @@ asio::awaitable<Expected<void>> place_blob(BlobLedger& ledger, TransferLimiter& 
     if (!uploaded)
         co_return settle(slot.failed(uploaded.error()));
     slot.succeeded();
-    metrics.blob_finished("uploaded");
+    metrics.blob_finished(metrics::BlobOutcome::uploaded);
     metrics.add_bytes_transferred(size);
     metrics.observe_blob_transfer(
         std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());

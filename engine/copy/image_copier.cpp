@@ -193,7 +193,7 @@ asio::awaitable<Expected<bool>> ImageCopier::mount_from_source(
     if (!result)
         co_return result.error();
     if (result->mounted) {
-        metrics_.blob_finished("mounted");
+        metrics_.blob_finished(metrics::BlobOutcome::mounted);
         co_return true;
     }
     ledger_.refuse_mounts(destination.client->host());
@@ -249,7 +249,7 @@ asio::awaitable<Expected<void>> ImageCopier::transfer_blob(const Endpoint& sourc
             co_await destination.client->cancel_upload(destination.repository, *session);
         co_return transferred.error();
     }
-    metrics_.blob_finished("uploaded");
+    metrics_.blob_finished(metrics::BlobOutcome::uploaded);
     metrics_.add_bytes_transferred(size);
     metrics_.observe_blob_transfer(
         std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());

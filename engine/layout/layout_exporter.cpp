@@ -118,7 +118,7 @@ asio::awaitable<Expected<void>> LayoutExporter::place_blob(OciLayoutStore& layou
     const std::string repository;
     auto decision = co_await ledger_.acquire(key, digest, repository);
     if (decision.action == BlobLedger::Action::present) {
-        metrics_.blob_finished("deduped");
+        metrics_.blob_finished(metrics::BlobOutcome::deduped);
         co_return Expected<void>{};
     }
     auto settle = [&](Expected<void> result) {
@@ -128,7 +128,7 @@ asio::awaitable<Expected<void>> LayoutExporter::place_blob(OciLayoutStore& layou
     if (!existing)
         co_return settle(existing.error());
     if (*existing && **existing == size) {
-        metrics_.blob_finished("existing");
+        metrics_.blob_finished(metrics::BlobOutcome::existing);
         co_return settle({});
     }
     co_return settle(co_await transfer_blob(layout, digest, size, retry, write));
@@ -156,7 +156,7 @@ asio::awaitable<Expected<void>> LayoutExporter::transfer_blob(OciLayoutStore& la
     metrics_.transfer_finished();
     if (!transferred)
         co_return transferred.error();
-    metrics_.blob_finished("uploaded");
+    metrics_.blob_finished(metrics::BlobOutcome::uploaded);
     metrics_.add_bytes_transferred(written);
     metrics_.observe_blob_transfer(
         std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());

@@ -89,11 +89,11 @@ Expected<std::vector<std::string>> layout_tags(const std::filesystem::path& dire
 
 // A v1 registry's image into a layout: converted (reads only), skipped when the layout
 // already has the converted digest under the tag, else exported.
-asio::awaitable<Expected<std::string>> export_v1_image(V1ImageConverter& v1, const ImageTask& task,
-                                                       registry::RegistryClient* source,
-                                                       LayoutExporter& exporter,
-                                                       OciLayoutStore& into, bool skip_existing,
-                                                       ImageRecord& record) {
+asio::awaitable<Expected<ImageOutcome>> export_v1_image(V1ImageConverter& v1, const ImageTask& task,
+                                                        registry::RegistryClient* source,
+                                                        LayoutExporter& exporter,
+                                                        OciLayoutStore& into, bool skip_existing,
+                                                        ImageRecord& record) {
     auto conversion = co_await v1.convert(task.source_repository, task.tag);
     if (!conversion)
         co_return conversion.error();
@@ -103,18 +103,18 @@ asio::awaitable<Expected<std::string>> export_v1_image(V1ImageConverter& v1, con
         if (!there)
             co_return there.error();
         if (*there == record.digest)
-            co_return std::string("skipped");
+            co_return ImageOutcome::skipped;
     }
     auto exported = co_await v1.export_to(*conversion, exporter, into, task.tag,
                                           source ? source->retry_policy() : nullptr);
     if (!exported)
         co_return exported.error();
-    co_return std::string("copied");
+    co_return ImageOutcome::copied;
 }
 
 }  // namespace
 
-asio::awaitable<Expected<std::string>> sync_layout_image(
+asio::awaitable<Expected<ImageOutcome>> sync_layout_image(
     const SyncPair& pair, const ImageTask& task, const LayoutPairEnds& ends, ImageCopier& copier,
     LayoutExporter& exporter, LayoutSyncState& layouts, bool skip_existing, ImageRecord& record) {
     const auto source_dir = layout_directory(pair.source);
@@ -149,7 +149,7 @@ asio::awaitable<Expected<std::string>> sync_layout_image(
                 co_return here.error();
             if (*here == *there) {
                 record.digest = **there;
-                co_return std::string("skipped");
+                co_return ImageOutcome::skipped;
             }
         }
     }
@@ -164,7 +164,7 @@ asio::awaitable<Expected<std::string>> sync_layout_image(
     if (!digest)
         co_return digest.error();
     record.digest = *digest;
-    co_return std::string("copied");
+    co_return ImageOutcome::copied;
 }
 
 asio::awaitable<Expected<void>> produce_layout_tasks(const SyncPlan& plan, TaskQueue& queue,

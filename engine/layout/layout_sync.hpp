@@ -53,9 +53,9 @@ struct LayoutPairEnds {
     V1ImageConverter* v1 = nullptr;
 };
 
-// One image of a layout pair: "copied", or "skipped" when skip_existing and the other
+// One image of a layout pair: copied, or skipped when skip_existing and the other
 // side already has the tag at the same digest. record.digest is set on success.
-boost::asio::awaitable<Expected<std::string>> sync_layout_image(
+boost::asio::awaitable<Expected<ImageOutcome>> sync_layout_image(
     const SyncPair& pair, const ImageTask& task, const LayoutPairEnds& ends, ImageCopier& copier,
     LayoutExporter& exporter, LayoutSyncState& layouts, bool skip_existing, ImageRecord& record);
 

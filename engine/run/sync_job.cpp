@@ -149,7 +149,7 @@ struct RunState {
         return std::nullopt;
     }
     // Feeds an image attempt's outcome to the breaker; says once when it trips.
-    void observe_attempt(const SyncPair& pair, const Expected<std::string>& outcome) {
+    void observe_attempt(const SyncPair& pair, const Expected<ImageOutcome>& outcome) {
         std::lock_guard lock(breaker_mutex);
         if (outcome) {
             breaker.on_success(pair.source.host);
@@ -256,8 +256,8 @@ asio::awaitable<Expected<void>> ensure_ecr_repository(RunState& state, LoopClien
 }
 
 // A v1 source's image: converted, then compared or pushed (engine/v1/v1_image_sync.hpp).
-asio::awaitable<Expected<std::string>> sync_v1_once(RunState& state, LoopClients& clients,
-                                                    const ImageTask& task, ImageRecord& record) {
+asio::awaitable<Expected<ImageOutcome>> sync_v1_once(RunState& state, LoopClients& clients,
+                                                     const ImageTask& task, ImageRecord& record) {
     RegistryClient& destination = *clients.destinations[task.pair];
     const bool fresh = state.inventory.is_fresh(destination.host(), task.destination_repository);
     const Endpoint to{&destination, task.destination_repository, fresh};
@@ -272,9 +272,9 @@ asio::awaitable<Expected<std::string>> sync_v1_once(RunState& state, LoopClients
     co_return done;
 }
 
-// One attempt: "skipped" when the destination already serves the source's digest.
-asio::awaitable<Expected<std::string>> sync_once(RunState& state, LoopClients& clients,
-                                                 const ImageTask& task, ImageRecord& record) {
+// One attempt: skipped when the destination already serves the source's digest.
+asio::awaitable<Expected<ImageOutcome>> sync_once(RunState& state, LoopClients& clients,
+                                                  const ImageTask& task, ImageRecord& record) {
     if (const SyncPair& pair = state.plan.pairs[task.pair]; has_layout_side(pair)) {
         const LayoutPairEnds ends{clients.sources[task.pair].get(),
                                   clients.destinations[task.pair].get(),
@@ -295,7 +295,7 @@ asio::awaitable<Expected<std::string>> sync_once(RunState& state, LoopClients& c
             co_return here.error();
         if (*here && (*here)->digest == *done) {
             record.digest = *done;
-            co_return std::string("skipped");
+            co_return ImageOutcome::skipped;
         }
     }
     // A repository created by this run holds no tag this task has not yet pushed.
@@ -312,7 +312,7 @@ asio::awaitable<Expected<std::string>> sync_once(RunState& state, LoopClients& c
                 record.digest = (*here)->digest;
                 state.record_tag(destination.host(), task.destination_repository, task.tag,
                                  record.digest);
-                co_return std::string("skipped");
+                co_return ImageOutcome::skipped;
             }
             // A schema1 image converted by an earlier run: its conversion is in place.
             if (*here && registry::is_schema1_media_type((*here)->media_type)) {
@@ -326,7 +326,7 @@ asio::awaitable<Expected<std::string>> sync_once(RunState& state, LoopClients& c
                     record.source_digest = (*here)->digest;
                     state.record_tag(destination.host(), task.destination_repository, task.tag,
                                      record.digest);
-                    co_return std::string("skipped");
+                    co_return ImageOutcome::skipped;
                 }
             }
         }
@@ -342,7 +342,7 @@ asio::awaitable<Expected<std::string>> sync_once(RunState& state, LoopClients& c
         co_return digest.error();
     record.digest = *digest;
     state.record_tag(destination.host(), task.destination_repository, task.tag, record.digest);
-    co_return std::string("copied");
+    co_return ImageOutcome::copied;
 }
 
 asio::awaitable<void> sync_image(RunState& state, LoopClients& clients, const ImageTask& task,
@@ -387,8 +387,8 @@ asio::awaitable<void> sync_image(RunState& state, LoopClients& clients, const Im
         }
         if (decided == ErrorAction::abort)
             state.aborted = true;
-        record.status = "failed";
-        state.metrics.image_finished("failed");
+        record.status = ImageOutcome::failed;
+        state.metrics.image_finished(record.status);
         co_return;
     }
 }
@@ -399,7 +399,7 @@ asio::awaitable<void> size_image(RunState& state, RegistryClient& source,
                                  const std::string& reference, ImageRecord& record) {
     auto data = co_await source.get_manifest(repository, reference);
     if (!data) {
-        record.status = "failed";
+        record.status = ImageOutcome::failed;
         record.error = data.error().message;
         co_return;
     }
@@ -415,8 +415,6 @@ asio::awaitable<void> size_image(RunState& state, RegistryClient& source,
                 saturating_add(state.planned.bytes_after_dedupe, blob.size);
         }
     }
-    if (record.status.empty())
-        record.status = "planned";
 }
 
 // verify --referrers: a matched image whose artifacts differ is reported as they do.
@@ -427,7 +425,7 @@ asio::awaitable<void> verify_image_referrers(RunState& state, LoopClients& clien
         *clients.sources[task.pair], task.source_repository, *clients.destinations[task.pair],
         task.destination_repository, record.digest, pair.referrers, state.referrer_tags);
     if (!difference) {
-        record.status = "failed";
+        record.status = ImageOutcome::failed;
         record.error = difference.error().message;
     } else if (*difference) {
         record.status = (*difference)->status;
@@ -452,7 +450,7 @@ asio::awaitable<VerifyOutcome> verify_task(LoopClients& clients, const ImageTask
         caught =
             error_from_current_exception("verifying " + task.source_repository + ":" + task.tag);
     }
-    co_return VerifyOutcome{.status = "failed", .error = caught->message};
+    co_return VerifyOutcome{.status = ImageOutcome::failed, .error = caught->message};
 }
 
 asio::awaitable<void> worker(RunState& state, LoopClients& clients) {
@@ -467,7 +465,7 @@ asio::awaitable<void> worker(RunState& state, LoopClients& clients) {
             image_reference(pair.destination.host, task->destination_repository, task->tag);
         if (auto stopped = state.options.mode == SyncMode::sync ? state.stopped_by_breaker(pair)
                                                                 : std::nullopt) {
-            record.status = "not_attempted";
+            record.status = ImageOutcome::not_attempted;
             record.error = *stopped;
             state.metrics.image_finished(record.status);
             state.add(std::move(record));
@@ -484,20 +482,21 @@ asio::awaitable<void> worker(RunState& state, LoopClients& clients) {
                 record.digest = outcome.digest;
                 record.source_digest = outcome.source_digest;
                 record.error = outcome.error;
-                if (outcome.status == "matched" && pair.referrers.enabled)
+                if (outcome.status == ImageOutcome::matched && pair.referrers.enabled)
                     co_await verify_image_referrers(state, clients, *task, record);
                 break;
             }
             case SyncMode::dry_run:
                 if (clients.v1[task->pair]) {
-                    record.status = "planned";  // v1 serves no digests: sizes need the layers
+                    // v1 serves no digests: sizes need the layers
+                    record.status = ImageOutcome::planned;
                     break;
                 }
                 try {
                     co_await size_image(state, *clients.sources[task->pair], pair.destination.host,
                                         task->source_repository, task->tag, record);
                 } catch (...) {
-                    record.status = "failed";
+                    record.status = ImageOutcome::failed;
                     record.error = error_from_current_exception("sizing " + record.source).message;
                 }
                 break;
@@ -526,11 +525,11 @@ asio::awaitable<void> producer(RunState& state, LoopClients& clients) {
     };
     hooks.listing_failed = [&](const SyncPair& pair, const std::string& repository,
                                const Error& error) {
-        state.metrics.image_finished("failed");
+        state.metrics.image_finished(ImageOutcome::failed);
         state.add(ImageRecord{
             .source = pair.source.host + "/" + repository,
             .destination = pair.destination.host + "/" + pair.destination_repository(repository),
-            .status = "failed",
+            .status = ImageOutcome::failed,
             .error = error.message,
             .failure_summary = summarize_failure(error, pair.source.host, pair.destination.host)});
     };
@@ -696,8 +695,9 @@ Expected<SyncResult> run_sync(const SyncPlan& given_plan, const SyncOptions& opt
     if (state.fatal && state.records.empty())
         return *state.fatal;
     if (state.fatal) {
-        state.records.push_back(ImageRecord{"", "", "", "failed", state.fatal->message});
-        metrics.image_finished("failed");
+        state.records.push_back(
+            ImageRecord{"", "", "", ImageOutcome::failed, state.fatal->message});
+        metrics.image_finished(ImageOutcome::failed);
     }
     SyncResult result;
     result.report.images = std::move(state.records);

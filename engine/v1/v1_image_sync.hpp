@@ -19,11 +19,11 @@ struct V1SyncContext {
     std::function<boost::asio::awaitable<Expected<void>>()> prepare;
 };
 
-// "copied" or "skipped"; record.digest is the converted manifest's digest either way.
-boost::asio::awaitable<Expected<std::string>> sync_v1_image(V1ImageConverter& converter,
-                                                            const ImageTask& task,
-                                                            const Endpoint& destination,
-                                                            const V1SyncContext& context,
-                                                            ImageRecord& record);
+// copied or skipped; record.digest is the converted manifest's digest either way.
+boost::asio::awaitable<Expected<ImageOutcome>> sync_v1_image(V1ImageConverter& converter,
+                                                             const ImageTask& task,
+                                                             const Endpoint& destination,
+                                                             const V1SyncContext& context,
+                                                             ImageRecord& record);
 
 }  // namespace regmigrate::engine

@@ -180,7 +180,8 @@ int run(const MigrateFlags& flags) {
     auto result = run_with_progress(plan, options, metrics);
     if (!result)
         return report_error(result.error());
-    const int code = finish_run(result->report, flags.common, metrics, "copied");
+    const int code =
+        finish_run(result->report, flags.common, metrics, engine::ImageOutcome::copied);
     return result->stop_signal ? exit_signal_base + result->stop_signal : code;
 }
 

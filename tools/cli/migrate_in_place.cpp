@@ -53,7 +53,7 @@ struct Phases {
         report.images.insert(report.images.begin(), export_failures.images.begin(),
                              export_failures.images.end());
         report.duration_seconds = std::chrono::duration<double>(Clock::now() - started).count();
-        const int code = finish_run(report, common, metrics, "copied");
+        const int code = finish_run(report, common, metrics, engine::ImageOutcome::copied);
         return stop_signal ? exit_signal_base + stop_signal : code;
     }
 

@@ -9,9 +9,14 @@ namespace regmigrate::metrics {
 
 namespace {
 
-constexpr std::array<std::string_view, 3> kImageResults{"copied", "skipped", "failed"};
-constexpr std::array<std::string_view, 4> kBlobResults{"uploaded", "mounted", "existing",
-                                                       "deduped"};
+// The image outcomes of every run, exported at zero before the first; the others appear
+// only in runs that have them.
+constexpr std::array<ImageOutcome, 3> kDocumentedImageOutcomes{
+    ImageOutcome::copied, ImageOutcome::skipped, ImageOutcome::failed};
+
+prometheus::Labels result_label(auto outcome) {
+    return {{"result", std::string(to_string(outcome))}};
+}
 
 prometheus::Family<prometheus::Counter>& counter_family(prometheus::Registry& registry,
                                                         const std::string& name,
@@ -32,33 +37,33 @@ const prometheus::Histogram::BucketBoundaries& blob_transfer_buckets() {
     return buckets;
 }
 
-template <std::size_t N>
-void Metrics::ResultCounters<N>::init(prometheus::Family<prometheus::Counter>& f,
-                                      const std::array<std::string_view, N>& results) {
+template <typename Outcome, std::size_t N>
+void Metrics::ResultCounters<Outcome, N>::init(prometheus::Family<prometheus::Counter>& f,
+                                               const std::array<Outcome, N>& documented) {
     family = &f;
-    names = results;
+    outcomes = documented;
     for (std::size_t i = 0; i < N; ++i) {
-        children[i] = &f.Add({{"result", std::string(results[i])}});
+        children[i] = &f.Add(result_label(documented[i]));
     }
 }
 
-template <std::size_t N>
-void Metrics::ResultCounters<N>::increment(std::string_view result) {
+template <typename Outcome, std::size_t N>
+void Metrics::ResultCounters<Outcome, N>::increment(Outcome result) {
     for (std::size_t i = 0; i < N; ++i) {
-        if (names[i] == result) {
+        if (outcomes[i] == result) {
             children[i]->Increment();
             totals[i].fetch_add(1, std::memory_order_relaxed);
             return;
         }
     }
-    // An undocumented result is still exported; Family::Add returns the existing child.
-    family->Add({{"result", std::string(result)}}).Increment();
+    // Family::Add returns the existing child after the first time.
+    family->Add(result_label(result)).Increment();
 }
 
-template <std::size_t N>
-uint64_t Metrics::ResultCounters<N>::total(std::string_view result) const {
+template <typename Outcome, std::size_t N>
+uint64_t Metrics::ResultCounters<Outcome, N>::total(Outcome result) const {
     for (std::size_t i = 0; i < N; ++i) {
-        if (names[i] == result) {
+        if (outcomes[i] == result) {
             return totals[i].load(std::memory_order_relaxed);
         }
     }
@@ -68,10 +73,10 @@ uint64_t Metrics::ResultCounters<N>::total(std::string_view result) const {
 Metrics::Metrics() : registry_(std::make_shared<prometheus::Registry>()) {
     auto& r = *registry_;
     images_.init(counter_family(r, "regmigrate_images_total", "Images finished, by result."),
-                 kImageResults);
+                 kDocumentedImageOutcomes);
     blobs_.init(counter_family(r, "regmigrate_blobs_total",
                                "Blobs handled, by how they reached the destination."),
-                kBlobResults);
+                all_blob_outcomes);
     bytes_ = &counter_family(r, "regmigrate_bytes_transferred_total",
                              "Blob bytes streamed from source to destination.")
                   .Add({});
@@ -101,11 +106,11 @@ Metrics::Metrics() : registry_(std::make_shared<prometheus::Registry>()) {
                                   "Unix time of the last successful run.");
 }
 
-void Metrics::image_finished(std::string_view result) {
+void Metrics::image_finished(ImageOutcome result) {
     images_.increment(result);
 }
 
-void Metrics::blob_finished(std::string_view result) {
+void Metrics::blob_finished(BlobOutcome result) {
     blobs_.increment(result);
 }
 
@@ -207,13 +212,13 @@ void Metrics::mark_success() {
 
 Metrics::Snapshot Metrics::snapshot() const {
     Snapshot s;
-    s.images_copied = images_.total("copied");
-    s.images_skipped = images_.total("skipped");
-    s.images_failed = images_.total("failed");
-    s.blobs_uploaded = blobs_.total("uploaded");
-    s.blobs_mounted = blobs_.total("mounted");
-    s.blobs_existing = blobs_.total("existing");
-    s.blobs_deduped = blobs_.total("deduped");
+    s.images_copied = images_.total(ImageOutcome::copied);
+    s.images_skipped = images_.total(ImageOutcome::skipped);
+    s.images_failed = images_.total(ImageOutcome::failed);
+    s.blobs_uploaded = blobs_.total(BlobOutcome::uploaded);
+    s.blobs_mounted = blobs_.total(BlobOutcome::mounted);
+    s.blobs_existing = blobs_.total(BlobOutcome::existing);
+    s.blobs_deduped = blobs_.total(BlobOutcome::deduped);
     s.bytes_transferred = bytes_total_.load(std::memory_order_relaxed);
     s.manifests_pushed = manifests_total_.load(std::memory_order_relaxed);
     s.schema1_conversions = schema1_conversions_total_.load(std::memory_order_relaxed);
@@ -222,6 +227,20 @@ Metrics::Snapshot Metrics::snapshot() const {
     s.inflight = inflight_now_.load(std::memory_order_relaxed);
     s.queue_depth = queue_depth_now_.load(std::memory_order_relaxed);
     return s;
+}
+
+uint64_t Metrics::Snapshot::blobs(BlobOutcome outcome) const {
+    switch (outcome) {
+        case BlobOutcome::uploaded:
+            return blobs_uploaded;
+        case BlobOutcome::mounted:
+            return blobs_mounted;
+        case BlobOutcome::existing:
+            return blobs_existing;
+        case BlobOutcome::deduped:
+            return blobs_deduped;
+    }
+    return 0;
 }
 
 std::string Metrics::text_exposition() const {

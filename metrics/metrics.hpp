@@ -3,6 +3,8 @@
 // the totals so progress rendering and tests read them without serialising the registry.
 #pragma once
 
+#include "metrics/outcome.hpp"
+
 #include <prometheus/counter.h>
 #include <prometheus/family.h>
 #include <prometheus/gauge.h>
@@ -40,16 +42,19 @@ class Metrics {
         uint64_t retries = 0;
         int64_t inflight = 0;
         int64_t queue_depth = 0;
+
+        // The blobs_* field counting outcome.
+        uint64_t blobs(BlobOutcome outcome) const;
     };
 
     Metrics();
     Metrics(const Metrics&) = delete;
     Metrics& operator=(const Metrics&) = delete;
 
-    // result: copied | skipped | failed. Other values are exported but not in snapshot().
-    void image_finished(std::string_view result);
-    // result: uploaded | mounted | existing | deduped. Same rule for other values.
-    void blob_finished(std::string_view result);
+    // copied, skipped and failed are exported from the start and in snapshot(); the other
+    // outcomes (not_attempted) are exported once they happen.
+    void image_finished(ImageOutcome result);
+    void blob_finished(BlobOutcome result);
     void add_bytes_transferred(uint64_t bytes);
     void manifest_pushed();
     // A schema1 image pushed as its schema2 conversion.
@@ -73,19 +78,19 @@ class Metrics {
     std::shared_ptr<prometheus::Registry> registry() const;
 
   private:
-    // Label children created up front for the documented result values, each paired with
-    // the atomic that snapshot() reads.
-    template <std::size_t N>
+    // Label children created up front for the documented outcomes, each paired with the
+    // atomic that snapshot() reads; the label is the outcome's to_string.
+    template <typename Outcome, std::size_t N>
     struct ResultCounters {
         prometheus::Family<prometheus::Counter>* family = nullptr;
-        std::array<std::string_view, N> names{};
+        std::array<Outcome, N> outcomes{};
         std::array<prometheus::Counter*, N> children{};
         std::array<std::atomic<uint64_t>, N> totals{};
 
         void init(prometheus::Family<prometheus::Counter>& f,
-                  const std::array<std::string_view, N>& results);
-        void increment(std::string_view result);
-        uint64_t total(std::string_view result) const;
+                  const std::array<Outcome, N>& documented);
+        void increment(Outcome result);
+        uint64_t total(Outcome result) const;
     };
 
     // Hot-path cache for http_requests_total children: one slot per common method and
@@ -98,8 +103,8 @@ class Metrics {
 
     std::shared_ptr<prometheus::Registry> registry_;
 
-    ResultCounters<3> images_;
-    ResultCounters<4> blobs_;
+    ResultCounters<ImageOutcome, 3> images_;
+    ResultCounters<BlobOutcome, all_blob_outcomes.size()> blobs_;
     prometheus::Counter* bytes_ = nullptr;
     prometheus::Counter* manifests_ = nullptr;
     prometheus::Counter* schema1_conversions_ = nullptr;

@@ -125,7 +125,8 @@ std::string render_progress_line(const ProgressState& state, double bytes_per_se
         line += "  ETA " + (eta ? format_duration(*eta) : std::string("--"));
     }
     line += "  in-flight " + std::to_string(state.inflight);
-    line += "  mounted " + std::to_string(state.mounts);
+    line +=
+        "  " + std::string(to_string(BlobOutcome::mounted)) + " " + std::to_string(state.mounts);
     line += "  errors " + std::to_string(state.errors);
     return line;
 }
@@ -225,7 +226,7 @@ void ProgressReporter::report(bool final) {
          {"bytes_per_second",
           std::to_string(static_cast<uint64_t>(std::min(bytes_rate, kMaxRate)))},
          {"inflight", std::to_string(state.inflight)},
-         {"mounted", std::to_string(state.mounts)},
+         {to_string(BlobOutcome::mounted), std::to_string(state.mounts)},
          {"errors", std::to_string(state.errors)},
          {"elapsed", format_duration(state.elapsed_seconds)}});
 }

@@ -21,7 +21,7 @@ asio::awaitable<Expected<BlobClaim>> claim_blob(BlobLedger& ledger, metrics::Met
         auto mounted = co_await sink.mount_blob(digest, decision.from_repo);
         if (mounted && mounted->mounted) {
             ledger.finished(registry, digest, repository);
-            metrics.blob_finished("mounted");
+            metrics.blob_finished(metrics::BlobOutcome::mounted);
             co_return claim;
         }
         ledger.abandoned(registry, digest, repository);
@@ -34,7 +34,7 @@ asio::awaitable<Expected<BlobClaim>> claim_blob(BlobLedger& ledger, metrics::Met
     }
     if (decision.action == BlobLedger::Action::present) {
         co_await sink.discard(claim.session);
-        metrics.blob_finished("deduped");
+        metrics.blob_finished(metrics::BlobOutcome::deduped);
         co_return claim;
     }
     // A repository that existed before the run may hold the blob without the ledger knowing.
@@ -48,7 +48,7 @@ asio::awaitable<Expected<BlobClaim>> claim_blob(BlobLedger& ledger, metrics::Met
         }
         if (*existing) {
             ledger.finished(registry, digest, repository);
-            metrics.blob_finished("existing");
+            metrics.blob_finished(metrics::BlobOutcome::existing);
             co_return claim;
         }
     }
@@ -90,7 +90,7 @@ asio::awaitable<Expected<bool>> BlobTransfer::mount_from_source(
     if (!result)
         co_return result.error();
     if (result->mounted) {
-        metrics_.blob_finished("mounted");
+        metrics_.blob_finished(metrics::BlobOutcome::mounted);
         co_return true;
     }
     ledger_.refuse_mounts(origin.registry);
@@ -131,7 +131,7 @@ asio::awaitable<Expected<void>> BlobTransfer::move_bytes(ImageSource& source, Im
         co_return transferred.error();
     }
     slot.succeeded();
-    metrics_.blob_finished("uploaded");
+    metrics_.blob_finished(metrics::BlobOutcome::uploaded);
     metrics_.add_bytes_transferred(size);
     metrics_.observe_blob_transfer(
         std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());

@@ -5,6 +5,7 @@
 namespace regmigrate::engine {
 
 namespace asio = boost::asio;
+using metrics::ImageOutcome;
 using registry::RegistryClient;
 
 namespace {
@@ -84,22 +85,24 @@ asio::awaitable<VerifyOutcome> verify_image(RegistryClient& source, RegistryClie
     VerifyOutcome outcome;
     auto expected = co_await expected_digest(source, task, platform);
     if (!expected)
-        co_return VerifyOutcome{"failed", "", expected.error().message};
+        co_return VerifyOutcome{ImageOutcome::failed, "", expected.error().message};
     if (!*expected)
-        co_return VerifyOutcome{"missing", "", "tag missing at the source"};
+        co_return VerifyOutcome{ImageOutcome::missing, "", "tag missing at the source"};
     outcome.digest = **expected;
     auto actual = co_await destination.head_manifest(task.destination_repository, task.tag);
     if (!actual)
-        co_return VerifyOutcome{"failed", outcome.digest, actual.error().message};
+        co_return VerifyOutcome{ImageOutcome::failed, outcome.digest, actual.error().message};
     if (!*actual)
-        co_return VerifyOutcome{"missing", outcome.digest, "tag missing at the destination"};
+        co_return VerifyOutcome{ImageOutcome::missing, outcome.digest,
+                                "tag missing at the destination"};
     if ((*actual)->digest != outcome.digest) {
         auto converted =
             co_await matching_conversion(source, task, outcome.digest, (*actual)->digest, copier);
         if (!converted)
-            co_return VerifyOutcome{"failed", outcome.digest, converted.error().message};
+            co_return VerifyOutcome{ImageOutcome::failed, outcome.digest,
+                                    converted.error().message};
         if (!*converted) {
-            co_return VerifyOutcome{"mismatched", outcome.digest,
+            co_return VerifyOutcome{ImageOutcome::mismatched, outcome.digest,
                                     "destination serves " + (*actual)->digest};
         }
         outcome.source_digest = outcome.digest;
@@ -107,12 +110,12 @@ asio::awaitable<VerifyOutcome> verify_image(RegistryClient& source, RegistryClie
     }
     auto missing = co_await first_missing(destination, task.destination_repository, outcome.digest);
     if (!missing)
-        co_return VerifyOutcome{"failed", outcome.digest, missing.error().message};
+        co_return VerifyOutcome{ImageOutcome::failed, outcome.digest, missing.error().message};
     if (!missing->empty()) {
-        co_return VerifyOutcome{"missing", outcome.digest,
+        co_return VerifyOutcome{ImageOutcome::missing, outcome.digest,
                                 *missing + " missing at the destination"};
     }
-    outcome.status = "matched";
+    outcome.status = ImageOutcome::matched;
     co_return outcome;
 }
 

@@ -4,6 +4,7 @@
 
 #include "engine/copy/image_copier.hpp"
 #include "engine/run/task_queue.hpp"
+#include "metrics/outcome.hpp"
 #include "registry/distribution/registry_client.hpp"
 
 #include <optional>
@@ -12,7 +13,8 @@
 namespace regmigrate::engine {
 
 struct VerifyOutcome {
-    std::string status;  // matched | mismatched | missing | failed (could not check)
+    // matched | mismatched | missing | failed (could not check)
+    metrics::ImageOutcome status = metrics::ImageOutcome::failed;
     std::string digest;  // the source's digest, or for a converted schema1 image the conversion's
     std::string error;   // what differs, for everything but matched
     std::string source_digest;  // a converted schema1 image: the source's digest

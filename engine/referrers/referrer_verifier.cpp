@@ -16,10 +16,11 @@ asio::awaitable<Expected<std::optional<ReferrerDifference>>> verify_referrers(
             co_return there.error();
         const std::string what = "referrer " + referrer.reference + " of " + subject;
         if (!*there) {
-            difference = ReferrerDifference{"missing", what + " missing at the destination"};
+            difference = ReferrerDifference{metrics::ImageOutcome::missing,
+                                            what + " missing at the destination"};
         } else if ((*there)->digest != referrer.digest) {
-            difference =
-                ReferrerDifference{"mismatched", what + ": destination serves " + (*there)->digest};
+            difference = ReferrerDifference{metrics::ImageOutcome::mismatched,
+                                            what + ": destination serves " + (*there)->digest};
         }
         // The first difference is the answer: the walk stops there.
         if (difference)

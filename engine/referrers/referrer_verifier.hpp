@@ -3,6 +3,7 @@
 #pragma once
 
 #include "engine/referrers/referrer_finder.hpp"
+#include "metrics/outcome.hpp"
 
 #include <optional>
 #include <string>
@@ -10,8 +11,8 @@
 namespace regmigrate::engine {
 
 struct ReferrerDifference {
-    std::string status;  // missing | mismatched, as verify reports images
-    std::string error;   // which referrer, and what the destination serves
+    metrics::ImageOutcome status;  // missing | mismatched, as verify reports images
+    std::string error;             // which referrer, and what the destination serves
 };
 
 // The first difference, or nullopt when every referrer of `subject` (and theirs) is there.

@@ -93,15 +93,15 @@ asio::awaitable<Expected<RunReport>> copy_all(const CopyJob& job, metrics::Metri
             opened.destination_name(task.target.empty() && digest ? *digest : task.target);
         if (digest) {
             record.digest = *digest;
-            record.status = "copied";
-            metrics.image_finished("copied");
+            record.status = ImageOutcome::copied;
+            metrics.image_finished(record.status);
             metrics.mark_success();
         } else {
-            record.status = "failed";
+            record.status = ImageOutcome::failed;
             record.error = digest.error().message;
             record.failure_summary =
                 summarize_failure(digest.error(), job.source.registry, job.destination.registry);
-            metrics.image_finished("failed");
+            metrics.image_finished(record.status);
         }
         co_return Expected<void>{};
     };

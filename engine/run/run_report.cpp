@@ -1,6 +1,7 @@
 #include "engine/run/run_report.hpp"
 
 #include "engine/state/atomic_file.hpp"
+#include "metrics/progress.hpp"
 
 #include <boost/json.hpp>
 
@@ -11,13 +12,14 @@ namespace regmigrate::engine {
 
 namespace json = boost::json;
 
-std::size_t RunReport::count(std::string_view status) const {
+std::size_t RunReport::count(ImageOutcome status) const {
     return static_cast<std::size_t>(std::count_if(
         images.begin(), images.end(), [&](const ImageRecord& r) { return r.status == status; }));
 }
 
 bool ImageRecord::is_failure() const {
-    return status == "failed" || status == "mismatched" || status == "missing";
+    return status == ImageOutcome::failed || status == ImageOutcome::mismatched ||
+           status == ImageOutcome::missing;
 }
 
 std::string image_reference(const std::string& host, const std::string& repository,
@@ -33,7 +35,7 @@ std::size_t RunReport::failures() const {
 }
 
 std::size_t RunReport::not_attempted() const {
-    return count("not_attempted");
+    return count(ImageOutcome::not_attempted);
 }
 
 std::vector<std::pair<std::size_t, std::string>> RunReport::failure_groups() const {
@@ -52,8 +54,8 @@ std::vector<std::pair<std::size_t, std::string>> RunReport::failure_groups() con
 
 std::string RunReport::to_json() const {
     json::object summary;
-    summary["images_copied"] = count("copied");
-    summary["images_skipped"] = count("skipped");
+    summary["images_copied"] = count(ImageOutcome::copied);
+    summary["images_skipped"] = count(ImageOutcome::skipped);
     summary["images_failed"] = failures();
     summary["images_not_attempted"] = not_attempted();
     summary["blobs_uploaded"] = totals.blobs_uploaded;
@@ -66,7 +68,7 @@ std::string RunReport::to_json() const {
         json::object entry{{"source", image.source},
                            {"destination", image.destination},
                            {"digest", image.digest},
-                           {"status", image.status},
+                           {"status", to_string(image.status)},
                            {"error", image.error}};
         if (!image.source_digest.empty())
             entry["source_digest"] = image.source_digest;
@@ -76,6 +78,22 @@ std::string RunReport::to_json() const {
     if (!error.empty())
         root["error"] = error;
     return json::serialize(root);
+}
+
+std::string RunReport::summary_line(ImageOutcome done) const {
+    auto counted = [](std::uint64_t count, auto outcome) {
+        return std::to_string(count) + " " + std::string(to_string(outcome));
+    };
+    std::string line = std::string(to_string(done)) + " " + std::to_string(count(done)) +
+                       " images, " + counted(count(ImageOutcome::skipped), ImageOutcome::skipped) +
+                       ", " + counted(failures(), ImageOutcome::failed) + "; blobs: ";
+    for (const auto outcome : metrics::all_blob_outcomes) {
+        if (outcome != metrics::all_blob_outcomes.front())
+            line += ", ";
+        line += counted(totals.blobs(outcome), outcome);
+    }
+    return line + "; " + metrics::format_bytes(totals.bytes_transferred) + " in " +
+           metrics::format_duration(duration_seconds);
 }
 
 Expected<void> write_report(const RunReport& report, const std::string& path) {

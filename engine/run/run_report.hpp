@@ -2,6 +2,7 @@
 #pragma once
 
 #include "metrics/metrics.hpp"
+#include "metrics/outcome.hpp"
 #include "transport/error.hpp"
 
 #include <string>
@@ -9,13 +10,16 @@
 
 namespace regmigrate::engine {
 
+using metrics::ImageOutcome;
+
 struct ImageRecord {
     std::string source;       // host/repo:tag
     std::string destination;  // host/repo:tag
     std::string digest;
-    // copied | skipped | failed (verify: matched | mismatched | missing); not_attempted: not
-    // started because its registry tripped the breaker (error says why).
-    std::string status;
+    // copied | skipped | failed (verify: matched | mismatched | missing; dry run: planned);
+    // not_attempted: not started because its registry tripped the breaker (error says why).
+    // Written as to_string(status). Planned until the image has an outcome.
+    ImageOutcome status = ImageOutcome::planned;
     std::string error;
     // A schema1 image pushed as its schema2 conversion: the source's digest (digest is the
     // conversion's). Empty otherwise, and then left out of the report.
@@ -40,7 +44,7 @@ struct RunReport {
     // Written as a top-level "error" key only when set.
     std::string error;
 
-    std::size_t count(std::string_view status) const;
+    std::size_t count(ImageOutcome status) const;
     std::size_t failures() const;  // images whose record is_failure()
     std::size_t not_attempted() const;
     // Every image of the plan was attempted and none failed: the run's exit code 0.
@@ -50,6 +54,11 @@ struct RunReport {
     std::vector<std::pair<std::size_t, std::string>> failure_groups() const;
     // {"summary": {...}, "images": [...]}, fields as DESIGN.md fixes them.
     std::string to_json() const;
+    // The line a command ends with, every count named by its outcome's to_string (the words
+    // of the report and of regmigrate_blobs_total): "copied 12 images, 1 skipped, 0 failed;
+    // blobs: 30 uploaded, 2 mounted, 0 existing, 7 deduped; 1.2 GiB in 3m04s". done: the
+    // outcome counted first (copied, or matched for verify).
+    std::string summary_line(ImageOutcome done) const;
 };
 
 // Written through replace_file_atomically (engine/state/atomic_file.hpp): mode 0600, never

@@ -153,7 +153,7 @@ struct RunState {
         return std::nullopt;
     }
     // Feeds an image attempt's outcome to the breaker; says once when it trips.
-    void observe_attempt(const SyncPair& pair, const Expected<std::string>& outcome) {
+    void observe_attempt(const SyncPair& pair, const Expected<ImageOutcome>& outcome) {
         std::lock_guard lock(breaker_mutex);
         if (outcome) {
             breaker.on_success(pair.source.host);
@@ -343,10 +343,10 @@ asio::awaitable<Expected<bool>> already_there(ImageCopier& copier, ImageSource& 
     co_return true;
 }
 
-// One attempt: "skipped" when the destination already serves the source's digest (or an
-// earlier run's journal says it does and the source has not changed), else "copied".
-asio::awaitable<Expected<std::string>> sync_once(RunState& state, LoopClients& clients,
-                                                 const ImageTask& task, ImageRecord& record) {
+// One attempt: skipped when the destination already serves the source's digest (or an
+// earlier run's journal says it does and the source has not changed), else copied.
+asio::awaitable<Expected<ImageOutcome>> sync_once(RunState& state, LoopClients& clients,
+                                                  const ImageTask& task, ImageRecord& record) {
     PairRuntime& runtime = clients.pairs[task.pair];
     auto ends = co_await open_image_ends(state, runtime, task, record);
     if (!ends)
@@ -364,7 +364,7 @@ asio::awaitable<Expected<std::string>> sync_once(RunState& state, LoopClients& c
             co_return here.error();
         if (*here && (*here)->digest == *done) {
             record.digest = *done;
-            co_return std::string("skipped");
+            co_return ImageOutcome::skipped;
         }
     }
     if (state.options.skip_existing && !sink.fresh()) {
@@ -374,7 +374,7 @@ asio::awaitable<Expected<std::string>> sync_once(RunState& state, LoopClients& c
         if (*present) {
             if (ends->journaled)
                 state.record_tag(host, repository, task.tag, record.digest);
-            co_return std::string("skipped");
+            co_return ImageOutcome::skipped;
         }
     }
     if (auto ensured = co_await ensure_ecr_repository(state, runtime, task); !ensured)
@@ -386,7 +386,7 @@ asio::awaitable<Expected<std::string>> sync_once(RunState& state, LoopClients& c
     record.digest = *digest;
     if (ends->journaled)
         state.record_tag(host, repository, task.tag, record.digest);
-    co_return std::string("copied");
+    co_return ImageOutcome::copied;
 }
 
 asio::awaitable<void> sync_image(RunState& state, LoopClients& clients, const ImageTask& task,
@@ -431,8 +431,8 @@ asio::awaitable<void> sync_image(RunState& state, LoopClients& clients, const Im
         }
         if (decided == ErrorAction::abort)
             state.aborted = true;
-        record.status = "failed";
-        state.metrics.image_finished("failed");
+        record.status = ImageOutcome::failed;
+        state.metrics.image_finished(record.status);
         co_return;
     }
 }
@@ -443,7 +443,7 @@ asio::awaitable<void> size_image(RunState& state, RegistryClient& source,
                                  const std::string& reference, ImageRecord& record) {
     auto data = co_await source.get_manifest(repository, reference);
     if (!data) {
-        record.status = "failed";
+        record.status = ImageOutcome::failed;
         record.error = data.error().message;
         co_return;
     }
@@ -459,8 +459,6 @@ asio::awaitable<void> size_image(RunState& state, RegistryClient& source,
                 saturating_add(state.planned.bytes_after_dedupe, blob.size);
         }
     }
-    if (record.status.empty())
-        record.status = "planned";
 }
 
 // verify --referrers: a matched image whose artifacts differ is reported as they do.
@@ -472,7 +470,7 @@ asio::awaitable<void> verify_image_referrers(RunState& state, LoopClients& clien
                                                 *runtime.destination, task.destination_repository,
                                                 record.digest, pair.referrers, state.referrer_tags);
     if (!difference) {
-        record.status = "failed";
+        record.status = ImageOutcome::failed;
         record.error = difference.error().message;
     } else if (*difference) {
         record.status = (*difference)->status;
@@ -498,7 +496,7 @@ asio::awaitable<VerifyOutcome> verify_task(LoopClients& clients, const ImageTask
         caught =
             error_from_current_exception("verifying " + task.source_repository + ":" + task.tag);
     }
-    co_return VerifyOutcome{.status = "failed", .error = caught->message};
+    co_return VerifyOutcome{.status = ImageOutcome::failed, .error = caught->message};
 }
 
 asio::awaitable<void> worker(RunState& state, LoopClients& clients) {
@@ -513,7 +511,7 @@ asio::awaitable<void> worker(RunState& state, LoopClients& clients) {
             image_reference(pair.destination.host, task->destination_repository, task->tag);
         if (auto stopped = state.options.mode == SyncMode::sync ? state.stopped_by_breaker(pair)
                                                                 : std::nullopt) {
-            record.status = "not_attempted";
+            record.status = ImageOutcome::not_attempted;
             record.error = *stopped;
             state.metrics.image_finished(record.status);
             state.add(std::move(record));
@@ -530,13 +528,14 @@ asio::awaitable<void> worker(RunState& state, LoopClients& clients) {
                 record.digest = outcome.digest;
                 record.source_digest = outcome.source_digest;
                 record.error = outcome.error;
-                if (outcome.status == "matched" && pair.referrers.enabled)
+                if (outcome.status == ImageOutcome::matched && pair.referrers.enabled)
                     co_await verify_image_referrers(state, clients, *task, record);
                 break;
             }
             case SyncMode::dry_run:
                 if (clients.pairs[task->pair].v1) {
-                    record.status = "planned";  // v1 serves no digests: sizes need the layers
+                    // v1 serves no digests: sizes need the layers
+                    record.status = ImageOutcome::planned;
                     break;
                 }
                 try {
@@ -544,7 +543,7 @@ asio::awaitable<void> worker(RunState& state, LoopClients& clients) {
                                         pair.destination.host, task->source_repository, task->tag,
                                         record);
                 } catch (...) {
-                    record.status = "failed";
+                    record.status = ImageOutcome::failed;
                     record.error = error_from_current_exception("sizing " + record.source).message;
                 }
                 break;
@@ -573,11 +572,11 @@ asio::awaitable<void> producer(RunState& state, LoopClients& clients) {
     };
     hooks.listing_failed = [&](const SyncPair& pair, const std::string& repository,
                                const Error& error) {
-        state.metrics.image_finished("failed");
+        state.metrics.image_finished(ImageOutcome::failed);
         state.add(ImageRecord{
             .source = pair.source.host + "/" + repository,
             .destination = pair.destination.host + "/" + pair.destination_repository(repository),
-            .status = "failed",
+            .status = ImageOutcome::failed,
             .error = error.message,
             .failure_summary = summarize_failure(error, pair.source.host, pair.destination.host)});
     };
@@ -742,8 +741,9 @@ Expected<SyncResult> run_sync(const SyncPlan& given_plan, const SyncOptions& opt
     if (state.fatal && state.records.empty())
         return *state.fatal;
     if (state.fatal) {
-        state.records.push_back(ImageRecord{"", "", "", "failed", state.fatal->message});
-        metrics.image_finished("failed");
+        state.records.push_back(
+            ImageRecord{"", "", "", ImageOutcome::failed, state.fatal->message});
+        metrics.image_finished(ImageOutcome::failed);
     }
     SyncResult result;
     result.report.images = std::move(state.records);

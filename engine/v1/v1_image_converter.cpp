@@ -127,24 +127,24 @@ asio::awaitable<VerifyOutcome> V1ImageConverter::verify(const std::string& repos
     VerifyOutcome outcome;
     auto conversion = co_await convert(repository, tag);
     if (!conversion) {
-        outcome.status = "failed";
+        outcome.status = metrics::ImageOutcome::failed;
         outcome.error = conversion.error().message;
         co_return outcome;
     }
     outcome.digest = conversion->image.digest;
     auto there = co_await destination.head_manifest(destination_repository, tag);
     if (!there) {
-        outcome.status = "failed";
+        outcome.status = metrics::ImageOutcome::failed;
         outcome.error = there.error().message;
         co_return outcome;
     }
     if (!*there) {
-        outcome.status = "missing";
+        outcome.status = metrics::ImageOutcome::missing;
         outcome.error = "the destination has no tag " + tag;
         co_return outcome;
     }
     if ((*there)->digest != outcome.digest) {
-        outcome.status = "mismatched";
+        outcome.status = metrics::ImageOutcome::mismatched;
         outcome.error = "the destination serves " + (*there)->digest +
                         ", the v1 image converts to " + outcome.digest;
         co_return outcome;
@@ -155,13 +155,13 @@ asio::awaitable<VerifyOutcome> V1ImageConverter::verify(const std::string& repos
     for (const auto& digest : blobs) {
         auto size = co_await destination.blob_size(destination_repository, digest);
         if (!size || !*size) {
-            outcome.status = size ? "missing" : "failed";
+            outcome.status = size ? metrics::ImageOutcome::missing : metrics::ImageOutcome::failed;
             outcome.error =
                 size ? "blob " + digest + " is missing at the destination" : size.error().message;
             co_return outcome;
         }
     }
-    outcome.status = "matched";
+    outcome.status = metrics::ImageOutcome::matched;
     co_return outcome;
 }
 

@@ -7,6 +7,7 @@
 #include "tests/support/sample_images.hpp"
 
 #include <algorithm>
+#include <array>
 #include <regex>
 #include <utility>
 
@@ -118,6 +119,25 @@ TEST_F(SyncTest, BlobOutcomesAccountForEveryBlobReferenceOfEveryImageManifest) {
                             metrics.sum("regmigrate_blobs_total", {{"result", "existing"}}) +
                             metrics.sum("regmigrate_blobs_total", {{"result", "deduped"}});
     EXPECT_EQ(outcomes, static_cast<double>(references));
+}
+
+// The summary line names each blob count by its regmigrate_blobs_total result label.
+TEST_F(SyncTest, SummaryLineCountsBlobsUnderTheMetricsResultLabels) {
+    const auto run = sync();
+    ASSERT_EQ(run.cli.exit_code, 0) << run.cli.describe();
+    ASSERT_TRUE(run.metrics) << run.metrics.error().message;
+    const std::regex blobs_part(
+        R"(blobs: (\d+) uploaded, (\d+) mounted, (\d+) existing, (\d+) deduped;)");
+    std::smatch counts;
+    ASSERT_TRUE(std::regex_search(run.cli.out, counts, blobs_part)) << run.cli.describe();
+    const std::array<const char*, 4> labels{"uploaded", "mounted", "existing", "deduped"};
+    for (std::size_t i = 0; i < labels.size(); ++i) {
+        EXPECT_EQ(std::stoull(counts[i + 1]),
+                  static_cast<unsigned long long>(
+                      run.metrics->sum("regmigrate_blobs_total", {{"result", labels[i]}})))
+            << labels[i] << "\n"
+            << run.cli.out;
+    }
 }
 
 TEST_F(SyncTest, MetricsFileAgreesWithTheReport) {

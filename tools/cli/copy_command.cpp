@@ -79,7 +79,7 @@ int run(CopyFlags& flags) {
     auto report = engine::run_copy(job, metrics);
     if (!report)
         return report_error(report.error());
-    return finish_run(*report, flags.common, metrics, "copied");
+    return finish_run(*report, flags.common, metrics, engine::ImageOutcome::copied);
 }
 
 }  // namespace

@@ -144,9 +144,10 @@ int run(const MigrateFlags& flags) {
     if (outcome.end == engine::MigrationEnd::failed)
         return report_error(outcome.error);
     // Only a finished run has a summary and a report to write.
-    const int finish_code = outcome.end == engine::MigrationEnd::finished
-                                ? finish_run(outcome.report, flags.common, metrics, "copied")
-                                : exit_ok;
+    const int finish_code =
+        outcome.end == engine::MigrationEnd::finished
+            ? finish_run(outcome.report, flags.common, metrics, engine::ImageOutcome::copied)
+            : exit_ok;
     return engine::migration_exit_code(outcome, finish_code);
 }
 

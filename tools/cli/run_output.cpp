@@ -1,6 +1,5 @@
 #include "tools/cli/run_output.hpp"
 
-#include "metrics/progress.hpp"
 #include "tools/cli/commands.hpp"
 #include "transport/log.hpp"
 
@@ -41,7 +40,7 @@ Expected<std::unique_ptr<metrics::MetricsServer>> serve_metrics(const CommonFlag
 }
 
 int finish_run(const engine::RunReport& report, const CommonFlags& flags,
-               const metrics::Metrics& metrics, std::string_view verb) {
+               const metrics::Metrics& metrics, engine::ImageOutcome done) {
     for (const auto& image : report.images) {
         if (image.is_failure()) {
             log(LogLevel::error, "image failed",
@@ -56,22 +55,13 @@ int finish_run(const engine::RunReport& report, const CommonFlags& flags,
             std::to_string(count) + (count == 1 ? " image" : " images") + " failed: " + summary);
     }
     if (const std::size_t untried = report.not_attempted(); untried > 0) {
-        const auto first =
-            std::find_if(report.images.begin(), report.images.end(),
-                         [](const auto& image) { return image.status == "not_attempted"; });
+        const auto first = std::find_if(
+            report.images.begin(), report.images.end(),
+            [](const auto& image) { return image.status == engine::ImageOutcome::not_attempted; });
         log(LogLevel::error, std::to_string(untried) + (untried == 1 ? " image" : " images") +
                                  " not attempted: " + first->error);
     }
-    const auto& t = report.totals;
-    std::printf(
-        "%.*s %zu images, %zu skipped, %zu failed; blobs: %llu uploaded, %llu mounted, "
-        "%llu existing; %s in %s\n",
-        static_cast<int>(verb.size()), verb.data(), report.count(verb), report.count("skipped"),
-        report.failures(), static_cast<unsigned long long>(t.blobs_uploaded),
-        static_cast<unsigned long long>(t.blobs_mounted),
-        static_cast<unsigned long long>(t.blobs_existing + t.blobs_deduped),
-        metrics::format_bytes(t.bytes_transferred).c_str(),
-        metrics::format_duration(report.duration_seconds).c_str());
+    std::printf("%s\n", report.summary_line(done).c_str());
     std::fflush(stdout);
     if (!flags.report.empty()) {
         if (auto written = engine::write_report(report, flags.report); !written) {

@@ -17,10 +17,10 @@ Expected<std::unique_ptr<metrics::MetricsServer>> serve_metrics(const CommonFlag
                                                                 const metrics::Metrics& metrics);
 
 // Prints the summary, writes --report, returns 0 when no image failed, else 1.
-// `status` is the outcome counted in the summary line ("copied", "matched"). Also writes
+// `done` is the outcome the summary line counts first (copied, matched). Also writes
 // --metrics-file and pushes to --pushgateway.
 int finish_run(const engine::RunReport& report, const CommonFlags& flags,
-               const metrics::Metrics& metrics, std::string_view status);
+               const metrics::Metrics& metrics, engine::ImageOutcome done);
 
 // --no-preflight, on every command that runs a plan.
 void add_preflight_flag(CLI::App& command, bool& no_preflight);

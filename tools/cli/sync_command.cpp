@@ -227,7 +227,8 @@ int run(SyncFlags& flags, engine::SyncMode mode) {
         return result->report.complete() ? exit_ok : exit_failed;
     }
     const int code = finish_run(result->report, common, metrics,
-                                mode == engine::SyncMode::verify ? "matched" : "copied");
+                                mode == engine::SyncMode::verify ? engine::ImageOutcome::matched
+                                                                 : engine::ImageOutcome::copied);
     return engine::run_exit_code(code, result->stop_signal);
 }
 

@@ -138,7 +138,7 @@ TEST(ParseListenAddress, PortOutOfRangeIsRejected) {
 
 TEST(MetricsServer, ServesTheRegistryAtSlashMetrics) {
     Metrics m;
-    m.image_finished("copied");
+    m.image_finished(ImageOutcome::copied);
     auto server = MetricsServer::start("127.0.0.1:0", m).value();
     ASSERT_NE(server->port(), 0);
     const auto res = http_get(server->port(), "/metrics");
@@ -226,7 +226,7 @@ TEST(EncodeGroupingLabel, EmptyValueIsALoneEqualsSign) {
 TEST(PushToGateway, PutsTheExpositionUnderJobAndGroupingKey) {
     OneShotHttpServer gateway(http::status::ok);
     Metrics m;
-    m.image_finished("copied");
+    m.image_finished(ImageOutcome::copied);
     const auto pushed = push_to_gateway(m, "http://127.0.0.1:" + std::to_string(gateway.port()),
                                         "regmigrate", {{"instance", "node1"}, {"shard", "1/4"}});
     ASSERT_TRUE(pushed.has_value()) << pushed.error().message;

@@ -75,9 +75,9 @@ TEST(Metrics, BytesTransferredSaturatesInsteadOfWrapping) {
 
 TEST(Metrics, ImageResultsAreCountedUnderTheirLabel) {
     Metrics m;
-    m.image_finished("copied");
-    m.image_finished("copied");
-    m.image_finished("failed");
+    m.image_finished(ImageOutcome::copied);
+    m.image_finished(ImageOutcome::copied);
+    m.image_finished(ImageOutcome::failed);
     const std::string text = m.text_exposition();
     EXPECT_EQ(series_value(text, R"(regmigrate_images_total{result="copied"})"), 2);
     EXPECT_EQ(series_value(text, R"(regmigrate_images_total{result="failed"})"), 1);
@@ -86,19 +86,21 @@ TEST(Metrics, ImageResultsAreCountedUnderTheirLabel) {
 
 TEST(Metrics, BlobResultsAreCountedUnderTheirLabel) {
     Metrics m;
-    m.blob_finished("mounted");
-    m.blob_finished("deduped");
-    m.blob_finished("deduped");
+    m.blob_finished(BlobOutcome::mounted);
+    m.blob_finished(BlobOutcome::deduped);
+    m.blob_finished(BlobOutcome::deduped);
     const std::string text = m.text_exposition();
     EXPECT_EQ(series_value(text, R"(regmigrate_blobs_total{result="mounted"})"), 1);
     EXPECT_EQ(series_value(text, R"(regmigrate_blobs_total{result="deduped"})"), 2);
 }
 
-TEST(Metrics, UndocumentedResultIsExportedButNotInTheSnapshot) {
+TEST(Metrics, ImageOutcomeOutsideTheDocumentedThreeIsExportedOnceItHappens) {
     Metrics m;
-    m.image_finished("verified");
-    EXPECT_EQ(series_value(m.text_exposition(), R"(regmigrate_images_total{result="verified"})"),
-              1);
+    const std::string series = R"(regmigrate_images_total{result="not_attempted"})";
+    EXPECT_EQ(series_value(m.text_exposition(), series), -1);
+    m.image_finished(ImageOutcome::not_attempted);
+    m.image_finished(ImageOutcome::not_attempted);
+    EXPECT_EQ(series_value(m.text_exposition(), series), 2);
     const auto s = m.snapshot();
     EXPECT_EQ(s.images_copied + s.images_skipped + s.images_failed, 0u);
 }
@@ -116,15 +118,15 @@ TEST(Metrics, SnapshotStartsAtZero) {
 
 TEST(Metrics, SnapshotMirrorsEveryCounter) {
     Metrics m;
-    m.image_finished("copied");
-    m.image_finished("skipped");
-    m.image_finished("skipped");
-    m.image_finished("failed");
-    m.blob_finished("uploaded");
-    m.blob_finished("mounted");
-    m.blob_finished("existing");
-    m.blob_finished("existing");
-    m.blob_finished("deduped");
+    m.image_finished(ImageOutcome::copied);
+    m.image_finished(ImageOutcome::skipped);
+    m.image_finished(ImageOutcome::skipped);
+    m.image_finished(ImageOutcome::failed);
+    m.blob_finished(BlobOutcome::uploaded);
+    m.blob_finished(BlobOutcome::mounted);
+    m.blob_finished(BlobOutcome::existing);
+    m.blob_finished(BlobOutcome::existing);
+    m.blob_finished(BlobOutcome::deduped);
     m.manifest_pushed();
     m.http_request("GET", 200);
     m.http_request("PUT", 201);
@@ -140,6 +142,22 @@ TEST(Metrics, SnapshotMirrorsEveryCounter) {
     EXPECT_EQ(s.manifests_pushed, 1u);
     EXPECT_EQ(s.http_requests, 2u);
     EXPECT_EQ(s.retries, 1u);
+}
+
+TEST(Metrics, SnapshotCountsEachBlobOutcomeUnderItsOwnField) {
+    Metrics m;
+    m.blob_finished(BlobOutcome::mounted);
+    m.blob_finished(BlobOutcome::existing);
+    m.blob_finished(BlobOutcome::existing);
+    m.blob_finished(BlobOutcome::deduped);
+    m.blob_finished(BlobOutcome::deduped);
+    m.blob_finished(BlobOutcome::deduped);
+    const auto s = m.snapshot();
+    EXPECT_EQ(s.blobs(BlobOutcome::uploaded), s.blobs_uploaded);
+    EXPECT_EQ(s.blobs(BlobOutcome::mounted), 1u);
+    EXPECT_EQ(s.blobs(BlobOutcome::existing), 2u);
+    EXPECT_EQ(s.blobs(BlobOutcome::deduped), 3u);
+    EXPECT_EQ(s.blobs(BlobOutcome::uploaded), 0u);
 }
 
 TEST(Metrics, Schema1ConversionsCountInSnapshotAndExposition) {

@@ -12,6 +12,7 @@
 #include <iterator>
 #include <set>
 #include <string>
+#include <vector>
 
 namespace regmigrate::engine {
 namespace {
@@ -19,16 +20,17 @@ namespace {
 namespace fs = std::filesystem;
 namespace json = boost::json;
 
-ImageRecord image(std::string status, std::string error = {}) {
+ImageRecord image(ImageOutcome status, std::string error = {}) {
     return {"src.example/library/alpine:3.19", "dst.example/library/alpine:3.19",
-            "sha256:2c26b46b68ffc68ff99b453c1d30413413422d706483bfa0f98a5e886266e7ae",
-            std::move(status), std::move(error)};
+            "sha256:2c26b46b68ffc68ff99b453c1d30413413422d706483bfa0f98a5e886266e7ae", status,
+            std::move(error)};
 }
 
 RunReport sample_report() {
     RunReport report;
-    report.images = {image("copied"), image("copied"), image("skipped"),
-                     image("failed", "pushing manifest: 500")};
+    report.images = {image(ImageOutcome::copied), image(ImageOutcome::copied),
+                     image(ImageOutcome::skipped),
+                     image(ImageOutcome::failed, "pushing manifest: 500")};
     report.totals.blobs_uploaded = 7;
     report.totals.blobs_mounted = 3;
     report.totals.bytes_transferred = 123456789012;
@@ -72,10 +74,10 @@ class RunReportFile : public ::testing::Test {
 
 TEST(RunReport, CountsImagesByStatus) {
     const auto report = sample_report();
-    EXPECT_EQ(report.count("copied"), 2u);
-    EXPECT_EQ(report.count("skipped"), 1u);
-    EXPECT_EQ(report.count("failed"), 1u);
-    EXPECT_EQ(report.count("matched"), 0u);
+    EXPECT_EQ(report.count(ImageOutcome::copied), 2u);
+    EXPECT_EQ(report.count(ImageOutcome::skipped), 1u);
+    EXPECT_EQ(report.count(ImageOutcome::failed), 1u);
+    EXPECT_EQ(report.count(ImageOutcome::matched), 0u);
 }
 
 TEST(RunReport, JsonHasExactlySummaryAndImages) {
@@ -92,14 +94,15 @@ TEST(RunReport, SummaryHasExactlyTheDocumentedFields) {
 }
 
 ImageRecord failed(std::string summary) {
-    ImageRecord record = image("failed", "details of this image");
+    ImageRecord record = image(ImageOutcome::failed, "details of this image");
     record.failure_summary = std::move(summary);
     return record;
 }
 
 TEST(RunReport, NotAttemptedImagesAreCountedApartFromFailures) {
     auto report = sample_report();
-    report.images.push_back(image("not_attempted", "destination d stopped: connection refused"));
+    report.images.push_back(
+        image(ImageOutcome::not_attempted, "destination d stopped: connection refused"));
     EXPECT_EQ(report.failures(), 1u);
     EXPECT_EQ(report.not_attempted(), 1u);
     const auto summary = parsed(report.to_json()).at("summary").as_object();
@@ -109,11 +112,11 @@ TEST(RunReport, NotAttemptedImagesAreCountedApartFromFailures) {
 
 TEST(RunReport, CompleteOnlyWithoutFailuresAndWithoutUntriedImages) {
     RunReport report;
-    report.images = {image("copied"), image("skipped")};
+    report.images = {image(ImageOutcome::copied), image(ImageOutcome::skipped)};
     EXPECT_TRUE(report.complete());
-    report.images.push_back(image("not_attempted", "stopped"));
+    report.images.push_back(image(ImageOutcome::not_attempted, "stopped"));
     EXPECT_FALSE(report.complete());
-    report.images = {image("copied"), image("failed", "x")};
+    report.images = {image(ImageOutcome::copied), image(ImageOutcome::failed, "x")};
     EXPECT_FALSE(report.complete());
 }
 
@@ -122,7 +125,7 @@ TEST(RunReport, FailureGroupsCountIdenticalSummariesMostFrequentFirst) {
     report.images = {failed("connection refused by b"),
                      failed("credentials refused by a (HTTP 401)"),
                      failed("credentials refused by a (HTTP 401)"),
-                     image("copied"),
+                     image(ImageOutcome::copied),
                      failed("credentials refused by a (HTTP 401)"),
                      failed("connection refused by b")};
     report.images.push_back(failed("access denied by a (HTTP 403)"));
@@ -134,7 +137,8 @@ TEST(RunReport, FailureGroupsCountIdenticalSummariesMostFrequentFirst) {
 
 TEST(RunReport, FailuresOfTheirOwnAreNotGrouped) {
     RunReport report;
-    report.images = {image("failed", "manifest unknown"), image("failed", "digest mismatch")};
+    report.images = {image(ImageOutcome::failed, "manifest unknown"),
+                     image(ImageOutcome::failed, "digest mismatch")};
     EXPECT_TRUE(report.failure_groups().empty());
 }
 
@@ -169,7 +173,7 @@ TEST(RunReport, EachImageHasExactlyTheDocumentedFields) {
 
 TEST(RunReport, ConvertedImageAlsoNamesTheSourceDigest) {
     RunReport report;
-    report.images = {image("copied", "")};
+    report.images = {image(ImageOutcome::copied, "")};
     report.images[0].source_digest = "sha256:" + std::string(64, 'b');
     const auto root = parsed(report.to_json());
     const auto& entry = root.at("images").as_array().at(0).as_object();
@@ -188,9 +192,56 @@ TEST(RunReport, ImagesKeepTheirOrderAndValues) {
     EXPECT_EQ(last.at("error").as_string(), "pushing manifest: 500");
 }
 
+TEST(RunReport, EachStatusIsWrittenAsItsOutcomesWord) {
+    const std::vector<ImageOutcome> statuses{ImageOutcome::copied,     ImageOutcome::skipped,
+                                             ImageOutcome::failed,     ImageOutcome::not_attempted,
+                                             ImageOutcome::planned,    ImageOutcome::matched,
+                                             ImageOutcome::mismatched, ImageOutcome::missing};
+    RunReport report;
+    for (const auto status : statuses)
+        report.images.push_back(image(status));
+    const auto root = parsed(report.to_json());
+    const auto& entries = root.at("images").as_array();
+    ASSERT_EQ(entries.size(), statuses.size());
+    for (std::size_t i = 0; i < statuses.size(); ++i)
+        EXPECT_EQ(entries.at(i).at("status").as_string(), to_string(statuses[i]));
+}
+
+TEST(RunReport, OnlyFailedMismatchedAndMissingAreFailures) {
+    for (const auto status :
+         {ImageOutcome::failed, ImageOutcome::mismatched, ImageOutcome::missing})
+        EXPECT_TRUE(image(status).is_failure()) << to_string(status);
+    for (const auto status :
+         {ImageOutcome::copied, ImageOutcome::skipped, ImageOutcome::not_attempted,
+          ImageOutcome::planned, ImageOutcome::matched})
+        EXPECT_FALSE(image(status).is_failure()) << to_string(status);
+}
+
+TEST(RunReport, ARecordWithoutAnOutcomeIsPlanned) {
+    EXPECT_EQ(ImageRecord{}.status, ImageOutcome::planned);
+}
+
+TEST(RunReport, SummaryLineCountsImagesAndNamesEveryBlobOutcomeInTheMetricsWords) {
+    auto report = sample_report();
+    report.totals.blobs_existing = 2;
+    report.totals.blobs_deduped = 5;
+    EXPECT_EQ(report.summary_line(ImageOutcome::copied),
+              "copied 2 images, 1 skipped, 1 failed; blobs: 7 uploaded, 3 mounted, 2 existing, "
+              "5 deduped; 115.0 GiB in 13s");
+}
+
+TEST(RunReport, SummaryLineOfVerifyCountsMatchedAndEveryDifferenceAsFailed) {
+    RunReport report;
+    report.images = {image(ImageOutcome::matched), image(ImageOutcome::matched),
+                     image(ImageOutcome::mismatched), image(ImageOutcome::missing)};
+    EXPECT_EQ(report.summary_line(ImageOutcome::matched),
+              "matched 2 images, 0 skipped, 2 failed; blobs: 0 uploaded, 0 mounted, 0 existing, "
+              "0 deduped; 0 B in 0s");
+}
+
 TEST(RunReport, ErrorTextIsEscapedIntoValidJson) {
     RunReport report;
-    report.images = {image("failed", "bad \"quote\"\nand newline\\")};
+    report.images = {image(ImageOutcome::failed, "bad \"quote\"\nand newline\\")};
     const auto root = parsed(report.to_json());
     EXPECT_EQ(root.at("images").as_array().at(0).at("error").as_string(),
               "bad \"quote\"\nand newline\\");

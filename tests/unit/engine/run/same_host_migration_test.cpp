@@ -105,23 +105,25 @@ TEST_F(ExportMarkerFileTest, MissingStagingDirectoryIsAnIoError) {
     EXPECT_NE(written.error().message.find("export marker"), std::string::npos);
 }
 
-ImageRecord record(std::string destination, std::string status) {
-    return ImageRecord{"old.example/x:1", std::move(destination), "", std::move(status), ""};
+ImageRecord record(std::string destination, ImageOutcome status) {
+    return ImageRecord{"old.example/x:1", std::move(destination), "", status, ""};
 }
 
 TEST(ExportedRepositories, DistinctSortedAndOnlyWhatDidNotFail) {
     RunReport report;
-    report.images = {
-        record("oci:/stage/team/db:1", "copied"), record("oci:/stage/library/app:2", "skipped"),
-        record("oci:/stage/library/app@sha256:00", "copied"),
-        record("oci:/stage/team/db:2", "copied"), record("oci:/stage/broken/one:1", "failed")};
+    report.images = {record("oci:/stage/team/db:1", ImageOutcome::copied),
+                     record("oci:/stage/library/app:2", ImageOutcome::skipped),
+                     record("oci:/stage/library/app@sha256:00", ImageOutcome::copied),
+                     record("oci:/stage/team/db:2", ImageOutcome::copied),
+                     record("oci:/stage/broken/one:1", ImageOutcome::failed)};
     EXPECT_EQ(exported_repositories(report, "oci:/stage"),
               (std::vector<std::string>{"library/app", "team/db"}));
 }
 
 TEST(ExportedRepositories, IgnoresDestinationsOutsideTheLayoutDirectory) {
     RunReport report;
-    report.images = {record("oci:/stage2/app:1", "copied"), record("oci:/stage/app:1", "copied")};
+    report.images = {record("oci:/stage2/app:1", ImageOutcome::copied),
+                     record("oci:/stage/app:1", ImageOutcome::copied)};
     EXPECT_EQ(exported_repositories(report, "oci:/stage"), (std::vector<std::string>{"app"}));
 }
 

@@ -1,10 +1,5 @@
 #include "engine/copy/blob_ledger.hpp"
 
-#include <boost/asio/as_tuple.hpp>
-#include <boost/asio/steady_timer.hpp>
-#include <boost/asio/this_coro.hpp>
-#include <boost/asio/use_awaitable.hpp>
-
 #include <algorithm>
 
 namespace regmigrate::engine {
@@ -30,7 +25,11 @@ void erase(std::vector<std::string>& list, const std::string& value) {
 BlobLedger::Decision BlobLedger::claim(const std::string& registry, const std::string& digest,
                                        const std::string& repo) {
     std::lock_guard lock(mutex_);
-    Entry& entry = entries_[key(registry, digest)];
+    return decide(entries_[key(registry, digest)], registry, repo);
+}
+
+BlobLedger::Decision BlobLedger::decide(Entry& entry, const std::string& registry,
+                                        const std::string& repo) {
     if (contains(entry.repos, repo))
         return {Action::present, {}};
     // Mounts are single flight per repository too: two tags of one repository must not
@@ -51,50 +50,63 @@ BlobLedger::Decision BlobLedger::claim(const std::string& registry, const std::s
 asio::awaitable<BlobLedger::Decision> BlobLedger::acquire(const std::string& registry,
                                                           const std::string& digest,
                                                           const std::string& repo) {
-    // Polling keeps the ledger free of cross-thread wake-up plumbing; the wait is bounded by
-    // the copier's own transfer timeouts, after which the blob is abandoned or finished.
-    asio::steady_timer timer(co_await asio::this_coro::executor);
-    for (;;) {
-        auto decision = claim(registry, digest, repo);
-        if (decision.action != Action::wait)
-            co_return decision;
-        timer.expires_after(ledger_poll_interval);
-        co_await timer.async_wait(asio::as_tuple(asio::use_awaitable));
-    }
+    // The owner's finished() or abandoned() wakes the waiters; its wait is bounded by the
+    // copier's own transfer timeouts, after which the blob is one or the other.
+    const std::string wanted = key(registry, digest);
+    co_return co_await await_answer<Decision>(
+        mutex_,
+        [&]() -> Look<Decision> {
+            Entry& entry = entries_[wanted];
+            auto decision = decide(entry, registry, repo);
+            if (decision.action == Action::wait)
+                return &entry.waiters;
+            return decision;
+        },
+        single_flight_recheck);
 }
 
 void BlobLedger::set_listener(FinishedListener listener) {
     listener_ = std::move(listener);
 }
 
+template <class Change>
+void BlobLedger::update(const std::string& registry, const std::string& digest, Change change) {
+    WaiterList woken;
+    {
+        std::lock_guard lock(mutex_);
+        Entry& entry = entries_[key(registry, digest)];
+        change(entry);
+        woken = entry.waiters.take();
+    }
+    std::move(woken).wake_all();
+}
+
 void BlobLedger::seed(const std::string& registry, const std::string& digest,
                       const std::string& repo) {
-    std::lock_guard lock(mutex_);
-    Entry& entry = entries_[key(registry, digest)];
-    if (!contains(entry.repos, repo))
-        entry.repos.push_back(repo);
+    update(registry, digest, [&](Entry& entry) {
+        if (!contains(entry.repos, repo))
+            entry.repos.push_back(repo);
+    });
 }
 
 void BlobLedger::finished(const std::string& registry, const std::string& digest,
                           const std::string& repo) {
-    {
-        std::lock_guard lock(mutex_);
-        Entry& entry = entries_[key(registry, digest)];
+    update(registry, digest, [&](Entry& entry) {
         entry.uploading = false;
         erase(entry.mounting, repo);
         if (!contains(entry.repos, repo))
             entry.repos.push_back(repo);
-    }
+    });
     if (listener_)
         listener_(registry, digest, repo);
 }
 
 void BlobLedger::abandoned(const std::string& registry, const std::string& digest,
                            const std::string& repo) {
-    std::lock_guard lock(mutex_);
-    Entry& entry = entries_[key(registry, digest)];
-    entry.uploading = false;
-    erase(entry.mounting, repo);
+    update(registry, digest, [&](Entry& entry) {
+        entry.uploading = false;
+        erase(entry.mounting, repo);
+    });
 }
 
 Expected<void> BlobLedger::settle(const std::string& registry, const std::string& digest,

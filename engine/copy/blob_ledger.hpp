@@ -1,13 +1,14 @@
 // Which blobs each destination registry already holds, in which repositories, and which
 // are being copied right now. It is what makes a blob cross the network at most once per
-// destination registry in a run: later repositories mount it, concurrent ones wait.
+// destination registry in a run: later repositories mount it, concurrent ones wait, woken
+// when the blob's flight settles (engine/copy/single_flight.hpp).
 #pragma once
 
+#include "engine/copy/single_flight.hpp"
 #include "transport/error.hpp"
 
 #include <boost/asio/awaitable.hpp>
 
-#include <chrono>
 #include <functional>
 #include <mutex>
 #include <set>
@@ -33,7 +34,8 @@ class BlobLedger {
 
     // Thread-safe, never blocks: decides for one blob going into registry/repo.
     Decision claim(const std::string& registry, const std::string& digest, const std::string& repo);
-    // Like claim(), but waits (polling) while another caller copies the blob: single flight.
+    // Like claim(), but waits while another caller copies the blob (single flight): woken
+    // when that caller reports finished or abandoned, from whichever thread.
     boost::asio::awaitable<Decision> acquire(const std::string& registry, const std::string& digest,
                                              const std::string& repo);
 
@@ -66,16 +68,20 @@ class BlobLedger {
         bool uploading = false;
         std::vector<std::string> repos;     // where the blob is known to exist
         std::vector<std::string> mounting;  // repositories a mount is under way into
+        WaiterList waiters;                 // acquire() calls told to wait, woken on any change
     };
     static std::string key(const std::string& registry, const std::string& digest);
+    // claim() on an entry, under mutex_.
+    Decision decide(Entry& entry, const std::string& registry, const std::string& repo);
+    // Applies change to the blob's entry under mutex_, then wakes the blob's waiters: any
+    // change may be the one they wait for.
+    template <class Change>
+    void update(const std::string& registry, const std::string& digest, Change change);
 
     mutable std::mutex mutex_;
     std::unordered_map<std::string, Entry> entries_;
     std::set<std::string> no_mount_registries_;
     FinishedListener listener_;
 };
-
-// How often a waiter looks again at a blob another caller is copying.
-inline constexpr std::chrono::milliseconds ledger_poll_interval{20};
 
 }  // namespace regmigrate::engine

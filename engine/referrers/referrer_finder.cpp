@@ -2,12 +2,6 @@
 
 #include "registry/types/referrers.hpp"
 
-#include <boost/asio/as_tuple.hpp>
-#include <boost/asio/steady_timer.hpp>
-#include <boost/asio/this_coro.hpp>
-#include <boost/asio/use_awaitable.hpp>
-
-#include <chrono>
 #include <deque>
 #include <set>
 #include <utility>
@@ -19,31 +13,13 @@ using registry::RegistryClient;
 
 asio::awaitable<Expected<ReferrerTagCache::Tags>> ReferrerTagCache::tags(
     RegistryClient& client, const std::string& repository) {
-    const std::string key = client.host() + '\n' + repository;
-    // Waiters poll like BlobLedger's: no cross-thread wake-up plumbing for a rare wait.
-    asio::steady_timer timer(co_await asio::this_coro::executor);
-    for (;;) {
-        {
-            std::lock_guard lock(mutex_);
-            Entry& entry = entries_[key];
-            if (entry.tags)
-                co_return entry.tags;
-            if (!entry.listing) {
-                entry.listing = true;
-                break;
-            }
-        }
-        timer.expires_after(std::chrono::milliseconds(20));
-        co_await timer.async_wait(asio::as_tuple(asio::use_awaitable));
-    }
-    auto listed = co_await client.list_tags(repository);
-    std::lock_guard lock(mutex_);
-    Entry& entry = entries_[key];
-    entry.listing = false;  // a failed listing is tried again by the next caller
-    if (!listed)
-        co_return listed.error();
-    entry.tags = std::make_shared<const std::vector<std::string>>(std::move(*listed));
-    co_return entry.tags;
+    co_return co_await listings_.get(
+        client.host() + '\n' + repository, [&]() -> asio::awaitable<Expected<Tags>> {
+            auto listed = co_await client.list_tags(repository);
+            if (!listed)
+                co_return listed.error();
+            co_return std::make_shared<const std::vector<std::string>>(std::move(*listed));
+        });
 }
 
 namespace {

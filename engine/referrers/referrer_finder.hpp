@@ -4,15 +4,14 @@
 // engine/referrers/referrer_verifier.hpp).
 #pragma once
 
+#include "engine/copy/single_flight.hpp"
 #include "registry/distribution/registry_client.hpp"
 
 #include <boost/asio/awaitable.hpp>
 
 #include <functional>
 #include <memory>
-#include <mutex>
 #include <string>
-#include <unordered_map>
 #include <vector>
 
 namespace regmigrate::engine {
@@ -38,7 +37,8 @@ struct Referrer {
 };
 
 // The tags of source repositories, listed once per repository in a run however many images
-// look into them, by whichever thread asks first (the others wait for that listing).
+// look into them, by whichever thread asks first (the others wait for that listing, and
+// one of them lists again when it fails).
 class ReferrerTagCache {
   public:
     using Tags = std::shared_ptr<const std::vector<std::string>>;
@@ -46,12 +46,7 @@ class ReferrerTagCache {
                                                 const std::string& repository);
 
   private:
-    struct Entry {
-        bool listing = false;
-        Tags tags;
-    };
-    std::mutex mutex_;
-    std::unordered_map<std::string, Entry> entries_;
+    SingleFlight<std::string, Tags> listings_;
 };
 
 // The referrers of `subject` in source/repository, in the order they are to be copied:

@@ -3,6 +3,7 @@
 #include "engine/copy/byte_count.hpp"
 #include "engine/copy/destination_inventory.hpp"
 #include "engine/copy/ecr_destination.hpp"
+#include "engine/copy/ecr_repository_creator.hpp"
 #include "engine/copy/image_copier.hpp"
 #include "engine/copy/image_verifier.hpp"
 #include "engine/layout/layout_sink.hpp"
@@ -84,7 +85,7 @@ struct RunState {
     std::unordered_map<std::string, std::string> journaled_tags;
     // Per pair, for an ECR destination: its API, and the repositories ensured there.
     EcrApis ecr_apis;
-    std::vector<std::unique_ptr<registry::EcrRepositoryCreator>> ecr_creators;
+    std::vector<std::unique_ptr<EcrRepositoryCreator>> ecr_creators;
 
     bool halted() const { return aborted || interrupted; }
 
@@ -661,7 +662,7 @@ Expected<SyncResult> run_sync(const SyncPlan& given_plan, const SyncOptions& opt
             state.ecr_creators.emplace_back();
             continue;
         }
-        state.ecr_creators.push_back(std::make_unique<registry::EcrRepositoryCreator>(
+        state.ecr_creators.push_back(std::make_unique<EcrRepositoryCreator>(
             ecr_settings_of(plan.pairs[i].destination)->create_repositories));
     }
     state.ecr_apis = std::move(ecr_apis);

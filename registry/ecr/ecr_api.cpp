@@ -5,10 +5,6 @@
 #include "transport/base64.hpp"
 
 #include <simdjson.h>
-#include <boost/asio/as_tuple.hpp>
-#include <boost/asio/steady_timer.hpp>
-#include <boost/asio/this_coro.hpp>
-#include <boost/asio/use_awaitable.hpp>
 #include <boost/json/object.hpp>
 #include <boost/json/serialize.hpp>
 
@@ -306,47 +302,6 @@ asio::awaitable<Expected<CreateRepositoryOutcome>> EcrApi::create_repository(
         co_return with_context(outcome.error(), "repository " + std::string(repository));
     }
     co_return outcome;
-}
-
-EcrRepositoryCreator::EcrRepositoryCreator(EcrRepositorySettings settings)
-    : settings_(std::move(settings)) {}
-
-EcrRepositoryCreator::Claim EcrRepositoryCreator::claim(std::string_view repository) {
-    std::lock_guard lock(mutex_);
-    if (ensured_.contains(repository))
-        return Claim::done;
-    if (creating_.contains(repository))
-        return Claim::wait;
-    creating_.emplace(repository);
-    return Claim::create;
-}
-
-void EcrRepositoryCreator::settle(std::string_view repository, bool created) {
-    std::lock_guard lock(mutex_);
-    creating_.erase(creating_.find(repository));
-    if (created)
-        ensured_.emplace(repository);
-}
-
-asio::awaitable<Expected<void>> EcrRepositoryCreator::ensure_repository(
-    EcrApi& api, std::string_view repository) {
-    // The wait is bounded by the creating call's own request timeouts; when that call fails
-    // the next waiter makes its own attempt.
-    constexpr auto poll_interval = std::chrono::milliseconds(10);
-    for (;;) {
-        const Claim claimed = claim(repository);
-        if (claimed == Claim::done)
-            co_return Expected<void>{};
-        if (claimed == Claim::create)
-            break;
-        asio::steady_timer timer(co_await asio::this_coro::executor, poll_interval);
-        co_await timer.async_wait(asio::as_tuple(asio::use_awaitable));
-    }
-    auto outcome = co_await api.create_repository(repository, settings_);
-    settle(repository, static_cast<bool>(outcome));
-    if (!outcome)
-        co_return outcome.error();
-    co_return Expected<void>{};
 }
 
 }  // namespace regmigrate::registry

@@ -13,9 +13,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
-#include <mutex>
 #include <optional>
-#include <set>
 #include <string>
 #include <string_view>
 
@@ -119,26 +117,6 @@ class EcrApi {
 
     std::shared_ptr<transport::HttpClient> http_;
     EcrApiOptions options_;
-};
-
-// Creates destination repositories before their first push, asking once per name: callers
-// on any thread that want a name being created wait for that call's outcome (single flight).
-// The sets of names are shared safely between threads; the EcrApi is not.
-class EcrRepositoryCreator {
-  public:
-    explicit EcrRepositoryCreator(EcrRepositorySettings settings = {});
-    boost::asio::awaitable<Expected<void>> ensure_repository(EcrApi& api,
-                                                             std::string_view repository);
-
-  private:
-    enum class Claim { done, wait, create };
-    Claim claim(std::string_view repository);
-    void settle(std::string_view repository, bool created);
-
-    EcrRepositorySettings settings_;
-    std::mutex mutex_;
-    std::set<std::string, std::less<>> ensured_;
-    std::set<std::string, std::less<>> creating_;  // one CreateRepository in flight per name
 };
 
 }  // namespace regmigrate::registry

@@ -2,6 +2,7 @@
 // real docker-registry behind htpasswd standing in for ACCOUNT.dkr.ecr.REGION.amazonaws.com:
 // the SigV4-signed GetAuthorizationToken yields the Basic login the registry accepts,
 // repositories are created once each, and bad keys are refused clearly.
+#include "engine/copy/ecr_repository_creator.hpp"
 #include "engine/copy/image_copier.hpp"
 #include "registry/ecr/ecr_api.hpp"
 #include "tests/support/ecr_fake.hpp"
@@ -9,6 +10,9 @@
 #include "tests/support/run_coro.hpp"
 #include "tests/support/sample_images.hpp"
 #include "tools/fleet/registry_writer.hpp"
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
 
 #include <gtest/gtest.h>
 
@@ -98,7 +102,7 @@ TEST_F(EcrTest, RegistryRefusesThePushWithoutTheToken) {
 }
 
 TEST_F(EcrTest, CreateRepositoryIsCalledOncePerRepository) {
-    registry::EcrRepositoryCreator creator;
+    engine::EcrRepositoryCreator creator;
     for (const char* name : {"team/app", "team/app", "team/db", "team/app"}) {
         const auto ensured = run_coro(io_, creator.ensure_repository(api_, name));
         ASSERT_TRUE(ensured) << ensured.error().message;
@@ -109,12 +113,32 @@ TEST_F(EcrTest, CreateRepositoryIsCalledOncePerRepository) {
     EXPECT_EQ(calls[1].repository, "team/db");
 }
 
+TEST_F(EcrTest, ConcurrentCallersForOneRepositoryShareOneCreateRepository) {
+    engine::EcrRepositoryCreator creator;
+    int ensured = 0;
+    const auto ensure = [&]() -> asio::awaitable<void> {
+        if (co_await creator.ensure_repository(api_, "team/app"))
+            ++ensured;
+    };
+    // The two spawned callers start while this one's CreateRepository is on the wire.
+    const auto all = [&]() -> asio::awaitable<Expected<void>> {
+        asio::co_spawn(io_, ensure(), asio::detached);
+        asio::co_spawn(io_, ensure(), asio::detached);
+        co_await ensure();
+        co_return Expected<void>{};
+    };
+    ASSERT_TRUE(run_coro(io_, all()));
+    io_.poll();
+    EXPECT_EQ(ensured, 3);
+    EXPECT_EQ(fake_.state().create_calls.size(), 1u);
+}
+
 TEST_F(EcrTest, RepositoryThatAlreadyExistsCountsAsEnsured) {
-    ASSERT_TRUE(run_coro(io_, registry::EcrRepositoryCreator().ensure_repository(api_, "x/y")));
+    ASSERT_TRUE(run_coro(io_, engine::EcrRepositoryCreator().ensure_repository(api_, "x/y")));
     const auto again = run_coro(io_, api_.create_repository("x/y", {}));
     ASSERT_TRUE(again) << again.error().message;
     EXPECT_EQ(*again, registry::CreateRepositoryOutcome::already_existed);
-    EXPECT_TRUE(run_coro(io_, registry::EcrRepositoryCreator().ensure_repository(api_, "x/y")));
+    EXPECT_TRUE(run_coro(io_, engine::EcrRepositoryCreator().ensure_repository(api_, "x/y")));
 }
 
 TEST_F(EcrTest, RepositorySettingsReachCreateRepository) {
@@ -122,7 +146,7 @@ TEST_F(EcrTest, RepositorySettingsReachCreateRepository) {
     settings.image_tag_mutability = "IMMUTABLE";
     settings.scan_on_push = true;
     settings.encryption_type = "AES256";
-    registry::EcrRepositoryCreator creator(settings);
+    engine::EcrRepositoryCreator creator(settings);
     ASSERT_TRUE(run_coro(io_, creator.ensure_repository(api_, "team/app")));
     const auto calls = fake_.state().create_calls;
     ASSERT_EQ(calls.size(), 1u);

@@ -3,6 +3,7 @@
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
@@ -29,6 +30,8 @@ constexpr const char* other_digest =
 
 // Bounds every run so a waiter that never resolves fails the test instead of hanging it.
 constexpr std::chrono::seconds run_limit{5};
+// How long the stand-in for another worker takes before it reports.
+constexpr std::chrono::milliseconds step{20};
 
 // Runs acquire() for `repo` on `io` and records its decision once it resolves.
 void spawn_acquire(asio::io_context& io, BlobLedger& ledger, std::string repo,
@@ -264,7 +267,7 @@ TEST(BlobLedger, AcquireWaitsForTheUploadThenMountsFromItsRepository) {
     std::optional<BlobLedger::Decision> decision;
     bool resolved_before_finish = false;
     spawn_acquire(io, ledger, "team/b", decision);
-    after(io, 5 * ledger_poll_interval, [&] {
+    after(io, 5 * step, [&] {
         resolved_before_finish = decision.has_value();
         ledger.finished(registry, digest, "team/a");
     });
@@ -281,7 +284,7 @@ TEST(BlobLedger, AcquireTakesOverTheUploadWhenTheFirstCopierAbandons) {
     ledger.claim(registry, digest, "team/a");
     std::optional<BlobLedger::Decision> decision;
     spawn_acquire(io, ledger, "team/b", decision);
-    after(io, 3 * ledger_poll_interval, [&] { ledger.abandoned(registry, digest, "team/a"); });
+    after(io, 3 * step, [&] { ledger.abandoned(registry, digest, "team/a"); });
     io.run_for(run_limit);
     ASSERT_TRUE(decision);
     EXPECT_EQ(decision->action, Action::upload);
@@ -296,8 +299,8 @@ TEST(BlobLedger, OnlyOneOfTwoWaitersTakesOverAnAbandonedUpload) {
     spawn_acquire(io, ledger, "team/b", first);
     spawn_acquire(io, ledger, "team/c", second);
     // Whichever waiter wins the upload finishes it later, releasing the other one to mount.
-    after(io, 3 * ledger_poll_interval, [&] { ledger.abandoned(registry, digest, "team/a"); });
-    after(io, 10 * ledger_poll_interval, [&] {
+    after(io, 3 * step, [&] { ledger.abandoned(registry, digest, "team/a"); });
+    after(io, 10 * step, [&] {
         EXPECT_NE(first.has_value(), second.has_value());
         ledger.finished(registry, digest, first ? "team/b" : "team/c");
     });
@@ -307,6 +310,23 @@ TEST(BlobLedger, OnlyOneOfTwoWaitersTakesOverAnAbandonedUpload) {
     EXPECT_EQ(first_uploaded ? second->action : first->action, Action::mount);
     EXPECT_EQ(first_uploaded ? second->from_repo : first->from_repo,
               first_uploaded ? "team/b" : "team/c");
+}
+
+TEST(BlobLedger, AcquireIsWokenByAFinishOnAnotherLoopWithoutWaitingForTime) {
+    asio::io_context owner_loop;
+    asio::io_context waiter_loop;
+    BlobLedger ledger;
+    ASSERT_EQ(ledger.claim(registry, digest, "team/a").action, Action::upload);
+    std::optional<BlobLedger::Decision> decision;
+    spawn_acquire(waiter_loop, ledger, "team/b", decision);
+    waiter_loop.poll();
+    ASSERT_FALSE(decision);
+
+    asio::post(owner_loop, [&] { ledger.finished(registry, digest, "team/a"); });
+    owner_loop.poll();
+    waiter_loop.poll();  // runs only what is ready now: the wake-up, then the waiter
+    ASSERT_TRUE(decision);
+    EXPECT_EQ(decision->action, Action::mount);
 }
 
 }  // namespace

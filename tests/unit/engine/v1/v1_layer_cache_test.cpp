@@ -3,6 +3,7 @@
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
@@ -105,6 +106,27 @@ TEST(V1LayerCache, SameIdOnAnotherSourceIsAnotherLayer) {
     io.run_for(run_limit);
     ASSERT_TRUE(elsewhere);
     EXPECT_FALSE(*elsewhere);
+}
+
+TEST(V1LayerCache, WaiterIsWokenByAStoreOnAnotherLoopWithoutWaitingForTime) {
+    asio::io_context owner_loop;
+    asio::io_context waiter_loop;
+    V1LayerCache cache;
+    Result first;
+    Result second;
+    spawn_acquire(owner_loop, cache, source, first);
+    owner_loop.poll();
+    spawn_acquire(waiter_loop, cache, source, second);
+    waiter_loop.poll();
+    ASSERT_TRUE(first && !*first);
+    ASSERT_FALSE(second);
+
+    owner_loop.restart();  // it ran out of work once the owner had its answer
+    asio::post(owner_loop, [&] { cache.store(source, id, digests); });
+    owner_loop.poll();
+    waiter_loop.poll();  // runs only what is ready now: the wake-up, then the waiter
+    ASSERT_TRUE(second && *second);
+    EXPECT_EQ((*second)->digest, digests.digest);
 }
 
 }  // namespace

@@ -9,24 +9,25 @@
 namespace regmigrate::engine {
 namespace {
 
-RunReport report_with(std::string status) {
+RunReport report_with(ImageOutcome status) {
     RunReport report;
-    report.images.push_back(ImageRecord{"old/app:1", "new/app:1", "", std::move(status), ""});
+    report.images.push_back(ImageRecord{"old/app:1", "new/app:1", "", status, ""});
     return report;
 }
 
 TEST(MigrationExitCode, AFinishedRunExitsWithWhatFinishingItReturned) {
-    EXPECT_EQ(migration_exit_code(MigrationOutcome::finished(report_with("copied"), 0), exit_ok),
+    EXPECT_EQ(migration_exit_code(MigrationOutcome::finished(report_with(ImageOutcome::copied), 0),
+                                  exit_ok),
               exit_ok);
-    EXPECT_EQ(
-        migration_exit_code(MigrationOutcome::finished(report_with("failed"), 0), exit_failed),
-        exit_failed);
+    EXPECT_EQ(migration_exit_code(MigrationOutcome::finished(report_with(ImageOutcome::failed), 0),
+                                  exit_failed),
+              exit_failed);
 }
 
 TEST(MigrationExitCode, AFinishedRunStoppedBySignalExits128PlusTheSignal) {
-    EXPECT_EQ(
-        migration_exit_code(MigrationOutcome::finished(report_with("copied"), SIGTERM), exit_ok),
-        143);
+    EXPECT_EQ(migration_exit_code(
+                  MigrationOutcome::finished(report_with(ImageOutcome::copied), SIGTERM), exit_ok),
+              143);
 }
 
 TEST(MigrationExitCode, ADeclinedPlanIsAFailureThoughNothingFailed) {

@@ -1,5 +1,6 @@
 #include "engine/copy/image_sink.hpp"
 
+#include "engine/copy/bounded_parallel.hpp"
 #include "transport/log.hpp"
 
 #include <array>
@@ -64,17 +65,29 @@ class RegistryBlobWriter final : public BlobWriter {
             offset = co_await resume_offset(*previous);
         auto& client = sink_.client();
         const std::string& repository = sink_.repository();
-        if (!session_) {
-            auto started = co_await client.start_upload(repository);
-            if (!started)
-                co_return started.error();
-            session_ = std::move(*started);
-            offset = 0;
-        }
-        auto blob = co_await source.open_blob(digest_, size_);
-        if (!blob)
-            co_return blob.error();
-        transport::BodySource& body = (*blob)->body();
+        // The upload session and the source's body are asked for at once: one round trip
+        // less per blob where the registries are far away.
+        std::unique_ptr<BlobReader> blob;
+        const IndexedWork open = [&](std::size_t step) -> asio::awaitable<Expected<void>> {
+            if (step == 0) {
+                if (session_)
+                    co_return Expected<void>{};
+                auto started = co_await client.start_upload(repository);
+                if (!started)
+                    co_return started.error();
+                session_ = std::move(*started);
+                offset = 0;
+                co_return Expected<void>{};
+            }
+            auto opened = co_await source.open_blob(digest_, size_);
+            if (!opened)
+                co_return opened.error();
+            blob = std::move(*opened);
+            co_return Expected<void>{};
+        };
+        if (auto ready = co_await for_each_bounded(2, 2, open); !ready)
+            co_return ready.error();
+        transport::BodySource& body = blob->body();
         if (offset > 0) {
             auto skipped = co_await skip_prefix(body, offset);
             if (!skipped)

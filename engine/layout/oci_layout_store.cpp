@@ -1,5 +1,6 @@
 #include "engine/layout/oci_layout_store.hpp"
 
+#include "engine/state/file_io.hpp"
 #include "registry/content/sha256.hpp"
 
 #include <fcntl.h>
@@ -61,19 +62,6 @@ Expected<UniqueFd> open_directory_at(int parent, const char* name, bool create,
     return fd;
 }
 
-Expected<void> write_all(int fd, const char* data, std::size_t size) {
-    while (size > 0) {
-        const ssize_t written = ::write(fd, data, size);
-        if (written < 0 && errno == EINTR)
-            continue;
-        if (written <= 0)
-            return io_error("write failed");
-        data += written;
-        size -= static_cast<std::size_t>(written);
-    }
-    return {};
-}
-
 // A temporary file of a directory: removed unless committed under its final name.
 class TemporaryFile {
   public:
@@ -94,7 +82,9 @@ class TemporaryFile {
         return {};
     }
     Expected<void> write(const char* data, std::size_t size) {
-        return write_all(file_.get(), data, size);
+        if (!write_all(file_.get(), std::string_view(data, size)))
+            return io_error("write failed");
+        return {};
     }
     // Durable first, then visible under its name: readers never see a partial file.
     Expected<void> commit() {

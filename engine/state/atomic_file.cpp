@@ -1,5 +1,7 @@
 #include "engine/state/atomic_file.hpp"
 
+#include "engine/state/file_io.hpp"
+
 #include <fcntl.h>
 #include <unistd.h>
 
@@ -28,18 +30,6 @@ class FileDescriptor {
   private:
     int fd_;
 };
-
-bool write_all(int fd, std::string_view rest) {
-    while (!rest.empty()) {
-        const ssize_t written = ::write(fd, rest.data(), rest.size());
-        if (written < 0 && errno == EINTR)
-            continue;
-        if (written <= 0)
-            return false;
-        rest.remove_prefix(static_cast<std::size_t>(written));
-    }
-    return true;
-}
 
 // Flushes the directory entry of a rename. Some file systems cannot sync a directory
 // (EINVAL): the rename stands there as well as they allow.

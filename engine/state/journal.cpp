@@ -1,5 +1,6 @@
 #include "engine/state/journal.hpp"
 
+#include "engine/state/file_io.hpp"
 #include "engine/state/state_directory.hpp"
 #include "registry/content/sha256.hpp"
 #include "transport/log.hpp"
@@ -57,18 +58,6 @@ std::vector<std::string_view> split_fields(std::string_view line) {
 Error io_error(const std::filesystem::path& path, const std::string& what) {
     return make_error(ErrorKind::io,
                       "journal " + path.string() + ": " + what + ": " + std::strerror(errno));
-}
-
-bool write_all(int fd, std::string_view data) {
-    while (!data.empty()) {
-        const ssize_t written = ::write(fd, data.data(), data.size());
-        if (written < 0 && errno == EINTR)
-            continue;
-        if (written <= 0)
-            return false;
-        data.remove_prefix(static_cast<std::size_t>(written));
-    }
-    return true;
 }
 
 }  // namespace

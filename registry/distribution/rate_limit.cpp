@@ -2,6 +2,7 @@
 
 #include "transport/log.hpp"
 #include "transport/retry/retry_after.hpp"
+#include "transport/text.hpp"
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -15,13 +16,6 @@
 namespace regmigrate::registry {
 
 namespace {
-
-std::string_view trim(std::string_view text) {
-    const auto begin = text.find_first_not_of(" \t");
-    if (begin == std::string_view::npos)
-        return {};
-    return text.substr(begin, text.find_last_not_of(" \t") - begin + 1);
-}
 
 std::optional<std::uint64_t> parse_count(std::string_view text) {
     std::uint64_t value = 0;
@@ -43,7 +37,7 @@ std::optional<RateLimitValue> parse_rate_limit_value(std::string_view value) {
     RateLimitValue parsed;
     for (std::size_t start = 0, index = 0; start <= value.size(); ++index) {
         const auto end = std::min(value.find(';', start), value.size());
-        const auto part = trim(value.substr(start, end - start));
+        const auto part = transport::trim(value.substr(start, end - start));
         start = end + 1;
         if (index == 0) {
             const auto count = parse_count(part);

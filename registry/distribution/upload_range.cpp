@@ -1,6 +1,7 @@
 #include "registry/distribution/upload_range.hpp"
 
 #include "registry/distribution/registry_error.hpp"
+#include "transport/text.hpp"
 
 #include <algorithm>
 #include <charconv>
@@ -9,14 +10,6 @@
 namespace regmigrate::registry {
 
 namespace {
-
-std::string_view trim(std::string_view s) {
-    const auto first = s.find_first_not_of(" \t");
-    if (first == std::string_view::npos) {
-        return {};
-    }
-    return s.substr(first, s.find_last_not_of(" \t") - first + 1);
-}
 
 Error bad_range(std::string_view header, std::string_view why) {
     return make_error(ErrorKind::protocol, "bad upload Range " + quote_for_message(header, 100) +
@@ -37,7 +30,7 @@ std::optional<std::uint64_t> parse_byte_count(std::string_view text) {
 }
 
 Expected<std::uint64_t> parse_upload_range(std::string_view range_header) {
-    auto range = trim(range_header);
+    auto range = transport::trim(range_header);
     if (range.substr(0, 6) == "bytes=") {
         range = range.substr(6);
     }

@@ -1,5 +1,7 @@
 #include "registry/ecr/aws_credentials.hpp"
 
+#include "transport/text.hpp"
+
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
@@ -9,14 +11,6 @@ namespace regmigrate::registry {
 namespace {
 
 constexpr std::string_view kSpaces = " \t\r";
-
-std::string_view trim(std::string_view text) {
-    const auto begin = text.find_first_not_of(kSpaces);
-    if (begin == std::string_view::npos) {
-        return {};
-    }
-    return text.substr(begin, text.find_last_not_of(kSpaces) - begin + 1);
-}
 
 std::string env_or_empty(const AwsConfigSources& sources, std::string_view name) {
     return sources.env ? sources.env(name).value_or("") : std::string();
@@ -74,7 +68,7 @@ Expected<IniFile> parse_aws_ini(std::string_view text, std::string_view file_nam
         const std::string_view raw = text.substr(0, newline);
         text = newline == std::string_view::npos ? std::string_view() : text.substr(newline + 1);
         ++line_number;
-        const std::string_view line = trim(raw);
+        const std::string_view line = transport::trim(raw, kSpaces);
         if (line.empty() || line.front() == '#' || line.front() == ';') {
             continue;
         }
@@ -87,7 +81,7 @@ Expected<IniFile> parse_aws_ini(std::string_view text, std::string_view file_nam
             if (line.back() != ']') {
                 return make_error(ErrorKind::invalid_argument, where + ": unterminated section");
             }
-            section = &file[std::string(trim(line.substr(1, line.size() - 2)))];
+            section = &file[std::string(transport::trim(line.substr(1, line.size() - 2), kSpaces))];
             continue;
         }
         const auto equals = line.find('=');
@@ -97,8 +91,8 @@ Expected<IniFile> parse_aws_ini(std::string_view text, std::string_view file_nam
         if (section == nullptr) {
             return make_error(ErrorKind::invalid_argument, where + ": setting outside a section");
         }
-        (*section)[std::string(trim(line.substr(0, equals)))] =
-            std::string(trim(line.substr(equals + 1)));
+        (*section)[std::string(transport::trim(line.substr(0, equals), kSpaces))] =
+            std::string(transport::trim(line.substr(equals + 1), kSpaces));
     }
     return file;
 }

@@ -1,5 +1,7 @@
 #include "transport/retry/retry_after.hpp"
 
+#include "transport/text.hpp"
+
 #include <algorithm>
 #include <array>
 #include <charconv>
@@ -8,17 +10,6 @@
 
 namespace regmigrate::transport {
 namespace {
-
-constexpr std::string_view kWhitespace = " \t";
-
-std::string_view trim(std::string_view s) {
-    const auto begin = s.find_first_not_of(kWhitespace);
-    if (begin == std::string_view::npos) {
-        return {};
-    }
-    const auto end = s.find_last_not_of(kWhitespace);
-    return s.substr(begin, end - begin + 1);
-}
 
 bool all_digits(std::string_view s) {
     return !s.empty() &&
@@ -95,7 +86,7 @@ std::optional<std::chrono::system_clock::time_point> parse_imf_fixdate(std::stri
 
 std::optional<std::chrono::seconds> parse_retry_after(std::string_view value,
                                                       std::chrono::system_clock::time_point now) {
-    const auto text = trim(value);
+    const auto text = transport::trim(value);
     if (all_digits(text)) {
         return parse_delta_seconds(text);
     }

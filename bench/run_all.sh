@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs the benchmarks and prints every result as Markdown tables, ready for README.md.
 # Usage: bench/run_all.sh [SUITE...]
-#   suites: micro big_blob one_image ingest w1 w2 scale   (default: all but scale, the heavy one)
+#   suites: micro big_blob one_image wide_image ingest w1 w2 scale   (default: all but scale, the heavy one)
 #   BENCH_MIN_TIME=0.5   seconds per micro benchmark (Google Benchmark's min_time)
 #   the e2e scripts' own variables pass through (W1_REPOS, INGEST_SIZE, SCALE_REPOS, ...)
 # Build first: tools/setup/build.sh regmigrate fleetgen faultproxy micro_bench
@@ -10,7 +10,7 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 export REGMIGRATE_BUILD_DIR=${REGMIGRATE_BUILD_DIR:-$root/build}
 build=$REGMIGRATE_BUILD_DIR
 suites=("$@")
-((${#suites[@]})) || suites=(micro big_blob one_image ingest w1 w2)
+((${#suites[@]})) || suites=(micro big_blob one_image wide_image ingest w1 w2)
 
 micro() {
   local json
@@ -53,11 +53,12 @@ for suite in "${suites[@]}"; do
     micro) micro ;;
     big_blob) "$root/bench/e2e/big_blob.sh" ;;
     one_image) "$root/bench/e2e/one_image.sh" ;;
+    wide_image) "$root/bench/e2e/wide_image.sh" ;;
     ingest) "$root/bench/e2e/ingest_limit.sh" ;;
     w1) "$root/bench/e2e/w1_sync.sh" ;;
     w2) "$root/bench/e2e/w2_sync.sh" ;;
     scale) "$root/bench/e2e/scale_10k.sh" ;;
-    *) echo "unknown suite '$suite' (micro big_blob one_image ingest w1 w2 scale)" >&2; exit 2 ;;
+    *) echo "unknown suite '$suite' (micro big_blob one_image wide_image ingest w1 w2 scale)" >&2; exit 2 ;;
   esac
   echo
 done

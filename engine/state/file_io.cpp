@@ -1,7 +1,7 @@
 #include "engine/state/file_io.hpp"
 
-#include <cerrno>
 #include <unistd.h>
+#include <cerrno>
 
 namespace regmigrate::engine {
 

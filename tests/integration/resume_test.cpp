@@ -4,6 +4,7 @@
 // end a run with its report written, its journal flushed and exit 130 / 143; a destination
 // restarted mid-run is caught up by a rerun.
 #include "tests/integration/sync_fixture.hpp"
+#include "tests/support/fault_proxy_process.hpp"
 #include "tests/support/subprocess.hpp"
 #include "tools/fleet/byte_source.hpp"
 #include "tools/fleet/image_builder.hpp"
@@ -151,12 +152,16 @@ class ResumeTest : public ::testing::Test {
 
     std::vector<std::string> journal_option() const { return {"--journal", journal_.string()}; }
 
-    // Starts a sync, polls `ready` every millisecond while it runs (for at most 60 s), then
-    // sends `signals` one after the other and returns the exit status (-signal when killed).
-    int interrupt(const std::function<bool()>& ready, const std::vector<int>& signals) {
+    // Starts a sync (into `to`, the destination unless given), polls `ready` every
+    // millisecond while it runs (for at most 60 s), then sends `signals` one after the other
+    // and returns the exit status (-signal when killed).
+    int interrupt(const std::function<bool()>& ready, const std::vector<int>& signals,
+                  std::string to = {}) {
+        if (to.empty())
+            to = destination_.host();
         std::vector<std::string> argv{
-            REGMIGRATE_BINARY,   "sync",        "--from",    source_.host(), "--to",
-            destination_.host(), "--certs-dir", dir_.path(), "--report",     report_.string()};
+            REGMIGRATE_BINARY, "sync",      "--from",   source_.host(),  "--to", to,
+            "--certs-dir",     dir_.path(), "--report", report_.string()};
         for (const auto& option : with(plain_http(), journal_option()))
             argv.push_back(option);
         ChildProcess run(argv, dir_.path() / "interrupted.log");
@@ -193,14 +198,15 @@ class ResumeTest : public ::testing::Test {
         return bytes;
     }
 
-    SyncOutcome rerun() {
-        return cli_.run("sync", source_.host(), destination_.host(),
+    // A sync of the same plan (into `to`, the destination unless given).
+    SyncOutcome rerun(std::string to = {}) {
+        return cli_.run("sync", source_.host(), to.empty() ? destination_.host() : to,
                         with(plain_http(), journal_option()));
     }
 
     // The rerun completes every image, moves at most `allowed` bytes, and verify passes.
-    void expect_rerun_completes(std::uint64_t allowed) {
-        const auto run = rerun();
+    void expect_rerun_completes(std::uint64_t allowed, const std::string& to = {}) {
+        const auto run = rerun(to);
         ASSERT_EQ(run.cli.exit_code, 0) << run.cli.describe();
         ASSERT_TRUE(run.report) << run.report.error().message;
         EXPECT_EQ(run.report->summary.images_copied + run.report->summary.images_skipped, images_);
@@ -244,11 +250,17 @@ TEST_F(ResumeTest, SigkillMidBlobThenRerunMovesNoMoreThanWasInFlight) {
 }
 
 TEST_F(ResumeTest, SigkillBetweenIndexChildrenAndIndexThenRerunPushesTheIndex) {
-    const int status = interrupt(
-        [&] { return manifest_stored(destination_, "big/app", first_child_); }, {SIGKILL});
+    // The children go right before their index: the index's PUT is held back, so the kill
+    // lands after the children and before the index whatever the machine's speed.
+    // The rerun goes the same way: the journal belongs to the plan's destination.
+    FaultProxyProcess index_held(FAULTPROXY_BINARY, destination_.host(),
+                                 {"latency delay-ms=2000 method=PUT path=/manifests/v1$"});
+    const int status =
+        interrupt([&] { return manifest_stored(destination_, "big/app", first_child_); }, {SIGKILL},
+                  index_held.host());
     EXPECT_EQ(status, -SIGKILL) << log_;
     ASSERT_FALSE(tag_stored(destination_, "big/app", "v1")) << "killed after the index";
-    expect_rerun_completes(uncommitted_bytes());
+    expect_rerun_completes(uncommitted_bytes(), index_held.host());
     EXPECT_TRUE(tag_stored(destination_, "big/app", "v1"));
 }
 

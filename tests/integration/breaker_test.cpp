@@ -76,12 +76,14 @@ class BreakerTest : public ::testing::Test {
         run_ = std::make_unique<ChildProcess>(argv, output_file_);
     }
 
-    // Waits (bounded) until the first image has arrived at the destination: the run is
-    // past its preflight and copying.
+    // Waits (bounded) until a second image has arrived at the destination: the run is past
+    // its preflight and copying, and (one image at a time) has recorded the first as copied.
+    // A first tag alone is not enough: the registry may be stopped before the run has read
+    // the answer to that manifest's PUT.
     void wait_for_first_copy() {
         for (int i = 0; i < 600; ++i) {
             const auto images = list_tagged_images(destination_.host());
-            if (images && !images->empty())
+            if (images && images->size() >= 2)
                 return;
             std::this_thread::sleep_for(50ms);
         }

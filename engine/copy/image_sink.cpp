@@ -96,17 +96,9 @@ class RegistryBlobWriter final : public BlobWriter {
         co_return co_await client.upload_from(repository, digest_, size_, body, *session_, offset);
     }
 
-    asio::awaitable<void> abandon() override { co_await cancel(); }
+    asio::awaitable<void> abandon() override { co_await sink_.discard(session_); }
 
   private:
-    asio::awaitable<void> cancel() {
-        if (!session_)
-            co_return;
-        const UploadSession unwanted = std::move(*session_);
-        session_.reset();
-        co_await sink_.client().cancel_upload(sink_.repository(), unwanted);
-    }
-
     asio::awaitable<std::uint64_t> resume_offset(const Error& failure) {
         auto& client = sink_.client();
         if (resume_from(session_.has_value(), client.uploads_in_chunks(size_), failure.kind) ==
@@ -119,7 +111,7 @@ class RegistryBlobWriter final : public BlobWriter {
                 {{"repository", sink_.repository()},
                  {"error", held ? "registry holds more than the blob" : held.error().message}});
         }
-        co_await cancel();
+        co_await sink_.discard(session_);
         co_return 0;
     }
 

@@ -3,15 +3,11 @@
 #include "transport/base64.hpp"
 
 #include <openssl/evp.h>
-#include <prometheus/exposer.h>
 #include <prometheus/gateway.h>
-#include <boost/url/authority_view.hpp>
 #include <boost/url/grammar/charset.hpp>
 #include <boost/url/parse.hpp>
 #include <boost/url/rfc/unreserved_chars.hpp>
 #include <boost/url/url.hpp>
-
-#include <charconv>
 
 namespace regmigrate::metrics {
 
@@ -27,71 +23,7 @@ bool is_plain_segment(std::string_view s) {
                                              boost::urls::unreserved_chars) == s.data() + s.size();
 }
 
-// Civetweb's listening_ports syntax for one address.
-std::string civetweb_listen_option(const ListenAddress& a) {
-    const std::string port = std::to_string(a.port);
-    if (a.host.empty()) {
-        return port;
-    }
-    return a.ipv6 ? "[" + a.host + "]:" + port : a.host + ":" + port;
-}
-
 }  // namespace
-
-Expected<ListenAddress> parse_listen_address(std::string_view address) {
-    const std::string shown = "'" + std::string(address) + "'";
-    auto authority = boost::urls::parse_authority(address);
-    if (!authority || authority->has_userinfo()) {
-        return invalid("metrics address " + shown + " is not HOST:PORT");
-    }
-    if (!authority->has_port() || authority->port().empty()) {
-        return invalid("metrics address " + shown + " has no port");
-    }
-    const auto port_text = authority->port();
-    unsigned port = 0;
-    const auto [end, ec] =
-        std::from_chars(port_text.data(), port_text.data() + port_text.size(), port);
-    if (ec != std::errc{} || end != port_text.data() + port_text.size() || port > 65535) {
-        return invalid("metrics address " + shown + " has an invalid port");
-    }
-    ListenAddress out;
-    out.host = std::string(authority->host_address());
-    out.port = static_cast<uint16_t>(port);
-    out.ipv6 = authority->host_type() == boost::urls::host_type::ipv6;
-    return out;
-}
-
-MetricsServer::MetricsServer(std::unique_ptr<prometheus::Exposer> exposer,
-                             std::shared_ptr<prometheus::Registry> registry)
-    : exposer_(std::move(exposer)), registry_(std::move(registry)) {
-    exposer_->RegisterCollectable(registry_);
-}
-
-MetricsServer::~MetricsServer() = default;
-
-Expected<std::unique_ptr<MetricsServer>> MetricsServer::start(std::string_view address,
-                                                              const Metrics& metrics) {
-    auto parsed = parse_listen_address(address);
-    if (!parsed) {
-        return parsed.error();
-    }
-    std::unique_ptr<prometheus::Exposer> exposer;
-    try {
-        // Two worker threads: with one, civetweb 1.15 waits two seconds to shut down even
-        // when idle.
-        exposer = std::make_unique<prometheus::Exposer>(civetweb_listen_option(*parsed), 2);
-    } catch (const std::exception& e) {
-        return make_error(ErrorKind::network,
-                          "cannot serve metrics on '" + std::string(address) + "': " + e.what());
-    }
-    return std::unique_ptr<MetricsServer>(
-        new MetricsServer(std::move(exposer), metrics.registry()));
-}
-
-uint16_t MetricsServer::port() const {
-    const auto ports = exposer_->GetListeningPorts();
-    return ports.empty() ? 0 : static_cast<uint16_t>(ports.front());
-}
 
 Expected<PushgatewayTarget> parse_pushgateway_url(std::string_view url) {
     auto parsed = boost::urls::parse_uri(url);

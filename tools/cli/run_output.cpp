@@ -29,13 +29,16 @@ void configure_logging(const CommonFlags& flags) {
 }
 
 Expected<std::unique_ptr<metrics::MetricsServer>> serve_metrics(const CommonFlags& flags,
-                                                                const metrics::Metrics& metrics) {
+                                                                const metrics::Metrics& metrics,
+                                                                metrics::HealthProbe health) {
     if (flags.metrics_addr.empty())
         return std::unique_ptr<metrics::MetricsServer>();
-    auto server = metrics::MetricsServer::start(flags.metrics_addr, metrics);
+    auto server = metrics::MetricsServer::start(flags.metrics_addr, metrics, std::move(health));
     if (!server)
         return with_context(server.error(), "--metrics-addr");
-    log(LogLevel::info, "serving metrics", {{"url", "http://" + flags.metrics_addr + "/metrics"}});
+    log(LogLevel::info, "serving metrics and health",
+        {{"url", "http://" + flags.metrics_addr + "/metrics"},
+         {"health", "http://" + flags.metrics_addr + "/healthz"}});
     return server;
 }
 

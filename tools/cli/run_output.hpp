@@ -12,9 +12,11 @@ namespace regmigrate::cli {
 // for its kind: usage/configuration problems 2, failures 1.
 int report_error(const Error& error);
 
-// Serves /metrics when --metrics-addr is set (null otherwise).
+// Serves /metrics and /healthz (`health`, or 200 "ok") when --metrics-addr is set (null
+// otherwise).
 Expected<std::unique_ptr<metrics::MetricsServer>> serve_metrics(const CommonFlags& flags,
-                                                                const metrics::Metrics& metrics);
+                                                                const metrics::Metrics& metrics,
+                                                                metrics::HealthProbe health = {});
 
 // Prints the summary, writes --report, returns 0 when no image failed, else 1.
 // `done` is the outcome the summary line counts first (copied, matched). Also writes

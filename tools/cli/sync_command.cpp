@@ -10,6 +10,7 @@
 #include "tools/cli/run_output.hpp"
 #include "tools/cli/side_options.hpp"
 #include "tools/cli/terminal.hpp"
+#include "tools/cli/watch_loop.hpp"
 #include "transport/log.hpp"
 
 #include <memory>
@@ -47,6 +48,8 @@ struct SyncFlags {
     std::size_t image_parallelism = engine::default_image_parallelism;
     std::uint64_t max_inflight_bytes = engine::default_max_inflight_bytes;
     std::size_t threads = std::clamp<std::size_t>(std::thread::hardware_concurrency(), 1, 8);
+    std::string watch;  // sync --watch INTERVAL; empty: one run
+    std::string watch_stall_after = "30m";
 };
 
 // --from / --to: a registry host, or oci:DIR, a directory of OCI layouts, one per
@@ -215,6 +218,12 @@ int run(SyncFlags& flags, engine::SyncMode mode) {
         }
     }
 
+    if (!flags.watch.empty()) {
+        auto watch = watch_settings(flags.watch, flags.watch_stall_after, flags.dry_run);
+        if (!watch)
+            return report_error(watch.error());
+        return run_watch(*plan, options, common, *watch);
+    }
     metrics::Metrics metrics;
     auto server = serve_metrics(flags.common, metrics);
     if (!server)
@@ -302,6 +311,8 @@ CommandRunner add_plan_command(CLI::App& app, const char* name, const char* desc
                      "registry restarting within it is waited for")
         ->check(CLI::NonNegativeNumber)
         ->capture_default_str();
+    if (mode == engine::SyncMode::sync)
+        add_watch_flags(*command, flags->watch, flags->watch_stall_after);
     add_side_flags(*command, flags->common, true);
     add_output_flags(*command, flags->common);
     return [flags, mode] { return run(*flags, mode); };

@@ -21,20 +21,6 @@ namespace asio = boost::asio;
 namespace http = boost::beast::http;
 using tcp = asio::ip::tcp;
 
-http::response<http::string_body> http_get(uint16_t port, const std::string& target) {
-    asio::io_context io;
-    tcp::socket socket(io);
-    socket.connect({asio::ip::make_address("127.0.0.1"), port});
-    http::request<http::empty_body> req{http::verb::get, target, 11};
-    req.set(http::field::host, "127.0.0.1");
-    req.keep_alive(false);
-    http::write(socket, req);
-    boost::beast::flat_buffer buffer;
-    http::response<http::string_body> res;
-    http::read(socket, buffer, res);
-    return res;
-}
-
 // Accepts one connection on a free loopback port, records the request and answers it
 // with a fixed status: a stand-in pushgateway.
 class OneShotHttpServer {
@@ -102,75 +88,6 @@ TEST(TextExposition, EveryLineIsACommentOrASample) {
         ++samples;
     }
     EXPECT_GT(samples, 10);
-}
-
-TEST(ParseListenAddress, HostAndPort) {
-    const auto a = parse_listen_address("127.0.0.1:9100").value();
-    EXPECT_EQ(a.host, "127.0.0.1");
-    EXPECT_EQ(a.port, 9100);
-    EXPECT_FALSE(a.ipv6);
-}
-
-TEST(ParseListenAddress, EmptyHostMeansEveryInterface) {
-    const auto a = parse_listen_address(":9100").value();
-    EXPECT_EQ(a.host, "");
-    EXPECT_EQ(a.port, 9100);
-}
-
-TEST(ParseListenAddress, BracketedIpv6Host) {
-    const auto a = parse_listen_address("[::1]:0").value();
-    EXPECT_EQ(a.host, "::1");
-    EXPECT_EQ(a.port, 0);
-    EXPECT_TRUE(a.ipv6);
-}
-
-TEST(ParseListenAddress, MissingPortIsRejected) {
-    const auto a = parse_listen_address("127.0.0.1");
-    ASSERT_TRUE(a.has_error());
-    EXPECT_EQ(a.error().kind, ErrorKind::invalid_argument);
-    EXPECT_NE(a.error().message.find("'127.0.0.1'"), std::string::npos);
-}
-
-TEST(ParseListenAddress, PortOutOfRangeIsRejected) {
-    EXPECT_TRUE(parse_listen_address("127.0.0.1:65536").has_error());
-    EXPECT_TRUE(parse_listen_address("127.0.0.1:http").has_error());
-}
-
-TEST(MetricsServer, ServesTheRegistryAtSlashMetrics) {
-    Metrics m;
-    m.image_finished(ImageOutcome::copied);
-    auto server = MetricsServer::start("127.0.0.1:0", m).value();
-    ASSERT_NE(server->port(), 0);
-    const auto res = http_get(server->port(), "/metrics");
-    EXPECT_EQ(res.result(), http::status::ok);
-    EXPECT_NE(res.body().find("regmigrate_images_total{result=\"copied\"} 1"), std::string::npos)
-        << res.body();
-}
-
-TEST(MetricsServer, ServesCurrentValuesOnEveryScrape) {
-    Metrics m;
-    auto server = MetricsServer::start("127.0.0.1:0", m).value();
-    m.manifest_pushed();
-    m.manifest_pushed();
-    const auto res = http_get(server->port(), "/metrics");
-    EXPECT_NE(res.body().find("regmigrate_manifests_pushed_total 2"), std::string::npos);
-}
-
-TEST(MetricsServer, MalformedAddressIsAnInvalidArgument) {
-    Metrics m;
-    const auto server = MetricsServer::start("not an address", m);
-    ASSERT_TRUE(server.has_error());
-    EXPECT_EQ(server.error().kind, ErrorKind::invalid_argument);
-}
-
-TEST(MetricsServer, PortInUseFailsWithAMessageNamingTheAddress) {
-    Metrics m;
-    auto first = MetricsServer::start("127.0.0.1:0", m).value();
-    const std::string address = "127.0.0.1:" + std::to_string(first->port());
-    const auto second = MetricsServer::start(address, m);
-    ASSERT_TRUE(second.has_error());
-    EXPECT_NE(second.error().message.find("'" + address + "'"), std::string::npos)
-        << second.error().message;
 }
 
 TEST(ParsePushgatewayUrl, SplitsSchemeHostAndPort) {

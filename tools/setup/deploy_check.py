@@ -10,7 +10,9 @@
   installs or one of their dependencies;
 - the Kubernetes manifests under tools/deploy parse, have known kinds, run the image whose
   tag is the project's version as the Dockerfile's user, pass regmigrate only subcommands
-  and flags that its --help lists, and name ConfigMaps and Secrets (and keys) they define.
+  and flags that its --help lists, and name ConfigMaps and Secrets (and keys) they define;
+  a container running `sync --watch` has liveness and readiness probes on /healthz at the
+  port of its --metrics-addr.
 
 Usage: deploy_check.py [--dockerfile FILE] BINARY     check; exit 1 naming each problem
        deploy_check.py --print-runtime BINARY         the runtime packages BINARY needs
@@ -267,7 +269,43 @@ def container_problems(container, spec, where, version, user, entrypoint, comman
     if command is not None and command != entrypoint:
         problems.append(f"{where}: command {command} replaces the image's entrypoint {entrypoint}")
     args = [str(a) for a in container.get("args") or []]
-    return problems + argument_problems(where, args, commands, help_of)
+    return (
+        problems
+        + argument_problems(where, args, commands, help_of)
+        + probe_problems(where, container, args)
+    )
+
+
+def option_value(args, flag):
+    """The value of FLAG VALUE or FLAG=VALUE in args, or None."""
+    for i, arg in enumerate(args):
+        if arg == flag and i + 1 < len(args):
+            return args[i + 1]
+        if arg.startswith(flag + "="):
+            return arg.split("=", 1)[1]
+    return None
+
+
+def probe_problems(where, container, args):
+    """A container running `sync --watch` is probed on /healthz where --metrics-addr serves
+    it (the probe's port by number or by the name of one of the container's ports)."""
+    if "--watch" not in args and option_value(args, "--watch") is None:
+        return []
+    address = option_value(args, "--metrics-addr")
+    if address is None:
+        return [f"{where}: sync --watch without --metrics-addr serves no /healthz to probe"]
+    port = address.rpartition(":")[2]
+    named = {str(p.get("name")): str(p.get("containerPort")) for p in container.get("ports") or []}
+    problems = []
+    for probe in ("livenessProbe", "readinessProbe"):
+        get = (container.get(probe) or {}).get("httpGet") or {}
+        probed = named.get(str(get.get("port")), str(get.get("port")))
+        if get.get("path") != "/healthz" or probed != port:
+            problems.append(
+                f"{where}: sync --watch needs a {probe} with httpGet /healthz on port {port} "
+                "(its --metrics-addr)"
+            )
+    return problems
 
 
 def argument_problems(where, args, commands, help_of):

@@ -306,9 +306,9 @@ class ManifestTest(unittest.TestCase):
         )
 
     def test_an_unknown_flag_is_named_with_its_subcommand(self):
-        problems = manifest_problems(job(["sync", "--watch"]))
+        problems = manifest_problems(job(["sync", "--bogus"]))
         self.assertEqual(len(problems), 1)
-        self.assertIn("regmigrate sync has no option --watch", problems[0])
+        self.assertIn("regmigrate sync has no option --bogus", problems[0])
 
     def test_args_must_start_with_a_subcommand(self):
         self.assertIn("not a regmigrate subcommand", manifest_problems(job(["--config", "x"]))[0])
@@ -329,7 +329,39 @@ class ManifestTest(unittest.TestCase):
 
     def test_deployments_and_cronjobs_are_checked_too(self):
         for kind in ("Deployment", "CronJob"):
-            self.assertIn("--watch", manifest_problems(job(["sync", "--watch"], kind=kind))[0])
+            self.assertIn("--bogus", manifest_problems(job(["sync", "--bogus"], kind=kind))[0])
+
+    def test_a_watch_without_healthz_probes_is_named_per_probe(self):
+        container = {"args": ["sync", "--watch", "5m", "--metrics-addr", ":9100"]}
+        problems = check.probe_problems("m.yaml", container, container["args"])
+        self.assertEqual(len(problems), 2)
+        self.assertIn("livenessProbe with httpGet /healthz on port 9100", problems[0])
+        self.assertIn("readinessProbe", problems[1])
+
+    def test_a_watch_probed_on_healthz_at_the_metrics_port_passes(self):
+        probe = {"httpGet": {"path": "/healthz", "port": "metrics"}}
+        container = {
+            "args": ["sync", "--watch=5m", "--metrics-addr=:9100"],
+            "ports": [{"name": "metrics", "containerPort": 9100}],
+            "livenessProbe": probe,
+            "readinessProbe": {"httpGet": {"path": "/healthz", "port": 9100}},
+        }
+        self.assertEqual(check.probe_problems("m.yaml", container, container["args"]), [])
+
+    def test_a_probe_on_another_port_or_path_is_named(self):
+        container = {
+            "args": ["sync", "--watch", "5m", "--metrics-addr", ":9100"],
+            "livenessProbe": {"httpGet": {"path": "/metrics", "port": 9100}},
+            "readinessProbe": {"httpGet": {"path": "/healthz", "port": 8080}},
+        }
+        self.assertEqual(len(check.probe_problems("m.yaml", container, container["args"])), 2)
+
+    def test_a_watch_without_metrics_addr_is_named(self):
+        problems = check.probe_problems("m.yaml", {}, ["sync", "--watch", "5m"])
+        self.assertIn("without --metrics-addr", problems[0])
+
+    def test_a_run_without_watch_needs_no_probes(self):
+        self.assertEqual(check.probe_problems("m.yaml", {}, ["sync", "--config", "p"]), [])
 
     def test_an_unknown_kind_or_wrong_api_version_is_named(self):
         problems = manifest_problems(

@@ -11,13 +11,9 @@ namespace regmigrate::engine {
 
 namespace asio = boost::asio;
 
-namespace {
-
 const char* signal_name(int signal) {
     return signal == SIGINT ? "SIGINT" : signal == SIGTERM ? "SIGTERM" : "signal";
 }
-
-}  // namespace
 
 SignalStop::SignalStop(std::vector<asio::io_context*> loops, std::chrono::milliseconds grace,
                        std::function<void(int)> on_stop)

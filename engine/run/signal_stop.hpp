@@ -15,6 +15,9 @@
 
 namespace regmigrate::engine {
 
+// "SIGINT", "SIGTERM" (or "signal"), as the logs name them.
+const char* signal_name(int signal);
+
 class SignalStop {
   public:
     // loops[0] receives the signals; all of them are stopped at the end of the grace.

@@ -1,5 +1,6 @@
 #include "tools/cli/watch_loop.hpp"
 
+#include "engine/run/signal_stop.hpp"
 #include "engine/run/watch_state.hpp"
 #include "metrics/progress.hpp"
 #include "metrics/watch_metrics.hpp"
@@ -58,10 +59,6 @@ class WatchSignals {
     int received_ = 0;
 };
 
-const char* signal_name(int signal) {
-    return signal == SIGINT ? "SIGINT" : "SIGTERM";
-}
-
 // One round: the sync, its summary and report (a round that could not run writes a
 // report saying why, so the file always tells of the last round). Returns the exit code
 // and the failure line; `stop_signal` is set when a signal ended the round.
@@ -88,6 +85,34 @@ int run_round(const engine::SyncPlan& plan, const engine::SyncOptions& options,
     result->report.totals = engine::counted_since(result->report.totals, before);
     why = engine::round_failure(result->report);
     return finish_run(result->report, flags, metrics, engine::ImageOutcome::copied);
+}
+
+// "watch round ended round=3 result=failed exit_code=1 duration=2s next_round_in_seconds=300
+// error=...": the exit code one sync would have had, and why it failed.
+void log_round_end(std::uint64_t round, int code, double seconds, std::chrono::seconds interval,
+                   const std::string& why) {
+    const auto result = metrics::round_result(code);
+    const std::string round_text = std::to_string(round);
+    const std::string result_text(metrics::to_string(result));
+    const std::string code_text = std::to_string(code);
+    const std::string took = metrics::format_duration(seconds);
+    const std::string next_in = std::to_string(interval.count());
+    if (result == metrics::RoundResult::succeeded) {
+        log(LogLevel::info, "watch round ended",
+            {{"round", round_text},
+             {"result", result_text},
+             {"exit_code", code_text},
+             {"duration", took},
+             {"next_round_in_seconds", next_in}});
+        return;
+    }
+    log(LogLevel::warn, "watch round ended",
+        {{"round", round_text},
+         {"result", result_text},
+         {"exit_code", code_text},
+         {"duration", took},
+         {"next_round_in_seconds", next_in},
+         {"error", why}});
 }
 
 }  // namespace
@@ -154,22 +179,15 @@ int run_watch(const engine::SyncPlan& plan, const engine::SyncOptions& options,
             std::lock_guard lock(state_mutex);
             next = state.round_ended(ended, code, why);
         }
-        const auto result = metrics::round_result(code);
-        log(result == metrics::RoundResult::succeeded ? LogLevel::info : LogLevel::warn,
-            "watch round ended",
-            {{"round", std::to_string(round)},
-             {"result", std::string(metrics::to_string(result))},
-             {"exit_code", std::to_string(code)},
-             {"duration", metrics::format_duration(seconds)},
-             {"next_round_in_seconds", std::to_string(watch.interval.count())},
-             {"error", why}});
+        log_round_end(round, code, seconds, watch.interval, why);
         if (stop_signal == 0)
             stop_signal = signals.pending();
         if (stop_signal == 0)
             stop_signal = signals.sleep_until(next);
         if (stop_signal != 0) {
-            log(LogLevel::info, std::string(signal_name(stop_signal)) + ": watch stopped after " +
-                                    std::to_string(round) + (round == 1 ? " round" : " rounds"));
+            log(LogLevel::info, std::string(engine::signal_name(stop_signal)) +
+                                    ": watch stopped after " + std::to_string(round) +
+                                    (round == 1 ? " round" : " rounds"));
             return exit_ok;
         }
     }

@@ -201,6 +201,11 @@ TEST_F(WatchTest, SigtermEndsTheWatchAfterTheImageInFlightWithExitZero) {
             return copied && !copied->empty();
         },
         "a first image at the destination");
+    // Eleven images of 300 ms each are still to come: the round is running.
+    const auto during = get("/healthz");
+    ASSERT_TRUE(during) << during.error().message;
+    EXPECT_EQ(during->status, 200) << during->body;
+    EXPECT_EQ(during->body, "round 1 running\n");
     EXPECT_EQ(terminate(), 0) << output();
     const auto copied = list_tagged_images(destination_.host());
     ASSERT_TRUE(copied) << copied.error().message;
@@ -208,6 +213,34 @@ TEST_F(WatchTest, SigtermEndsTheWatchAfterTheImageInFlightWithExitZero) {
     const auto report = read_copy_report(report_file_);
     ASSERT_TRUE(report) << report.error().message << "\n" << output();
     EXPECT_NE(output().find("SIGTERM: watch stopped after 1 round"), std::string::npos) << output();
+}
+
+TEST_F(WatchTest, HealthzFailsWhileARoundMakesNoProgressPastTheBound) {
+    push_sample(source_.host(), "v1", 1);
+    // The manifest's answer held 5 s: no request answered, no byte moved for longer than
+    // --watch-stall-after 1s.
+    FaultProxyProcess proxy(FAULTPROXY_BINARY, source_.host(),
+                            {"stall method=GET path=/manifests/ stall-ms=5000"});
+    start_watch(proxy.host(), {"--jobs", "1", "--watch-stall-after", "1s"});
+    FetchResponse stalled;
+    wait_until(
+        [&] {
+            const auto health = get("/healthz");
+            if (health && health->status == 503)
+                stalled = *health;
+            return stalled.status == 503;
+        },
+        "/healthz to answer 503 during the stall");
+    EXPECT_EQ(stalled.body.rfind("round 1 has made no progress for ", 0), 0u) << stalled.body;
+    EXPECT_NE(stalled.body.find("(--watch-stall-after 1s)"), std::string::npos) << stalled.body;
+    wait_until([&] { return destination_has("team/app:v1"); }, "v1 once the stall is over");
+    wait_until(
+        [&] {
+            const auto health = get("/healthz");
+            return health && health->status == 200;
+        },
+        "/healthz to answer 200 again");
+    EXPECT_EQ(terminate(), 0) << output();
 }
 
 }  // namespace

@@ -118,17 +118,19 @@ void log_round_end(std::uint64_t round, int code, double seconds, std::chrono::s
 }  // namespace
 
 void add_watch_flags(CLI::App& command, std::string& interval, std::string& stall_after) {
-    command
-        .add_option("--watch", interval,
-                    "INTERVAL (30s, 5m, 1h): sync again INTERVAL after each round ends, until "
-                    "SIGTERM/SIGINT (exit 0); /healthz beside /metrics on --metrics-addr")
-        ->type_name("INTERVAL");
+    auto* watch =
+        command
+            .add_option("--watch", interval,
+                        "INTERVAL (30s, 5m, 1h): sync again INTERVAL after each round ends, until "
+                        "SIGTERM/SIGINT (exit 0); /healthz beside /metrics on --metrics-addr")
+            ->type_name("INTERVAL");
     command
         .add_option("--watch-stall-after", stall_after,
                     "with --watch: /healthz answers 503 when a round has made no progress (no "
                     "request answered, byte moved or image finished) for this long")
         ->type_name("DURATION")
-        ->capture_default_str();
+        ->capture_default_str()
+        ->needs(watch);
 }
 
 Expected<WatchSettings> watch_settings(const std::string& interval, const std::string& stall_after,

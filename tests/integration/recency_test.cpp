@@ -186,6 +186,21 @@ TEST_F(RecencyTest, PlanKeysFilterAsTheFlagsDo) {
     EXPECT_EQ(destination_images(), (std::set<std::string>{"team/app:v4", "team/db:c"}));
 }
 
+TEST_F(RecencyTest, MigrateTakesTheFiltersFromItsVariables) {
+    push_dated_repositories();
+    RegmigrateCli cli{REGMIGRATE_BINARY};
+    const auto run = cli.run({"migrate", "--certs-dir", cli.certs_dir().string()},
+                             {{"V1_REGISTRY", source_.host()},
+                              {"V2_REGISTRY", destination_.host()},
+                              {"USE_HTTP", "true"},
+                              {"NO_LOGIN", "true"},
+                              {"USER_PROMPT", "false"},
+                              {"V1_KEEP_LAST", "1"},
+                              {"V1_NEWER_THAN", "2025-07-15"}});
+    ASSERT_EQ(run.exit_code, 0) << run.describe();
+    EXPECT_EQ(destination_images(), (std::set<std::string>{"team/app:v4", "team/db:c"}));
+}
+
 TEST_F(RecencyTest, BadValuesExitTwoNamingTheFlag) {
     const auto age = sync({"--newer-than", "soon"});
     EXPECT_EQ(age.cli.exit_code, 2) << age.cli.describe();

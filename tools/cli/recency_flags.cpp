@@ -3,12 +3,16 @@
 namespace regmigrate::cli {
 
 void add_recency_flags(CLI::App& command, RecencyFlags& flags) {
-    command.add_option("--newer-than", flags.newer_than,
-                       "DURATION|DATE: only tags whose image was created within DURATION "
-                       "(90d, 36h, 30m, 2w) or since DATE (2026-09-01, RFC 3339); a tag "
-                       "without a readable date is kept");
-    command.add_option("--keep-last", flags.keep_last,
-                       "N: only the N most recently created tags of each repository");
+    command
+        .add_option("--newer-than", flags.newer_than,
+                    "only tags whose image was created within DURATION "
+                    "(90d, 36h, 30m, 2w) or since DATE (2026-09-01, RFC 3339); a tag "
+                    "without a readable date is kept")
+        ->type_name("DURATION|DATE");
+    command
+        .add_option("--keep-last", flags.keep_last,
+                    "only the N most recently created tags of each repository")
+        ->type_name("N");
 }
 
 Expected<void> apply_recency_flags(const RecencyFlags& flags, engine::SyncPlan& plan) {

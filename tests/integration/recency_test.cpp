@@ -186,6 +186,17 @@ TEST_F(RecencyTest, PlanKeysFilterAsTheFlagsDo) {
     EXPECT_EQ(destination_images(), (std::set<std::string>{"team/app:v4", "team/db:c"}));
 }
 
+TEST_F(RecencyTest, VerifyChecksOnlyTheTagsTheFiltersKeep) {
+    push_dated_repositories();
+    ASSERT_EQ(sync({"--keep-last", "2"}).cli.exit_code, 0);
+    std::vector<std::string> options = plain_http();
+    const auto everything = cli_.run("verify", source_.host(), destination_.host(), options);
+    EXPECT_EQ(everything.cli.exit_code, 1) << everything.cli.describe();
+    options.insert(options.end(), {"--keep-last", "2"});
+    const auto recent = cli_.run("verify", source_.host(), destination_.host(), options);
+    EXPECT_EQ(recent.cli.exit_code, 0) << recent.cli.describe();
+}
+
 TEST_F(RecencyTest, MigrateTakesTheFiltersFromItsVariables) {
     push_dated_repositories();
     RegmigrateCli cli{REGMIGRATE_BINARY};

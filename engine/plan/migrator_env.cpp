@@ -164,6 +164,10 @@ const std::vector<MigratorVariable>& migrator_variables() {
         {"V1_REPO_FILTER", "(all)",
          "grep basic regular expression, unanchored, on repository names"},
         {"V1_TAG_FILTER", "(all)", "plain text a tag must contain"},
+        {"V1_NEWER_THAN", "(all)",
+         "DURATION|DATE: only tags whose image was created within it (90d, 36h) or since it "
+         "(2026-09-01); undated tags are kept"},
+        {"V1_KEEP_LAST", "(all)", "N: only the N most recently created tags of each repository"},
         {"LIBRARY_NAMESPACE", "true",
          "Docker Hub official images keep library/ at the destination; false: drop it"},
         {"SKIP_EXISTING_TAGS", "false",
@@ -255,6 +259,18 @@ Expected<MigratorSettings> parse_migrator_env(const EnvLookup& env) {
         settings.repository_filter = std::move(*compiled);
     }
     settings.tag_filter = value_of(env, "V1_TAG_FILTER").value_or("");
+    if (const auto newer_than = value_of(env, "V1_NEWER_THAN")) {
+        auto parsed = parse_newer_than(*newer_than);
+        if (!parsed)
+            return invalid("V1_NEWER_THAN", parsed.error().message);
+        settings.recency.newer_than = std::move(*parsed);
+    }
+    if (const auto keep_last = value_of(env, "V1_KEEP_LAST")) {
+        auto parsed = parse_keep_last(*keep_last);
+        if (!parsed)
+            return invalid("V1_KEEP_LAST", parsed.error().message);
+        settings.recency.keep_last = *parsed;
+    }
     return settings;
 }
 
@@ -265,6 +281,7 @@ Expected<SyncPair> migrator_pair(const MigratorSettings& settings, RegistrySide 
     pair.destination = std::move(destination);
     pair.library_namespace = settings.library_namespace;
     pair.tags.contains = settings.tag_filter;
+    pair.recency = settings.recency;
     pair.repositories = settings.repositories;
     if (settings.repository_filter) {
         if (pair.repositories.empty()) {

@@ -51,6 +51,7 @@ struct MigratorSettings {
     std::vector<std::string> repositories;  // V1_FULL_REPO_LIST
     std::optional<boost::regex> repository_filter;  // V1_REPO_FILTER
     std::string tag_filter;                         // V1_TAG_FILTER
+    RecencyFilter recency;                          // V1_NEWER_THAN, V1_KEEP_LAST
     bool library_namespace = true;
     bool skip_existing = false;
     // V1_REGISTRY = V2_REGISTRY: the registry is replaced in place, through this staging

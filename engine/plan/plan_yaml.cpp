@@ -433,6 +433,23 @@ Expected<void> read_tags(const Section& s, TagSelector& tags) {
     return {};
 }
 
+Expected<void> read_recency(const Section& s, RecencyFilter& recency) {
+    PLAN_TRY(newer_than, s.text("newer_than"));
+    if (newer_than) {
+        auto parsed = parse_newer_than(*newer_than);
+        if (!parsed)
+            return s.fail("newer_than", "is invalid: " + parsed.error().message);
+        recency.newer_than = std::move(*parsed);
+    }
+    PLAN_TRY(keep_last, s.number("keep_last"));
+    if (keep_last) {
+        if (*keep_last == 0)
+            return s.fail("keep_last", "must be at least 1 (0 would leave out every dated tag)");
+        recency.keep_last = static_cast<std::size_t>(*keep_last);
+    }
+    return {};
+}
+
 Expected<void> read_mapping(const Section& s, SyncPair& pair) {
     if (auto r = assign(s, "prefix", pair.prefix); !r)
         return r;
@@ -507,10 +524,11 @@ Expected<void> read_hub(const Section& s, SyncPair& pair) {
 Expected<SyncPair> read_sync_entry(const Locator& at, const YAML::Node& node, std::size_t index,
                                    const Registries& registries) {
     const auto path = "sync[" + std::to_string(index) + "]";
-    PLAN_TRY(s, Section::read(at, node, path,
-                              {"from", "to", "repositories", "repository_regex", "tags",
-                               "tag_regex", "semver", "prefix", "rewrite", "library_namespace",
-                               "platform", "hub", "referrers", "schema1", "image_parallelism"}));
+    PLAN_TRY(
+        s, Section::read(at, node, path,
+                         {"from", "to", "repositories", "repository_regex", "tags", "tag_regex",
+                          "semver", "prefix", "rewrite", "library_namespace", "platform", "hub",
+                          "referrers", "schema1", "image_parallelism", "newer_than", "keep_last"}));
     SyncPair pair;
     PLAN_TRY(source, read_side(s, "from", registries, node.Mark()));
     pair.source = std::move(source);
@@ -524,6 +542,8 @@ Expected<SyncPair> read_sync_entry(const Locator& at, const YAML::Node& node, st
     if (auto r = read_mapping(s, pair); !r)
         return r.error();
     if (auto r = read_tags(s, pair.tags); !r)
+        return r.error();
+    if (auto r = read_recency(s, pair.recency); !r)
         return r.error();
     PLAN_TRY(referrers, s.boolean("referrers"));
     pair.referrers.enabled = referrers.value_or(false);

@@ -2,6 +2,7 @@
 // move between them, and under which destination names.
 #pragma once
 
+#include "engine/plan/recency_filter.hpp"
 #include "engine/plan/registry_side.hpp"
 #include "engine/plan/schema1_mode.hpp"
 #include "engine/plan/shard.hpp"
@@ -33,7 +34,8 @@ struct SyncPair {
     // source as Docker Hub whatever its host: a mirror or test stand-in of Hub.
     std::string hub_api;
     TagSelector tags;
-    std::string prefix;  // destination namespace: "mirror" → mirror/<source repo>
+    RecencyFilter recency;  // --newer-than, --keep-last / `newer_than:`, `keep_last:`
+    std::string prefix;     // destination namespace: "mirror" → mirror/<source repo>
     // Source repository prefix → destination prefix; first match wins, applied before prefix.
     std::vector<std::pair<std::string, std::string>> rewrites;
     bool library_namespace = true;        // Docker Hub source: keep "library/" in destination names

@@ -11,6 +11,7 @@
 #include "engine/layout/layout_sync.hpp"
 #include "engine/referrers/referrer_copier.hpp"
 #include "engine/referrers/referrer_verifier.hpp"
+#include "engine/run/created_dates.hpp"
 #include "engine/run/exception_boundary.hpp"
 #include "engine/run/failure_cause.hpp"
 #include "engine/run/run_retry_policy.hpp"
@@ -19,6 +20,7 @@
 #include "engine/state/journal.hpp"
 #include "engine/v1/v1_image_converter.hpp"
 #include "engine/v1/v1_listing.hpp"
+#include "metrics/recency_metrics.hpp"
 #include "registry/types/media_types.hpp"
 #include "transport/log.hpp"
 
@@ -81,6 +83,8 @@ struct RunState {
     std::atomic<bool> aborted{false};
     std::atomic<bool> interrupted{false};  // a signal: start nothing new
     Journal* journal = nullptr;
+    CreatedDates dates;  // for the recency filters; remembered in the journal
+    std::optional<metrics::RecencyMetrics> recency_metrics;  // a pair has recency filters
     // Tags earlier runs completed (journal), by tag_key: the digest each was given.
     std::unordered_map<std::string, std::string> journaled_tags;
     // Per pair, for an ECR destination: its API, and the repositories ensured there.
@@ -107,12 +111,13 @@ struct RunState {
     // every blob the ledger sees finished is recorded.
     void resume_from(Journal& opened) {
         journal = &opened;
+        dates.resume_from(opened);
         std::size_t blobs = 0;
         for (const auto& done : opened.loaded().records) {
             if (done.kind == JournalRecord::Kind::blob) {
                 ledger.seed(done.registry, done.digest, done.repository);
                 ++blobs;
-            } else {
+            } else if (done.kind == JournalRecord::Kind::tag) {
                 journaled_tags[tag_key(done.registry, done.repository, done.tag)] = done.digest;
             }
         }
@@ -120,7 +125,8 @@ struct RunState {
             log(LogLevel::info, "resuming from journal",
                 {{"journal", opened.path().string()},
                  {"blobs", std::to_string(blobs)},
-                 {"tags", std::to_string(opened.loaded().records.size() - blobs)}});
+                 {"tags", std::to_string(journaled_tags.size())},
+                 {"dates", std::to_string(dates.size())}});
         }
         ledger.set_listener([this](const std::string& registry, const std::string& digest,
                                    const std::string& repository) {
@@ -554,6 +560,44 @@ asio::awaitable<void> worker(RunState& state, LoopClients& clients) {
     }
 }
 
+// The creation dates of a repository's tags for the recency filters, read from the pair's
+// source. A v1 source's images have no config to date them by: they are kept, undated.
+asio::awaitable<std::vector<DatedTag>> date_source_tags(RunState& state, PairRuntime& runtime,
+                                                        std::size_t index, std::string repository,
+                                                        std::vector<std::string> tags) {
+    std::unique_ptr<ImageSource> source;
+    if (const auto directory = layout_directory(state.plan.pairs[index].source)) {
+        if (auto layout = state.layouts.open(*directory, repository, false))
+            source = std::make_unique<LayoutImageSource>(**layout);
+    } else if (!state.v1_sources[index]) {
+        source = std::make_unique<RegistryImageSource>(*runtime.source, repository);
+    }
+    if (!source) {
+        std::vector<DatedTag> undated;
+        for (auto& tag : tags)
+            undated.push_back(DatedTag{std::move(tag), std::nullopt});
+        co_return undated;
+    }
+    co_return co_await date_tags(*source, tags, std::max<std::size_t>(state.options.jobs, 1),
+                                 state.dates);
+}
+
+void count_recency(RunState& state, const SyncPair& pair, const std::string& repository,
+                   const RecencyDecision& decision) {
+    for (const auto& tag : decision.left_out)
+        state.recency_metrics->left_out(to_string(tag.reason));
+    state.recency_metrics->undated(decision.undated);
+    std::lock_guard lock(state.mutex);
+    state.planned.tags_left_out += decision.left_out.size();
+    state.planned.tags_undated += decision.undated;
+    if (state.options.mode != SyncMode::dry_run)
+        return;
+    for (const auto& tag : decision.left_out) {
+        state.planned.left_out.push_back(image_reference(pair.source.host, repository, tag.tag) +
+                                         " left out: " + explain(tag, pair.recency));
+    }
+}
+
 asio::awaitable<void> producer(RunState& state, LoopClients& clients) {
     std::vector<RegistryClient*> sources;
     for (auto& runtime : clients.pairs)
@@ -585,6 +629,14 @@ asio::awaitable<void> producer(RunState& state, LoopClients& clients) {
     hooks.repository_seen = [&] {
         std::lock_guard lock(state.mutex);
         ++state.planned.repositories;
+    };
+    hooks.date_tags = [&](std::size_t pair, const std::string& repository,
+                          const std::vector<std::string>& tags) {
+        return date_source_tags(state, clients.pairs[pair], pair, repository, tags);
+    };
+    hooks.recency_decided = [&](const SyncPair& pair, const std::string& repository,
+                                const RecencyDecision& decision) {
+        count_recency(state, pair, repository, decision);
     };
     if (state.options.mode == SyncMode::sync) {
         for (const auto& runtime : clients.pairs) {
@@ -655,6 +707,10 @@ Expected<SyncResult> run_sync(const SyncPlan& given_plan, const SyncOptions& opt
         ecr_apis = std::move(*prepared);
     }
     RunState state(plan, options, metrics, progress);
+    if (std::any_of(plan.pairs.begin(), plan.pairs.end(),
+                    [](const SyncPair& pair) { return pair.recency.active(); })) {
+        state.recency_metrics.emplace(metrics);
+    }
     for (const auto& pair : plan.pairs)
         state.v1_sources.push_back(!layout_directory(pair.source) && source_speaks_v1(pair));
     for (std::size_t i = 0; i < plan.pairs.size(); ++i) {
@@ -754,6 +810,11 @@ Expected<SyncResult> run_sync(const SyncPlan& given_plan, const SyncOptions& opt
     result.report.duration_seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     result.plan = state.planned;
+    if (state.recency_metrics) {
+        log(LogLevel::info, "recency filters applied",
+            {{"tags_left_out", std::to_string(result.plan.tags_left_out)},
+             {"tags_kept_undated", std::to_string(result.plan.tags_undated)}});
+    }
     result.plan.images = result.report.images.size();
     result.stop_signal = stop_signal;
     if (*journal) {

@@ -74,6 +74,11 @@ struct DryRunTotals {
     std::size_t repositories = 0;
     std::size_t images = 0;
     std::uint64_t bytes_after_dedupe = 0;  // unique blobs per destination registry
+    // Recency filters, in every mode: tags left out, tags kept without a readable date,
+    // and (dry runs) one "SOURCE:TAG left out: WHY" line per tag left out.
+    std::size_t tags_left_out = 0;
+    std::size_t tags_undated = 0;
+    std::vector<std::string> left_out;
 };
 
 struct SyncResult {

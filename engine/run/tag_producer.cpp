@@ -7,6 +7,7 @@
 #include "registry/name/reference.hpp"
 
 #include <algorithm>
+#include <chrono>
 #include <filesystem>
 #include <optional>
 
@@ -136,6 +137,8 @@ asio::awaitable<Expected<SelectedTags>> tags_of(const SourceLister& source,
 asio::awaitable<Expected<void>> produce_tasks(const SyncPlan& plan,
                                               const std::vector<registry::RegistryClient*>& sources,
                                               TaskQueue& queue, const ProducerHooks& hooks) {
+    // One instant for the whole run: --newer-than 90d means the same cutoff for every tag.
+    const auto now = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
     for (std::size_t index = 0; index < plan.pairs.size(); ++index) {
         const SyncPair& pair = plan.pairs[index];
         const SourceLister source{pair, sources[index], layout_directory(pair.source),
@@ -159,6 +162,12 @@ asio::awaitable<Expected<void>> produce_tasks(const SyncPlan& plan,
             }
             for (const auto& refused : listed->refused)
                 hooks.listing_failed(pair, repository, refused);
+            if (pair.recency.active() && hooks.date_tags) {
+                const auto dated = co_await hooks.date_tags(index, source_repository, listed->tags);
+                auto decision = decide_recency(dated, pair.recency, now);
+                hooks.recency_decided(pair, source_repository, decision);
+                listed->tags = std::move(decision.kept);
+            }
             hooks.repository_seen();
             for (auto& tag : listed->tags) {
                 if (hooks.stopped())

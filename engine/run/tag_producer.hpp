@@ -1,5 +1,6 @@
 // Enumerates a plan into image tasks: repositories (catalog with pagination, or the
-// explicit list), filtered; their tags, filtered; pushed into the bounded queue.
+// explicit list), filtered; their tags, filtered (by name, then by the recency filters);
+// pushed into the bounded queue.
 #pragma once
 
 #include "engine/plan/sync_plan.hpp"
@@ -21,6 +22,15 @@ struct ProducerHooks {
     std::function<void()> repository_seen;
     // Whether pair i's source speaks the legacy v1 API (listed by engine/v1/v1_listing.hpp).
     std::function<bool(std::size_t pair)> v1_source;
+    // A pair with recency filters: the creation date of each selected tag of a repository
+    // (engine/run/created_dates.hpp), and what the filters then decided.
+    std::function<boost::asio::awaitable<std::vector<DatedTag>>(
+        std::size_t pair, const std::string& source_repository,
+        const std::vector<std::string>& tags)>
+        date_tags;
+    std::function<void(const SyncPair&, const std::string& source_repository,
+                       const RecencyDecision&)>
+        recency_decided;
 };
 
 // sources[i] is the client for plan.pairs[i].source, null for a directory of OCI layouts

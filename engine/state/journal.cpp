@@ -95,12 +95,22 @@ Expected<JournalPlan> decode_journal_header(std::string_view line) {
 }
 
 Expected<std::string> encode_journal_record(const JournalRecord& record) {
-    const bool is_tag = record.kind == JournalRecord::Kind::tag;
-    std::vector<const std::string*> fields{&record.registry, &record.repository};
-    if (is_tag)
-        fields.push_back(&record.tag);
-    fields.push_back(&record.digest);
-    std::string line = is_tag ? "T" : "B";
+    std::vector<const std::string*> fields;
+    std::string line;
+    switch (record.kind) {
+        case JournalRecord::Kind::blob:
+            line = "B";
+            fields = {&record.registry, &record.repository, &record.digest};
+            break;
+        case JournalRecord::Kind::tag:
+            line = "T";
+            fields = {&record.registry, &record.repository, &record.tag, &record.digest};
+            break;
+        case JournalRecord::Kind::created:
+            line = "C";
+            fields = {&record.digest, &record.created};
+            break;
+    }
     for (const auto* field : fields) {
         if (!is_field(*field)) {
             return make_error(ErrorKind::invalid_argument,
@@ -125,8 +135,11 @@ Expected<JournalRecord> decode_journal_record(std::string_view line) {
     JournalRecord record;
     if (fields[0] == "T" && fields.size() == 6) {
         record.kind = JournalRecord::Kind::tag;
+    } else if (fields[0] == "C" && fields.size() == 4) {
+        record.kind = JournalRecord::Kind::created;
     } else if (fields[0] != "B" || fields.size() != 5) {
-        return make_error(ErrorKind::protocol, "journal line is neither a blob nor a tag record");
+        return make_error(ErrorKind::protocol,
+                          "journal line is neither a blob, a tag nor a created record");
     }
     for (const auto field : fields) {
         if (!is_field(field))
@@ -136,11 +149,16 @@ Expected<JournalRecord> decode_journal_record(std::string_view line) {
     if (crc != crc_hex(line.substr(0, line.size() - crc.size() - 1))) {
         return make_error(ErrorKind::protocol, "journal line fails its checksum");
     }
-    record.registry = fields[1];
-    record.repository = fields[2];
-    if (record.kind == JournalRecord::Kind::tag)
-        record.tag = fields[3];
-    record.digest = fields[fields.size() - 2];
+    if (record.kind == JournalRecord::Kind::created) {
+        record.digest = fields[1];
+        record.created = fields[2];
+    } else {
+        record.registry = fields[1];
+        record.repository = fields[2];
+        if (record.kind == JournalRecord::Kind::tag)
+            record.tag = fields[3];
+        record.digest = fields[fields.size() - 2];
+    }
     if (record.digest.find(':') == std::string::npos) {
         return make_error(ErrorKind::protocol, "journal line has no digest");
     }

@@ -5,7 +5,10 @@
 //   regmigrate-journal v1 plan=<id> pairs=<src>><dst>[,<src>><dst>...]
 //   B <registry> <repository> <digest> <crc32>          a blob exists in that repository
 //   T <registry> <repository> <tag> <digest> <crc32>    the tag points at that manifest
-// Registry and repository are the destination's. Fields never hold whitespace; crc32 (8
+//   C <digest> <created> <crc32>   the source image with that manifest digest was created
+//                                  then (Unix seconds; "-": it carries no readable date)
+// Registry and repository are the destination's. A C record holds for ever: a digest names
+// the same bytes everywhere. Fields never hold whitespace; crc32 (8
 // hex digits) covers the line before it, so a line damaged by a crash is not trusted.
 // A line without its '\n' (torn by a crash mid-write) is ignored and cut off before the
 // next append; a complete line that does not decode is ignored and counted.
@@ -34,12 +37,13 @@
 namespace regmigrate::engine {
 
 struct JournalRecord {
-    enum class Kind { blob, tag };
+    enum class Kind { blob, tag, created };
     Kind kind = Kind::blob;
-    std::string registry;    // destination host[:port]
-    std::string repository;  // destination repository
+    std::string registry;    // destination host[:port]; not in created records
+    std::string repository;  // destination repository; not in created records
     std::string tag;         // tag records only
-    std::string digest;      // the blob's, or the manifest's the tag points at
+    std::string digest;      // the blob's, or the manifest's the tag points at or was dated
+    std::string created;     // created records only: Unix seconds, or "-"
 
     bool operator==(const JournalRecord&) const = default;
 };

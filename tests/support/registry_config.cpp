@@ -28,7 +28,8 @@ std::string render_registry_config(const RegistryOptions& options, std::uint16_t
     }
     json::object config{
         {"version", "0.1"},
-        {"log", json::object{{"level", "warn"}, {"accesslog", json::object{{"disabled", true}}}}},
+        {"log", json::object{{"level", "warn"},
+                             {"accesslog", json::object{{"disabled", !options.access_log}}}}},
         {"storage",
          json::object{
              {"filesystem", json::object{{"rootdirectory", storage_dir.string()}}},

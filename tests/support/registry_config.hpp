@@ -44,6 +44,9 @@ struct RegistryOptions {
     // `compatibility: schema1: enabled: true`: accepts signed schema1 manifests (verifying
     // their signatures), which distribution 2.8 refuses by default.
     bool schema1 = false;
+    // The access log on (one line per request in the log file, Apache combined format), for
+    // tests that count the requests a run made.
+    bool access_log = false;
 };
 
 // The config file for docker-registry. It is JSON, which the registry's YAML parser

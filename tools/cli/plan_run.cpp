@@ -31,6 +31,12 @@ void print_dry_run(const engine::SyncResult& result) {
                     image.digest.c_str(),
                     image.error.empty() ? "" : "  error: ", image.error.c_str());
     }
+    for (const auto& line : result.plan.left_out)
+        std::printf("%s\n", line.c_str());
+    if (result.plan.tags_left_out > 0 || result.plan.tags_undated > 0) {
+        std::printf("recency filters: %zu tags left out, %zu tags kept without a readable date\n",
+                    result.plan.tags_left_out, result.plan.tags_undated);
+    }
     std::printf("plan: %zu repositories, %zu tags, %zu images, %llu bytes to move after dedupe\n",
                 result.plan.repositories, result.plan.images, result.plan.images,
                 static_cast<unsigned long long>(result.plan.bytes_after_dedupe));

@@ -7,6 +7,7 @@
 #include "registry/name/reference.hpp"
 #include "tools/cli/commands.hpp"
 #include "tools/cli/plan_run.hpp"
+#include "tools/cli/recency_flags.hpp"
 #include "tools/cli/run_output.hpp"
 #include "tools/cli/side_options.hpp"
 #include "tools/cli/terminal.hpp"
@@ -26,6 +27,7 @@ struct SyncFlags {
     std::string to;
     std::vector<std::string> repos;
     std::string tag;
+    RecencyFlags recency;
     std::string prefix;
     std::string platform;
     std::string schema1;  // empty: the plan's, else auto
@@ -168,6 +170,8 @@ int run(SyncFlags& flags, engine::SyncMode mode) {
         for (auto& pair : plan->pairs)
             pair.schema1 = *schema1;
     }
+    if (auto recency = apply_recency_flags(flags.recency, *plan); !recency)
+        return report_error(recency.error());
     auto action = engine::parse_error_action(flags.error_action);
     if (!action)
         return report_error(action.error());
@@ -252,6 +256,7 @@ CommandRunner add_plan_command(CLI::App& app, const char* name, const char* desc
     command->add_option("--repo", flags->repos,
                         "only repositories matching this regular expression (repeatable)");
     command->add_option("--tag", flags->tag, "only tags matching this regular expression");
+    add_recency_flags(*command, flags->recency);
     command->add_option("--prefix", flags->prefix,
                         "destination namespace: NAMESPACE/<source repository>");
     command->add_option("--platform", flags->platform, "OS/ARCH[/VARIANT] of multi-arch images");

@@ -34,6 +34,7 @@ struct LayerPlan {
 struct PlatformPlan {
     Platform platform;
     std::vector<LayerPlan> layers;
+    std::string created = default_created;  // the config's `created`; empty: none
 };
 
 struct ImagePlan {

@@ -10,9 +10,6 @@ namespace regmigrate::fleet {
 
 namespace {
 
-// A fixed creation time keeps configs, and therefore digests, reproducible.
-constexpr const char* kCreated = "2024-01-01T00:00:00Z";
-
 boost::json::object descriptor_json(const Descriptor& descriptor) {
     return {{"mediaType", descriptor.media_type},
             {"digest", descriptor.digest},
@@ -29,15 +26,16 @@ std::string image_config(const ImageSpec& spec) {
     for (const auto& layer : spec.layers) {
         diff_ids.emplace_back(layer.digest);
         history.emplace_back(
-            boost::json::object{{"created", kCreated}, {"created_by", "regmigrate fleet"}});
+            boost::json::object{{"created", default_created}, {"created_by", "regmigrate fleet"}});
     }
-    boost::json::object config{
-        {"architecture", spec.platform.architecture},
-        {"os", spec.platform.os},
-        {"created", kCreated},
-        {"config", boost::json::object{{"Env", boost::json::array{"PATH=/usr/bin:/bin"}}}},
-        {"rootfs", boost::json::object{{"type", "layers"}, {"diff_ids", std::move(diff_ids)}}},
-        {"history", std::move(history)}};
+    // Keys in this order, as ever: the config's bytes, and so every fleet digest, stay put.
+    boost::json::object config{{"architecture", spec.platform.architecture},
+                               {"os", spec.platform.os}};
+    if (!spec.created.empty())
+        config["created"] = spec.created;
+    config["config"] = boost::json::object{{"Env", boost::json::array{"PATH=/usr/bin:/bin"}}};
+    config["rootfs"] = boost::json::object{{"type", "layers"}, {"diff_ids", std::move(diff_ids)}};
+    config["history"] = std::move(history);
     return boost::json::serialize(config);
 }
 

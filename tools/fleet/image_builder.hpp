@@ -35,11 +35,15 @@ struct Platform {
     std::string architecture = "amd64";
 };
 
+// A fixed creation time keeps configs, and therefore digests, reproducible.
+inline constexpr const char* default_created = "2024-01-01T00:00:00Z";
+
 struct ImageSpec {
     ManifestFormat format = ManifestFormat::docker;
     Platform platform;
     // Layer digests and sizes; media types are taken from the format.
     std::vector<Descriptor> layers;
+    std::string created = default_created;  // the config's `created`; empty: none
 };
 
 struct BuiltImage {

@@ -89,7 +89,7 @@ Expected<Descriptor> ImagePusher::push_layer(const std::string& repository, cons
 Expected<BuiltImage> ImagePusher::push_platform(const std::string& repository,
                                                 const PlatformPlan& platform, ManifestFormat format,
                                                 const std::string& reference) {
-    ImageSpec spec{format, platform.platform, {}};
+    ImageSpec spec{format, platform.platform, {}, platform.created};
     for (const auto& layer : platform.layers) {
         auto descriptor = push_layer(repository, layer, format);
         if (!descriptor) {

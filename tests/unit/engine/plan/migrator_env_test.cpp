@@ -260,20 +260,15 @@ TEST(MigratorVariables, ListsEveryVariableOnce) {
         names.push_back(variable.name);
     std::sort(names.begin(), names.end());
     EXPECT_EQ(std::adjacent_find(names.begin(), names.end()), names.end());
-    for (const char* name : {"V1_REGISTRY",       "V2_REGISTRY",
-                             "ERROR_ACTION",      "MIGRATION_INCREMENT",
-                             "USER_PROMPT",       "NO_LOGIN",
-                             "V1_NO_LOGIN",       "V2_NO_LOGIN",
-                             "V1_USERNAME",       "V1_PASSWORD",
-                             "V1_EMAIL",          "V2_USERNAME",
-                             "V2_PASSWORD",       "V2_EMAIL",
-                             "USE_INSECURE_CURL", "USE_HTTP",
-                             "V1_USE_HTTP",       "V2_USE_HTTP",
-                             "DOCKER_HUB_ORG",    "V1_FULL_REPO_LIST",
-                             "V1_REPO_FILTER",    "V1_TAG_FILTER",
-                             "LIBRARY_NAMESPACE", "SKIP_EXISTING_TAGS",
-                             "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY",
-                             "AWS_REGION"}) {
+    for (const char* name :
+         {"V1_REGISTRY",       "V2_REGISTRY",        "ERROR_ACTION",      "MIGRATION_INCREMENT",
+          "USER_PROMPT",       "NO_LOGIN",           "V1_NO_LOGIN",       "V2_NO_LOGIN",
+          "V1_USERNAME",       "V1_PASSWORD",        "V1_EMAIL",          "V2_USERNAME",
+          "V2_PASSWORD",       "V2_EMAIL",           "USE_INSECURE_CURL", "USE_HTTP",
+          "V1_USE_HTTP",       "V2_USE_HTTP",        "DOCKER_HUB_ORG",    "V1_FULL_REPO_LIST",
+          "V1_REPO_FILTER",    "V1_TAG_FILTER",      "V1_NEWER_THAN",     "V1_KEEP_LAST",
+          "LIBRARY_NAMESPACE", "SKIP_EXISTING_TAGS", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY",
+          "AWS_REGION"}) {
         EXPECT_TRUE(std::binary_search(names.begin(), names.end(), std::string_view(name))) << name;
     }
 }
@@ -322,6 +317,24 @@ TEST(MigratorPair, TagFilterIsASubstring) {
     const auto pair = pair_for(env_with({{"V1_TAG_FILTER", "1.2"}}));
     EXPECT_TRUE(pair.tags.matches("v1.2.3"));
     EXPECT_FALSE(pair.tags.matches("1x2"));
+}
+
+TEST(MigratorPair, RecencyVariablesBecomeThePairsFilters) {
+    const auto pair = pair_for(env_with({{"V1_NEWER_THAN", "30d"}, {"V1_KEEP_LAST", "4"}}));
+    ASSERT_TRUE(pair.recency.newer_than);
+    EXPECT_EQ(pair.recency.newer_than->text, "30d");
+    EXPECT_EQ(pair.recency.keep_last, 4u);
+}
+
+TEST(MigratorEnv, BadNewerThanNamesTheVariable) {
+    const auto error = parse_error(env_with({{"V1_NEWER_THAN", "lately"}}));
+    EXPECT_EQ(error.kind, ErrorKind::invalid_argument);
+    EXPECT_EQ(error.message.rfind("V1_NEWER_THAN: ", 0), 0u) << error.message;
+}
+
+TEST(MigratorEnv, KeepLastOfZeroNamesTheVariable) {
+    const auto error = parse_error(env_with({{"V1_KEEP_LAST", "0"}}));
+    EXPECT_EQ(error.message.rfind("V1_KEEP_LAST: must be at least 1", 0), 0u) << error.message;
 }
 
 TEST(MigratorPair, LibraryNamespaceFalseDropsLibraryFromHubImages) {

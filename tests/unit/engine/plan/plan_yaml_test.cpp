@@ -396,6 +396,37 @@ TEST_F(PlanYaml, ImageParallelismOfZeroNamesKey) {
               "PLAN.yaml line 4: \"sync[0].image_parallelism\" must be at least 1");
 }
 
+TEST_F(PlanYaml, RecencyFiltersAreUnsetUnlessGiven) {
+    EXPECT_FALSE(parsed(minimal_sync).pairs.at(0).recency.active());
+}
+
+TEST_F(PlanYaml, NewerThanTakesADurationOrADate) {
+    const auto age = parsed(std::string(minimal_sync) + "    newer_than: 90d\n").pairs.at(0);
+    ASSERT_TRUE(age.recency.newer_than);
+    EXPECT_EQ(age.recency.newer_than->age, std::chrono::hours(24 * 90));
+    const auto date =
+        parsed(std::string(minimal_sync) + "    newer_than: 2026-09-01\n").pairs.at(0);
+    ASSERT_TRUE(date.recency.newer_than);
+    EXPECT_EQ(date.recency.newer_than->cutoff({}), parse_timestamp("2026-09-01").value());
+}
+
+TEST_F(PlanYaml, KeepLastIsACount) {
+    EXPECT_EQ(
+        parsed(std::string(minimal_sync) + "    keep_last: 5\n").pairs.at(0).recency.keep_last, 5u);
+}
+
+TEST_F(PlanYaml, BadNewerThanNamesKey) {
+    const auto message = error_of(std::string(minimal_sync) + "    newer_than: soon\n");
+    EXPECT_EQ(message.rfind("PLAN.yaml line 4: \"sync[0].newer_than\" is invalid: \"soon\"", 0), 0u)
+        << message;
+}
+
+TEST_F(PlanYaml, KeepLastOfZeroNamesKey) {
+    const auto message = error_of(std::string(minimal_sync) + "    keep_last: 0\n");
+    EXPECT_EQ(message.rfind("PLAN.yaml line 4: \"sync[0].keep_last\" must be at least 1", 0), 0u)
+        << message;
+}
+
 TEST_F(PlanYaml, RewriteMustBeAMap) {
     EXPECT_EQ(error_of(std::string(minimal_sync) + "    rewrite: [a, b]\n"),
               "PLAN.yaml line 4: \"sync[0].rewrite\" must be a map");

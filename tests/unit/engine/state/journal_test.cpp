@@ -28,6 +28,10 @@ JournalRecord tag_record() {
     return {Kind::tag, "dest.example:5000", "team/app", "v1.2", digest};
 }
 
+JournalRecord created_record(std::string created = "1735776000") {
+    return {.kind = Kind::created, .digest = digest, .created = std::move(created)};
+}
+
 // The encoded line without its '\n'.
 std::string line_of(const JournalRecord& record) {
     std::string line = encode_journal_record(record).value();
@@ -61,6 +65,19 @@ TEST(JournalCodec, BlobRecordDecodesToItself) {
 
 TEST(JournalCodec, TagRecordDecodesToItself) {
     EXPECT_EQ(decode_journal_record(line_of(tag_record())).value(), tag_record());
+}
+
+TEST(JournalCodec, CreatedRecordNamesOnlyTheDigestAndTheDate) {
+    EXPECT_EQ(line_of(created_record()).substr(0, 85), std::string("C ") + digest + " 1735776000 ");
+}
+
+TEST(JournalCodec, CreatedRecordDecodesToItself) {
+    EXPECT_EQ(decode_journal_record(line_of(created_record())).value(), created_record());
+    EXPECT_EQ(decode_journal_record(line_of(created_record("-"))).value(), created_record("-"));
+}
+
+TEST(JournalCodec, CreatedRecordWithoutADateIsNotEncoded) {
+    EXPECT_FALSE(encode_journal_record(created_record("")));
 }
 
 TEST(JournalCodec, TornLineIsRefused) {
@@ -316,10 +333,11 @@ TEST_F(JournalFile, RecordsAreLoadedByTheNextOpen) {
         auto journal = Journal::open(path_, plan).value();
         journal->record(blob_record());
         journal->record(tag_record());
+        journal->record(created_record());
     }
     auto reopened = Journal::open(path_, plan).value();
     EXPECT_EQ(reopened->loaded().records,
-              (std::vector<JournalRecord>{blob_record(), tag_record()}));
+              (std::vector<JournalRecord>{blob_record(), tag_record(), created_record()}));
 }
 
 TEST_F(JournalFile, RecordsReachTheFileWithinTheFlushInterval) {

@@ -55,10 +55,10 @@ class TokenExpiryTest : public ::testing::Test {
         destination_ = std::make_unique<RegistryProcess>(registry);
     }
 
-    // copy SLOW_SOURCE/team/app DESTINATION/mirror/app (every tag, one image at a time).
+    // copy SLOW_SOURCE/team/app DESTINATION/mirror/app (every tag, two blobs at a time).
     CopyOutcome copy_all_tags(const std::string& source_host) {
         auto options = plain_http();
-        options.insert(options.end(), {"--dest-creds", "pusher:push-pw", "--jobs", "1"});
+        options.insert(options.end(), {"--dest-creds", "pusher:push-pw", "--jobs", "2"});
         return cli_.copy(source_host + "/team/app", destination_->host() + "/mirror/app", options);
     }
 
@@ -88,7 +88,7 @@ TEST_F(TokenExpiryTest, TwoSecondTokensAreRenewedAcrossARunOfManySeconds) {
     const std::string delay = std::to_string(std::chrono::milliseconds(kSourceDelay).count());
     FaultProxyProcess slow_source(FAULTPROXY_BINARY, source_.host(),
                                   {"latency delay-ms=" + delay +
-                                   " connect-ms=0 method=GET "
+                                   " connect-ms=1 method=GET "
                                    "path=/blobs/"});
     const auto run = copy_all_tags(slow_source.host());
     ASSERT_EQ(run.cli.exit_code, 0) << run.cli.describe();

@@ -61,10 +61,11 @@ class RegistryBlobWriter final : public BlobWriter {
     asio::awaitable<Expected<void>> attempt(ImageSource& source,
                                             const std::optional<Error>& previous) override {
         auto sent = co_await send(source, previous);
-        // A 401 to the streamed body: the registry no longer took the token it carried
-        // (the client dropped it; see unauthorized_step). The body cannot be sent again,
-        // so it is read afresh and sent once more with a fresh token, whatever the retry
-        // policy: a token expiring mid-run is not a failure of the image.
+        // A 401 here is most likely the answer to the streamed body: the registry no longer
+        // took the token it carried (the client dropped it; see unauthorized_step). The
+        // body cannot be sent again, so it is read afresh and sent once more with a fresh
+        // token, whatever the retry policy: a token expiring mid-run is not a failure of
+        // the image. A second 401 (credentials really refused) is the answer.
         if (!sent && sent.error().kind == ErrorKind::unauthorized &&
             sent.error().http_status == 401) {
             log(LogLevel::info, "the registry refused the token sent with a blob: sending again",

@@ -60,6 +60,26 @@ class RegistryBlobWriter final : public BlobWriter {
 
     asio::awaitable<Expected<void>> attempt(ImageSource& source,
                                             const std::optional<Error>& previous) override {
+        auto sent = co_await send(source, previous);
+        // A 401 here is most likely the answer to the streamed body: the registry no longer
+        // took the token it carried (the client dropped it; see unauthorized_step). The
+        // body cannot be sent again, so it is read afresh and sent once more with a fresh
+        // token, whatever the retry policy: a token expiring mid-run is not a failure of
+        // the image. A second 401 (credentials really refused) is the answer.
+        if (!sent && sent.error().kind == ErrorKind::unauthorized &&
+            sent.error().http_status == 401) {
+            log(LogLevel::info, "the registry refused the token sent with a blob: sending again",
+                {{"repository", sink_.repository()}, {"digest", digest_}});
+            sent = co_await send(source, sent.error());
+        }
+        co_return sent;
+    }
+
+    asio::awaitable<void> abandon() override { co_await sink_.discard(session_); }
+
+  private:
+    asio::awaitable<Expected<void>> send(ImageSource& source,
+                                         const std::optional<Error>& previous) {
         std::uint64_t offset = 0;
         if (previous)
             offset = co_await resume_offset(*previous);
@@ -96,9 +116,6 @@ class RegistryBlobWriter final : public BlobWriter {
         co_return co_await client.upload_from(repository, digest_, size_, body, *session_, offset);
     }
 
-    asio::awaitable<void> abandon() override { co_await sink_.discard(session_); }
-
-  private:
     asio::awaitable<std::uint64_t> resume_offset(const Error& failure) {
         auto& client = sink_.client();
         if (resume_from(session_.has_value(), client.uploads_in_chunks(size_), failure.kind) ==

@@ -1,6 +1,7 @@
 #include "engine/run/copy_job.hpp"
 
 #include "engine/copy/bounded_parallel.hpp"
+#include "engine/copy/existing_image.hpp"
 #include "engine/layout/layout_copy_ends.hpp"
 #include "engine/referrers/referrer_copier.hpp"
 #include "engine/run/exception_boundary.hpp"
@@ -47,6 +48,26 @@ asio::awaitable<Expected<std::vector<ImageTask>>> plan_tasks(const CopyJob& job,
     co_return tasks;
 }
 
+// The image copied, or under --skip-existing found already there (then `skipped` is set
+// and nothing is written).
+asio::awaitable<Expected<std::string>> copy_or_skip(const CopyJob& job, ImageCopier& copier,
+                                                    CopyEnds& ends, const ImageTask& task,
+                                                    ImageRecord& record, bool& skipped) {
+    if (job.skip_existing && !ends.destination->fresh()) {
+        auto existing = co_await find_existing_image(copier, *ends.source, task.source_reference,
+                                                     *ends.destination, task.target);
+        if (!existing)
+            co_return existing.error();
+        if (*existing) {
+            record.source_digest = (*existing)->source_digest;
+            skipped = true;
+            co_return (*existing)->digest;
+        }
+    }
+    co_return co_await copier.copy(*ends.source, task.source_reference, *ends.destination,
+                                   task.target, &record.source_digest);
+}
+
 asio::awaitable<Expected<RunReport>> copy_all(const CopyJob& job, metrics::Metrics& metrics) {
     auto executor = co_await asio::this_coro::executor;
     auto ends = open_copy_ends(job, executor, metrics);
@@ -75,12 +96,12 @@ asio::awaitable<Expected<RunReport>> copy_all(const CopyJob& job, metrics::Metri
         record.source = opened.source_name(task.source_reference);
         // Not a co_await inside ?: — GCC 12 mishandles the temporaries of that form.
         Expected<std::string> digest = make_error(ErrorKind::invalid_argument, "");
+        bool skipped = false;
         if (task.refused) {
             digest = *task.refused;
         } else {
             const std::string what = "copying " + record.source;
-            auto work = copier.copy(*opened.source, task.source_reference, *opened.destination,
-                                    task.target, &record.source_digest);
+            auto work = copy_or_skip(job, copier, opened, task, record, skipped);
             digest = co_await catching_exceptions(std::move(work), what);
         }
         if (digest && job.referrers.enabled) {
@@ -93,7 +114,7 @@ asio::awaitable<Expected<RunReport>> copy_all(const CopyJob& job, metrics::Metri
             opened.destination_name(task.target.empty() && digest ? *digest : task.target);
         if (digest) {
             record.digest = *digest;
-            record.status = ImageOutcome::copied;
+            record.status = skipped ? ImageOutcome::skipped : ImageOutcome::copied;
             metrics.image_finished(record.status);
             metrics.mark_success();
         } else {

@@ -29,6 +29,9 @@ struct CopyJob {
     std::size_t jobs = 8;  // images at once, and blob transfers at once
     std::uint64_t max_inflight_bytes = default_max_inflight_bytes;
     CopyOptions copy;
+    // --skip-existing: an image the destination already serves under the target is
+    // reported skipped and not written again.
+    bool skip_existing = false;
     ReferrerOptions referrers;    // --referrers: attached artifacts follow each image
     PreflightSettings preflight;  // both ends checked before the source is listed
 };

@@ -4,6 +4,7 @@
 #include "engine/copy/destination_inventory.hpp"
 #include "engine/copy/ecr_destination.hpp"
 #include "engine/copy/ecr_repository_creator.hpp"
+#include "engine/copy/existing_image.hpp"
 #include "engine/copy/image_copier.hpp"
 #include "engine/copy/image_verifier.hpp"
 #include "engine/layout/layout_sink.hpp"
@@ -21,7 +22,6 @@
 #include "engine/v1/v1_image_converter.hpp"
 #include "engine/v1/v1_listing.hpp"
 #include "metrics/recency_metrics.hpp"
-#include "registry/types/media_types.hpp"
 #include "transport/log.hpp"
 
 #include <boost/asio/as_tuple.hpp>
@@ -318,38 +318,6 @@ asio::awaitable<Expected<ImageEnds>> open_image_ends(RunState& state, PairRuntim
     co_return ends;
 }
 
-// Whether the destination already serves what the source serves under the tag: the same
-// digest, or a schema1 image's conversion that an earlier run pushed. Sets record's
-// digests when it does.
-asio::awaitable<Expected<bool>> already_there(ImageCopier& copier, ImageSource& source,
-                                              ImageSink& sink, const std::string& tag,
-                                              ImageRecord& record) {
-    auto there = co_await sink.tag_digest(tag);
-    if (!there)
-        co_return there.error();
-    if (!*there)
-        co_return false;
-    auto here = co_await source.tag_digest(tag);
-    if (!here)
-        co_return here.error();
-    if (!*here)
-        co_return false;
-    if ((*here)->digest == (*there)->digest) {
-        record.digest = (*here)->digest;
-        co_return true;
-    }
-    if (!registry::is_schema1_media_type((*here)->media_type))
-        co_return false;
-    auto converted = co_await copier.conversion_digest(source, (*here)->digest);
-    if (!converted)
-        co_return converted.error();
-    if (!*converted || **converted != (*there)->digest)
-        co_return false;
-    record.digest = **converted;
-    record.source_digest = (*here)->digest;
-    co_return true;
-}
-
 // One attempt: skipped when the destination already serves the source's digest (or an
 // earlier run's journal says it does and the source has not changed), else copied.
 asio::awaitable<Expected<ImageOutcome>> sync_once(RunState& state, LoopClients& clients,
@@ -375,10 +343,13 @@ asio::awaitable<Expected<ImageOutcome>> sync_once(RunState& state, LoopClients& 
         }
     }
     if (state.options.skip_existing && !sink.fresh()) {
-        auto present = co_await already_there(*runtime.copier, source, sink, task.tag, record);
+        auto present =
+            co_await find_existing_image(*runtime.copier, source, task.tag, sink, task.tag);
         if (!present)
             co_return present.error();
         if (*present) {
+            record.digest = (*present)->digest;
+            record.source_digest = (*present)->source_digest;
             if (ends->journaled)
                 state.record_tag(host, repository, task.tag, record.digest);
             co_return ImageOutcome::skipped;

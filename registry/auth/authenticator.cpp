@@ -1,6 +1,7 @@
 #include "registry/auth/authenticator.hpp"
 
 #include "registry/auth/cleartext_credentials.hpp"
+#include "registry/auth/token_renewal.hpp"
 #include "registry/auth/token_response.hpp"
 #include "registry/distribution/registry_error.hpp"
 
@@ -15,8 +16,6 @@ namespace http = boost::beast::http;
 namespace {
 
 constexpr std::size_t max_token_body = 1024 * 1024;
-// Renew a little early so a token does not expire between check and use.
-constexpr std::chrono::seconds expiry_margin{10};
 
 // The client_id the OAuth2 grant names us by (docker sends "docker").
 constexpr std::string_view oauth_client_id = "regmigrate";
@@ -179,6 +178,9 @@ asio::awaitable<Expected<Authenticator::CachedToken>> Authenticator::fetch_token
         if (!permitted)
             co_return permitted.error();
     }
+    // The token's life is counted from before it was asked for: never longer than the
+    // server's count.
+    const auto asked = std::chrono::steady_clock::now();
     auto response = co_await http_->fetch(std::move(request), max_token_body);
     if (!response)
         co_return with_context(response.error(), context);
@@ -194,8 +196,9 @@ asio::awaitable<Expected<Authenticator::CachedToken>> Authenticator::fetch_token
     if (!token)
         co_return with_context(token.error(), context);
     ++tokens_fetched_;
+    // Renewed ahead of its expiry (token_renewal), so a request does not carry it past it.
     co_return CachedToken{"Bearer " + token->token,
-                          std::chrono::steady_clock::now() + token->expires_in - expiry_margin};
+                          asked + bearer_token_renewal(token->expires_in)};
 }
 
 }  // namespace regmigrate::registry

@@ -1,5 +1,6 @@
 // Decides the Authorization header for a registry: nothing, Basic, or a Bearer token
-// obtained from the challenge's realm for a set of scopes and cached until it expires.
+// obtained from the challenge's realm for a set of scopes and cached until it is due for
+// renewal (token_renewal: ahead of the expires_in its server gave).
 // Bearer tokens are asked for with Basic credentials (GET), or, for an identity token,
 // with an OAuth2 refresh-token grant (POST) as docker does.
 #pragma once
@@ -52,7 +53,7 @@ class Authenticator {
   private:
     struct CachedToken {
         std::string header;
-        std::chrono::steady_clock::time_point expires;
+        std::chrono::steady_clock::time_point expires;  // renewed from then on
     };
     boost::asio::awaitable<Expected<CachedToken>> fetch_token(const Scopes& scopes);
     // GET REALM?service=..&scope=..[&account=USER] with Basic credentials when we have them.

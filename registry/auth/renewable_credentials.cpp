@@ -1,5 +1,6 @@
 #include "registry/auth/renewable_credentials.hpp"
 
+#include "registry/auth/token_renewal.hpp"
 #include "transport/log.hpp"
 
 #include <algorithm>
@@ -10,9 +11,9 @@ using std::chrono::system_clock;
 
 system_clock::time_point renewal_due(system_clock::time_point obtained,
                                      system_clock::time_point expires_at) {
-    const auto lifetime = std::max(expires_at - obtained, system_clock::duration::zero());
-    const auto margin = std::min<system_clock::duration>(std::chrono::minutes(30), lifetime / 2);
-    return expires_at - margin;
+    const auto lifetime = std::chrono::duration_cast<std::chrono::milliseconds>(
+        std::max(expires_at - obtained, system_clock::duration::zero()));
+    return expires_at - renewal_margin(lifetime, std::chrono::minutes(30));
 }
 
 RenewableCredentials::RenewableCredentials(ExpiringCredentials initial, Renew renew, Clock clock,

@@ -28,7 +28,7 @@ Expected<std::string_view> optional_string(simdjson::dom::object object, std::st
 Expected<std::chrono::seconds> lifetime(simdjson::dom::object object) {
     const auto field = object["expires_in"];
     if (field.error() == simdjson::NO_SUCH_FIELD || field.is_null()) {
-        return min_token_lifetime;
+        return default_token_lifetime;
     }
     double seconds = 0;
     if (field.get_double().get(seconds) != simdjson::SUCCESS) {

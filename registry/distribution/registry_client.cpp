@@ -4,6 +4,7 @@
 #include "registry/content/sha256.hpp"
 #include "registry/distribution/link_header.hpp"
 #include "registry/distribution/registry_error.hpp"
+#include "registry/distribution/unauthorized_step.hpp"
 #include "registry/distribution/upload_range.hpp"
 #include "registry/name/request_path.hpp"
 #include "registry/types/listing.hpp"
@@ -76,25 +77,34 @@ asio::awaitable<Expected<ResponseStream>> RegistryClient::send(HttpRequest reque
         }
         // A 401 from a redirect target is that server's business: it must not send our
         // credentials to a realm of its choosing.
-        if (!response || response->status() != 401 || request.body_source ||
+        if (!response || response->status() != 401 ||
             !transport::same_origin(response->url(), home))
             co_return response;
         const std::string challenge = response->header("WWW-Authenticate");
-        if (attempt == 1) {
-            // Authenticated and still refused: say whether the grant was too narrow.
-            if (challenge.find("insufficient_scope") == std::string::npos)
+        switch (unauthorized_step(attempt > 0, request.body_source != nullptr, challenge)) {
+            case UnauthorizedStep::answer:
                 co_return response;
-            std::string wanted;
-            for (const auto& scope : scopes)
-                wanted += (wanted.empty() ? "" : ", ") + scope;
-            co_return make_error(ErrorKind::denied,
-                                 host_ + ": access denied: the credentials lack " + wanted, 401);
+            case UnauthorizedStep::insufficient_scope: {
+                std::string wanted;
+                for (const auto& scope : scopes)
+                    wanted += (wanted.empty() ? "" : ", ") + scope;
+                co_return make_error(ErrorKind::denied,
+                                     host_ + ": access denied: the credentials lack " + wanted,
+                                     401);
+            }
+            case UnauthorizedStep::no_challenge:
+                co_await response->discard();
+                co_return make_error(ErrorKind::unauthorized,
+                                     host_ + " answered 401 without a WWW-Authenticate challenge",
+                                     401);
+            case UnauthorizedStep::learn_and_answer:
+                // The caller explains the 401; a challenge we cannot answer changes nothing.
+                (void)auth_.on_challenge(challenge, scopes);
+                co_return response;
+            case UnauthorizedStep::learn_and_retry:
+                break;
         }
         co_await response->discard();
-        if (challenge.empty()) {
-            co_return make_error(ErrorKind::unauthorized,
-                                 host_ + " answered 401 without a WWW-Authenticate challenge", 401);
-        }
         auto learned = auth_.on_challenge(challenge, scopes);
         if (!learned)
             co_return learned.error();

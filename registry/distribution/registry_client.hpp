@@ -123,7 +123,8 @@ class RegistryClient {
 
   private:
     boost::urls::url url_for(std::string_view path) const;
-    // Sends with authorization for scopes; on 401 learns the challenge and retries once.
+    // Sends with authorization for scopes; on 401 learns the challenge (dropping a refused
+    // token) and retries once, but never sends a streamed body twice (unauthorized_step).
     // A Retry-After in the answer is noted in `attempts` for the caller's retry loop.
     // Only the registry's own origin is spoken to, and only its own 401s teach a challenge
     // (a redirect target's 401 is returned as the answer).

@@ -90,13 +90,21 @@ TokenReply issue_token(const TokenServerOptions& options, const JwtSigner& signe
         return error_reply(400, "INVALID_REQUEST", "unknown service '" + service + "'");
     }
     const auto& rules = subject.empty() ? options.anonymous_rules : options.users.at(subject).rules;
-    const TokenClaims claims{
-        options.issuer,   subject,          options.service, grant_access(rules, requested), now,
-        options.lifetime, random_token_id()};
+    const auto leeway = options.registry_leeway.count() > 0
+                            ? options.registry_leeway - std::chrono::seconds(1)
+                            : std::chrono::seconds(0);
+    const TokenClaims claims{options.issuer,
+                             subject,
+                             options.service,
+                             grant_access(rules, requested),
+                             now,
+                             options.lifetime - leeway,
+                             random_token_id()};
     const std::string token = signer.sign(claims);
+    const auto announced = options.announced_lifetime.value_or(options.lifetime);
     return TokenReply{200, json::serialize(json::object{{"token", token},
                                                         {"access_token", token},
-                                                        {"expires_in", options.lifetime.count()},
+                                                        {"expires_in", announced.count()},
                                                         {"issued_at", rfc3339(now)}})};
 }
 

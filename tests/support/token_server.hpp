@@ -17,6 +17,7 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -38,6 +39,13 @@ struct TokenServerOptions {
     // Requests without credentials get these grants (like public repositories on a hub).
     std::vector<AccessRule> anonymous_rules;
     std::chrono::seconds lifetime{300};
+    // docker-registry takes a token up to 60 s past its exp (distribution's token.Leeway,
+    // for clock skew). Set to that, exp is signed that much earlier (plus one second for
+    // iat's rounding down), so the registry refuses a token once `lifetime` has run out.
+    std::chrono::seconds registry_leeway{0};
+    // The expires_in answered, when not `lifetime`: a token the registry stops taking
+    // before the client was told (revoked, or the server's clock ahead).
+    std::optional<std::chrono::seconds> announced_lifetime;
 };
 
 // The HTTP reply to one token request, decided without sockets.

@@ -19,6 +19,7 @@ struct CopyFlags {
     bool referrers = false;
     std::vector<std::string> referrer_types;
     bool no_preflight = false;
+    bool skip_existing = false;
     std::size_t image_parallelism = engine::default_image_parallelism;
 };
 
@@ -71,6 +72,7 @@ int run(CopyFlags& flags) {
     job.referrers.enabled = flags.referrers || !flags.referrer_types.empty();
     job.referrers.artifact_types = flags.referrer_types;
     job.preflight = preflight_settings(flags.common, flags.no_preflight);
+    job.skip_existing = flags.skip_existing;
 
     metrics::Metrics metrics;
     auto server = serve_metrics(flags.common, metrics);
@@ -102,6 +104,9 @@ CommandRunner add_copy_command(CLI::App& app) {
                         "OS/ARCH[/VARIANT]: copy only this platform of a multi-arch image");
     add_referrer_flags(*command, flags->referrers, flags->referrer_types);
     add_schema1_flag(*command, flags->schema1);
+    command->add_flag("--skip-existing,!--no-skip-existing", flags->skip_existing,
+                      "skip an image the destination already serves under the same digest; "
+                      "write nothing for it (default off)");
     add_preflight_flag(*command, flags->no_preflight);
     add_side_flags(*command, flags->common, true);
     add_output_flags(*command, flags->common);

@@ -44,10 +44,15 @@ TEST(TokenResponse, DefaultLifetimeIsSixtySeconds) {
     EXPECT_EQ(parsed(R"({"token":"t"})").expires_in, seconds(60));
 }
 
-TEST(TokenResponse, LifetimeBelowSixtyIsRaisedToSixty) {
-    EXPECT_EQ(parsed(R"({"token":"t","expires_in":10})").expires_in, seconds(60));
-    EXPECT_EQ(parsed(R"({"token":"t","expires_in":-5})").expires_in, seconds(60));
-    EXPECT_EQ(parsed(R"({"token":"t","expires_in":0})").expires_in, seconds(60));
+TEST(TokenResponse, LifetimeBelowSixtyIsTakenAsTheServerSaysIt) {
+    EXPECT_EQ(parsed(R"({"token":"t","expires_in":2})").expires_in, seconds(2));
+    EXPECT_EQ(parsed(R"({"token":"t","expires_in":10})").expires_in, seconds(10));
+}
+
+TEST(TokenResponse, LifetimeBelowOneSecondIsRaisedToOne) {
+    EXPECT_EQ(parsed(R"({"token":"t","expires_in":0})").expires_in, seconds(1));
+    EXPECT_EQ(parsed(R"({"token":"t","expires_in":-5})").expires_in, seconds(1));
+    EXPECT_EQ(parsed(R"({"token":"t","expires_in":0.5})").expires_in, seconds(1));
 }
 
 TEST(TokenResponse, HugeLifetimeIsCapped) {

@@ -1,5 +1,6 @@
 #include "engine/run/sync_job.hpp"
 
+#include "engine/copy/bounded_parallel.hpp"
 #include "engine/copy/byte_count.hpp"
 #include "engine/copy/destination_inventory.hpp"
 #include "engine/copy/ecr_destination.hpp"
@@ -318,12 +319,24 @@ asio::awaitable<Expected<ImageEnds>> open_image_ends(RunState& state, PairRuntim
 asio::awaitable<Expected<bool>> already_there(ImageCopier& copier, ImageSource& source,
                                               ImageSink& sink, const std::string& tag,
                                               ImageRecord& record) {
-    auto there = co_await sink.tag_digest(tag);
+    // Both ends asked at once: one round trip on an unchanged tag's path instead of two
+    // (the source's answer goes unused when the destination lacks the tag).
+    using Head = Expected<std::optional<registry::ManifestHead>>;
+    Head there{std::optional<registry::ManifestHead>()};
+    Head here{std::optional<registry::ManifestHead>()};
+    const IndexedWork ask = [&](std::size_t end) -> asio::awaitable<Expected<void>> {
+        if (end == 0) {
+            there = co_await sink.tag_digest(tag);
+        } else {
+            here = co_await source.tag_digest(tag);
+        }
+        co_return Expected<void>{};
+    };
+    co_await for_each_bounded(2, 2, ask);
     if (!there)
         co_return there.error();
     if (!*there)
         co_return false;
-    auto here = co_await source.tag_digest(tag);
     if (!here)
         co_return here.error();
     if (!*here)

@@ -54,6 +54,7 @@ measured() {
   local metrics_port sampler=""
   if [[ "$tool" == regmigrate ]]; then
     metrics_port=$(free_port)
+    : >"$work/samples-$run-$delay"
     command+=(--metrics-addr "127.0.0.1:$metrics_port")
     python3 "$root/bench/e2e/metrics_sampler.py" "http://127.0.0.1:$metrics_port/metrics" \
       "$work/samples-$run-$delay" &

@@ -18,7 +18,8 @@ stop_registries() {
 trap stop_registries EXIT
 
 start_registry() {
-  local name=$1 port compatibility="" storage="filesystem: {rootdirectory: $work/$name}"
+  local name=$1 port compatibility=""
+  local storage="filesystem: {rootdirectory: $work/$name}"
   [[ "${REGMIGRATE_REGISTRY_STORAGE:-}" == inmemory ]] && storage="inmemory: {}"
   [[ "${2:-}" == schema1 ]] && compatibility="compatibility: {schema1: {enabled: true}}"
   port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')

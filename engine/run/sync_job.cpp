@@ -1,6 +1,5 @@
 #include "engine/run/sync_job.hpp"
 
-#include "engine/copy/bounded_parallel.hpp"
 #include "engine/copy/byte_count.hpp"
 #include "engine/copy/destination_inventory.hpp"
 #include "engine/copy/ecr_destination.hpp"
@@ -16,6 +15,7 @@
 #include "engine/run/failure_cause.hpp"
 #include "engine/run/run_retry_policy.hpp"
 #include "engine/run/signal_stop.hpp"
+#include "engine/run/tag_presence.hpp"
 #include "engine/run/tag_producer.hpp"
 #include "engine/state/journal.hpp"
 #include "engine/v1/v1_image_converter.hpp"
@@ -311,50 +311,6 @@ asio::awaitable<Expected<ImageEnds>> open_image_ends(RunState& state, PairRuntim
             std::make_unique<RegistryImageSource>(*runtime.source, task.source_repository);
     }
     co_return ends;
-}
-
-// Whether the destination already serves what the source serves under the tag: the same
-// digest, or a schema1 image's conversion that an earlier run pushed. Sets record's
-// digests when it does.
-asio::awaitable<Expected<bool>> already_there(ImageCopier& copier, ImageSource& source,
-                                              ImageSink& sink, const std::string& tag,
-                                              ImageRecord& record) {
-    // Both ends asked at once: one round trip on an unchanged tag's path instead of two
-    // (the source's answer goes unused when the destination lacks the tag).
-    using Head = Expected<std::optional<registry::ManifestHead>>;
-    Head there{std::optional<registry::ManifestHead>()};
-    Head here{std::optional<registry::ManifestHead>()};
-    const IndexedWork ask = [&](std::size_t end) -> asio::awaitable<Expected<void>> {
-        if (end == 0) {
-            there = co_await sink.tag_digest(tag);
-        } else {
-            here = co_await source.tag_digest(tag);
-        }
-        co_return Expected<void>{};
-    };
-    co_await for_each_bounded(2, 2, ask);
-    if (!there)
-        co_return there.error();
-    if (!*there)
-        co_return false;
-    if (!here)
-        co_return here.error();
-    if (!*here)
-        co_return false;
-    if ((*here)->digest == (*there)->digest) {
-        record.digest = (*here)->digest;
-        co_return true;
-    }
-    if (!registry::is_schema1_media_type((*here)->media_type))
-        co_return false;
-    auto converted = co_await copier.conversion_digest(source, (*here)->digest);
-    if (!converted)
-        co_return converted.error();
-    if (!*converted || **converted != (*there)->digest)
-        co_return false;
-    record.digest = **converted;
-    record.source_digest = (*here)->digest;
-    co_return true;
 }
 
 // One attempt: skipped when the destination already serves the source's digest (or an

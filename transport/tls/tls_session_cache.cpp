@@ -20,7 +20,9 @@ int attachment_index() {
     return index;
 }
 
-// 1: the cache took the session's reference; 0: OpenSSL keeps it.
+// The cache keeps a copy: OpenSSL marks the connection's own session not resumable when
+// the connection is freed without a close_notify sent, as pooled connections are.
+// Returns 0: OpenSSL keeps its reference.
 int on_new_session(SSL* ssl, SSL_SESSION* session) {
     const auto* attachment = static_cast<Attachment*>(SSL_get_ex_data(ssl, attachment_index()));
     if (!attachment || !SSL_SESSION_is_resumable(session))
@@ -28,8 +30,9 @@ int on_new_session(SSL* ssl, SSL_SESSION* session) {
     const auto cache = attachment->cache.lock();
     if (!cache)
         return 0;
-    cache->keep(attachment->key, session);
-    return 1;
+    if (SSL_SESSION* copy = SSL_SESSION_dup(session))
+        cache->keep(attachment->key, copy);
+    return 0;
 }
 
 }  // namespace

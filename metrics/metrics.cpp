@@ -88,6 +88,17 @@ Metrics::Metrics() : registry_(std::make_shared<prometheus::Registry>()) {
     http_family_ = &counter_family(r, "regmigrate_http_requests_total",
                                    "HTTP requests sent, by method and status code.");
     retries_family_ = &counter_family(r, "regmigrate_retries_total", "Retries, by reason.");
+    auto& connections = counter_family(r, "regmigrate_connections_opened_total",
+                                       "Connections opened, by scheme (http, https).");
+    connections_ = {&connections.Add({{"scheme", "http"}}),
+                    &connections.Add({{"scheme", "https"}})};
+    auto& handshakes = counter_family(r, "regmigrate_tls_handshakes_total",
+                                      "TLS handshakes, by kind: full, or resumed from a session "
+                                      "of an earlier connection to the same origin.");
+    for (const auto kind : {transport::TlsHandshake::full, transport::TlsHandshake::resumed}) {
+        handshakes_[kind == transport::TlsHandshake::resumed] =
+            &handshakes.Add({{"kind", std::string(transport::to_string(kind))}});
+    }
     inflight_ =
         &single_gauge(r, "regmigrate_inflight_transfers", "Blob transfers in progress now.");
     queue_depth_ = &single_gauge(r, "regmigrate_queue_depth", "Image tasks waiting for a worker.");
@@ -174,6 +185,13 @@ void Metrics::retry(std::string_view reason) {
     // Retries are rare, so the family's own lookup is cheap enough here.
     retries_family_->Add({{"reason", std::string(reason)}}).Increment();
     retries_total_.fetch_add(1, std::memory_order_relaxed);
+}
+
+void Metrics::connection_opened(transport::TlsHandshake handshake) {
+    const bool tls = handshake != transport::TlsHandshake::none;
+    connections_[tls]->Increment();
+    if (tls)
+        handshakes_[handshake == transport::TlsHandshake::resumed]->Increment();
 }
 
 void Metrics::transfer_started() {

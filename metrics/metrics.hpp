@@ -4,6 +4,7 @@
 #pragma once
 
 #include "metrics/outcome.hpp"
+#include "transport/tls/tls_handshake.hpp"
 
 #include <prometheus/counter.h>
 #include <prometheus/family.h>
@@ -62,6 +63,8 @@ class Metrics {
     // code 0 means no response (connection failed).
     void http_request(std::string_view method, int code);
     void retry(std::string_view reason);
+    // A connection opened to a registry (or a token or redirect origin), and its handshake.
+    void connection_opened(transport::TlsHandshake handshake);
     void transfer_started();
     void transfer_finished();
     void set_queue_depth(int64_t depth);
@@ -110,6 +113,9 @@ class Metrics {
     prometheus::Counter* schema1_conversions_ = nullptr;
     prometheus::Family<prometheus::Counter>* http_family_ = nullptr;
     prometheus::Family<prometheus::Counter>* retries_family_ = nullptr;
+    // By scheme, http then https; TLS handshakes full then resumed.
+    std::array<prometheus::Counter*, 2> connections_{};
+    std::array<prometheus::Counter*, 2> handshakes_{};
     prometheus::Gauge* inflight_ = nullptr;
     prometheus::Gauge* queue_depth_ = nullptr;
     prometheus::Gauge* transfer_limit_ = nullptr;

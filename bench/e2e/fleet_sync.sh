@@ -20,6 +20,7 @@ name=$1
 shift
 read -r -a extra_options <<<"${REGMIGRATE_OPTIONS:-}"
 source "$root/tools/setup/registries.sh"
+source "$root/bench/e2e/bench_common.sh"
 
 source_registry=$(start_registry source)
 "$build/tools/fleetgen" --registry "$source_registry" --prefix "$name" --list "$@" \
@@ -28,14 +29,7 @@ images=$(grep -c "^$name/" "$work/fleet.txt")
 unique_bytes=$(awk '$1 == "unique_blob_bytes" { print $2 }' "$work/fleet.txt")
 
 # skopeo's YAML source: every repository with its tags listed ("REPO:TAG DIGEST" lines).
-{
-  echo "$source_registry:"
-  echo "  tls-verify: false"
-  echo "  images:"
-  awk -F'[: ]' -v prefix="^$name/" '$0 ~ prefix {
-      tags[$1] = tags[$1] (tags[$1] == "" ? "" : ", ") "\"" $2 "\"" }
-    END { for (repo in tags) print "    " repo ": [" tags[repo] "]" }' "$work/fleet.txt" | sort
-} >"$work/skopeo.yaml"
+skopeo_source "$work/fleet.txt" "$name" "$source_registry" >"$work/skopeo.yaml"
 
 ours=$(start_registry ours)
 baseline=${REGMIGRATE_BASELINE:-}

@@ -15,31 +15,14 @@ layer_size=${ONE_LAYER_SIZE:-1048576}
 latency_ms=${ONE_LATENCY_MS:-50}
 runs=${ONE_RUNS:-2}
 source "$root/tools/setup/registries.sh"
-
-# proxied NAME UPSTREAM: starts a faultproxy in front of UPSTREAM and prints its HOST:PORT.
-# Its pid goes where stop_registries finds it.
-proxied() {
-  local name=$1 upstream=$2
-  "$build/tools/faultproxy" --port 0 --upstream "$upstream" --quiet \
-    --fault "latency delay-ms=$latency_ms" >"$work/$name.out" 2>&1 &
-  echo $! >"$work/$name.pid"
-  for _ in $(seq 1 100); do
-    if grep -q '^listening on ' "$work/$name.out"; then
-      sed -n 's/^listening on //p' "$work/$name.out"
-      return
-    fi
-    sleep 0.1
-  done
-  echo "faultproxy $name did not start; see $work/$name.out" >&2
-  return 1
-}
+source "$root/bench/e2e/bench_common.sh"
 
 source_registry=$(start_registry source)
 "$build/tools/fleetgen" --registry "$source_registry" --repos 1 --tags 1 --base-layers 0 \
   --unique-layers "$layers" --unique-size "$layer_size" --multiarch-share 0 --oci-share 0 \
   --prefix one >/dev/null
 image=one/app-0000:v0000
-far_source=$(proxied source-proxy "$source_registry")
+far_source=$(proxied source-proxy "$source_registry" "$latency_ms")
 
 # timed LABEL command...: runs it, sets $seconds (wall).
 timed() {
@@ -57,7 +40,7 @@ echo "| run | tool | wall s | regmigrate / skopeo | requests |"
 echo "|---|---|---|---|---|"
 for run in $(seq 1 "$runs"); do
   ours=$(start_registry "ours-$run")
-  far_ours=$(proxied "ours-proxy-$run" "$ours")
+  far_ours=$(proxied "ours-proxy-$run" "$ours" "$latency_ms")
   timed regmigrate "$build/tools/regmigrate" copy "$far_source/$image" "$far_ours/$image" \
     --src-tls disabled --dest-tls disabled --metrics-file "$work/run-$run.prom"
   ours_seconds=$seconds
@@ -65,7 +48,7 @@ for run in $(seq 1 "$runs"); do
     "$work/run-$run.prom")
 
   theirs=$(start_registry "skopeo-$run")
-  far_theirs=$(proxied "skopeo-proxy-$run" "$theirs")
+  far_theirs=$(proxied "skopeo-proxy-$run" "$theirs" "$latency_ms")
   timed skopeo skopeo copy --src-tls-verify=false --dest-tls-verify=false \
     "docker://$far_source/$image" "docker://$far_theirs/$image"
   ratio=$(awk -v a="$ours_seconds" -v b="$seconds" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }')

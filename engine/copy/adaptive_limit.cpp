@@ -55,9 +55,15 @@ void AdaptiveLimit::finish_round() {
     }
     const double rate =
         static_cast<double>(limit_) * static_cast<double>(round_bytes_) / round_seconds_;
-    const bool congested = previous_rate_ && rate < *previous_rate_ * (1 - options_.tolerance);
+    const bool fell = previous_rate_ && rate < *previous_rate_ * (1 - options_.tolerance);
+    if (fell && !fell_once_) {
+        fell_once_ = true;
+        set_limit(limit_);  // held: a new round at the same limit confirms or clears it
+        return;
+    }
+    fell_once_ = false;
     const std::size_t before = limit_;
-    set_limit(congested ? before * 3 / 4 : grown());
+    set_limit(fell ? before * 3 / 4 : grown());
     // After a decrease the next round sets the baseline; at the bounds this one does.
     if (limit_ >= before)
         previous_rate_ = rate;

@@ -12,7 +12,11 @@
 //   times the transfers in flight (the limit, while the pipeline is full). When another
 //   stream only makes every stream slower (the registry's disk, CPU or link is the
 //   bottleneck) latency rises and the aggregate stops growing; when it falls by more than
-//   a tolerance against the previous round, the limit shrinks to three quarters.
+//   a tolerance against the last round that did not, two rounds in a row, the limit
+//   shrinks to three quarters. One such round alone holds the limit where it is: a
+//   machine's CPU contention or a burst of slow answers makes single rounds dip, and
+//   shrinking by a quarter on each dip while growing by one per round would keep the
+//   limit low on a distant registry that is not congested at all.
 //   Otherwise the limit grows, like TCP's congestion window: doubling per round until the
 //   first decrease (slow start: a fleet of small images must not spend its first rounds
 //   creeping up from a quarter of the bound), then one more transfer per round.
@@ -65,7 +69,8 @@ class AdaptiveLimit {
     std::size_t round_samples_ = 0;
     std::uint64_t round_bytes_ = 0;
     double round_seconds_ = 0;
-    std::optional<double> previous_rate_;  // aggregate bytes/s of the last full round
+    std::optional<double> previous_rate_;  // aggregate bytes/s of the last uncongested round
+    bool fell_once_ = false;               // the last round fell below it: one more confirms
 };
 
 }  // namespace regmigrate::engine

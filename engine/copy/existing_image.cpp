@@ -1,5 +1,6 @@
 #include "engine/copy/existing_image.hpp"
 
+#include "engine/copy/bounded_parallel.hpp"
 #include "registry/types/media_types.hpp"
 
 namespace regmigrate::engine {
@@ -10,12 +11,24 @@ asio::awaitable<Expected<std::optional<ExistingImage>>> find_existing_image(
     ImageCopier& copier, ImageSource& source, const std::string& reference, ImageSink& sink,
     const std::string& target) {
     const std::optional<ExistingImage> absent;
-    auto there = co_await sink.tag_digest(target.empty() ? reference : target);
+    // Both ends asked at once: one round trip on an unchanged tag's path instead of two (the
+    // source's answer goes unused when the destination lacks the tag).
+    using Head = Expected<std::optional<registry::ManifestHead>>;
+    Head there{std::optional<registry::ManifestHead>()};
+    Head here{std::optional<registry::ManifestHead>()};
+    const IndexedWork ask = [&](std::size_t end) -> asio::awaitable<Expected<void>> {
+        if (end == 0) {
+            there = co_await sink.tag_digest(target.empty() ? reference : target);
+        } else {
+            here = co_await source.tag_digest(reference);
+        }
+        co_return Expected<void>{};
+    };
+    co_await for_each_bounded(2, 2, ask);
     if (!there)
         co_return there.error();
     if (!*there)
         co_return absent;
-    auto here = co_await source.tag_digest(reference);
     if (!here)
         co_return here.error();
     if (!*here)

@@ -19,8 +19,8 @@ struct ExistingImage {
 
 // What the destination serves under target (empty: the source's reference, a digest) when
 // it is what the source serves under reference: the same digest, or a schema1 image's
-// conversion an earlier run pushed. nullopt when the image is not there (or differs). The
-// destination is asked first: when it has nothing, the source is not asked at all.
+// conversion an earlier run pushed. nullopt when the image is not there (or differs). Both
+// ends are asked at once.
 boost::asio::awaitable<Expected<std::optional<ExistingImage>>> find_existing_image(
     ImageCopier& copier, ImageSource& source, const std::string& reference, ImageSink& sink,
     const std::string& target);

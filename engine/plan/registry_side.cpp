@@ -118,6 +118,9 @@ Expected<std::unique_ptr<registry::RegistryClient>> connect(const RegistrySide& 
     options.on_response = [&metrics](transport::http::verb method, int status) {
         metrics.http_request(transport::http::to_string(method), status);
     };
+    options.on_connection = [&metrics](transport::TlsHandshake handshake) {
+        metrics.connection_opened(handshake);
+    };
     auto http = transport::HttpClient::create(std::move(executor), std::move(options));
     if (!http)
         return with_context(http.error(), side.host);

@@ -1,5 +1,6 @@
 #include "engine/run/tag_producer.hpp"
 
+#include "engine/copy/bounded_parallel.hpp"
 #include "engine/layout/layout_sync.hpp"
 #include "engine/layout/oci_layout_store.hpp"
 #include "engine/v1/v1_listing.hpp"
@@ -16,6 +17,10 @@ namespace regmigrate::engine {
 namespace asio = boost::asio;
 
 namespace {
+
+// Tags of this many repositories are listed at once: one listing after another would hold
+// the workers back by a round trip per repository where the source is far away.
+constexpr std::size_t listing_width = 8;
 
 // What a pair's source is listed through.
 struct SourceLister {
@@ -146,35 +151,51 @@ asio::awaitable<Expected<void>> produce_tasks(const SyncPlan& plan,
         auto repositories = co_await repositories_of(source);
         if (!repositories)
             co_return repositories.error();
-        for (const auto& repository : *repositories) {
+        // Before listing tags, so each shard lists only its own repositories.
+        std::vector<std::string> owned;
+        for (auto& repository : *repositories) {
+            if (plan.shard.owns(pair.destination_repository(repository)))
+                owned.push_back(std::move(repository));
+        }
+        for (std::size_t first = 0; first < owned.size(); first += listing_width) {
             if (hooks.stopped())
                 co_return Expected<void>{};
-            const std::string destination = pair.destination_repository(repository);
-            // Before listing tags, so each shard lists only its own repositories.
-            if (!plan.shard.owns(destination))
-                continue;
-            const std::string source_repository =
-                source.layouts ? repository : pair.source_repository(repository);
-            auto listed = co_await tags_of(source, source_repository);
-            if (!listed) {
-                hooks.listing_failed(pair, repository, listed.error());
-                continue;
-            }
-            for (const auto& refused : listed->refused)
-                hooks.listing_failed(pair, repository, refused);
-            if (pair.recency.active() && hooks.date_tags) {
-                const auto dated = co_await hooks.date_tags(index, source_repository, listed->tags);
-                auto decision = decide_recency(dated, pair.recency, now);
-                hooks.recency_decided(pair, source_repository, decision);
-                listed->tags = std::move(decision.kept);
-            }
-            hooks.repository_seen();
-            for (auto& tag : listed->tags) {
-                if (hooks.stopped())
-                    co_return Expected<void>{};
-                ImageTask task{index, source_repository, std::move(tag), destination};
-                co_await queue.push(std::move(task));
-                co_await hooks.after_push();
+            const std::size_t count = std::min(listing_width, owned.size() - first);
+            const auto source_repository = [&](std::size_t i) {
+                const std::string& repository = owned[first + i];
+                return source.layouts ? repository : pair.source_repository(repository);
+            };
+            std::vector<Expected<SelectedTags>> batch(count, SelectedTags{});
+            const IndexedWork list = [&](std::size_t i) -> asio::awaitable<Expected<void>> {
+                batch[i] = co_await tags_of(source, source_repository(i));
+                co_return Expected<void>{};
+            };
+            co_await for_each_bounded(count, listing_width, list);
+            for (std::size_t i = 0; i < count; ++i) {
+                const std::string& repository = owned[first + i];
+                auto& listed = batch[i];
+                if (!listed) {
+                    hooks.listing_failed(pair, repository, listed.error());
+                    continue;
+                }
+                for (const auto& refused : listed->refused)
+                    hooks.listing_failed(pair, repository, refused);
+                if (pair.recency.active() && hooks.date_tags) {
+                    const auto dated =
+                        co_await hooks.date_tags(index, source_repository(i), listed->tags);
+                    auto decision = decide_recency(dated, pair.recency, now);
+                    hooks.recency_decided(pair, source_repository(i), decision);
+                    listed->tags = std::move(decision.kept);
+                }
+                hooks.repository_seen();
+                const std::string destination = pair.destination_repository(repository);
+                for (auto& tag : listed->tags) {
+                    if (hooks.stopped())
+                        co_return Expected<void>{};
+                    ImageTask task{index, source_repository(i), std::move(tag), destination};
+                    co_await queue.push(std::move(task));
+                    co_await hooks.after_push();
+                }
             }
         }
     }

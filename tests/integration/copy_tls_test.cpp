@@ -1,10 +1,12 @@
 // `regmigrate copy` from registries serving TLS with a test CA: verification against a CA
-// found in the --certs-dir, refusal without it, --src-tls insecure, and client
-// certificates (NAME.cert + NAME.key) for registries that demand them.
+// found in the --certs-dir, refusal without it, --src-tls insecure, client certificates
+// (NAME.cert + NAME.key) for registries that demand them, and session resumption.
+#include "tests/support/prometheus_text.hpp"
 #include "tests/support/registry_catalog.hpp"
 #include "tests/support/registry_process.hpp"
 #include "tests/support/regmigrate_cli.hpp"
 #include "tests/support/sample_images.hpp"
+#include "tests/support/temp_dir.hpp"
 #include "tests/support/test_pki.hpp"
 
 #include <gtest/gtest.h>
@@ -111,6 +113,29 @@ TEST_F(CopyTlsTest, ClientCertificateFromTheCertsDirIsPresented) {
     const auto run = copy("enabled");
     ASSERT_EQ(run.cli.exit_code, 0) << run.cli.describe();
     EXPECT_EQ(copied_digest(), pushed_.digest);
+}
+
+// The image's blobs go over several connections at once; those opened after the first
+// handshake resume its session (docker-registry, Go, issues TLS 1.3 tickets).
+TEST_F(CopyTlsTest, LaterConnectionsToTheSourceResumeItsTlsSession) {
+    serve_source_over(tls());
+    trust_test_ca_for(source_);
+    TempDir dir;
+    const auto metrics_file = dir.path() / "metrics.prom";
+    const auto run =
+        cli_.copy(source_.host() + "/team/app:v1", destination_.host() + "/mirror/app:v1",
+                  {"--src-tls", "enabled", "--dest-tls", "disabled", "--metrics-file",
+                   metrics_file.string()});
+    ASSERT_EQ(run.cli.exit_code, 0) << run.cli.describe();
+    EXPECT_EQ(copied_digest(), pushed_.digest);
+    const auto metrics = read_metrics_file(metrics_file);
+    ASSERT_TRUE(metrics) << metrics.error().message;
+    const double full = metrics->sum("regmigrate_tls_handshakes_total", {{"kind", "full"}});
+    const double resumed = metrics->sum("regmigrate_tls_handshakes_total", {{"kind", "resumed"}});
+    EXPECT_GE(full, 1);
+    EXPECT_GT(resumed, 0);
+    EXPECT_EQ(full + resumed,
+              metrics->sum("regmigrate_connections_opened_total", {{"scheme", "https"}}));
 }
 
 TEST_F(CopyTlsTest, DestinationOverTlsIsVerifiedWithItsOwnCertsDir) {

@@ -7,6 +7,7 @@
 
 #include <csignal>
 #include <iostream>
+#include <optional>
 
 namespace {
 
@@ -85,6 +86,8 @@ int main(int argc, char** argv) {
                    "bytes, as Amazon ECR does (5242880)")
         ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{1} << 32));
     app.add_flag("--quiet", quiet, "do not log each injected fault");
+    app.add_flag("--log-requests", options.log_requests,
+                 "log each forwarded request (method, path, status) to stderr");
     CLI11_PARSE(app, argc, argv);
     if (min_upload_part > 0)
         options.min_upload_part = min_upload_part;
@@ -108,17 +111,20 @@ int main(int argc, char** argv) {
 
     boost::asio::io_context io(1);
     FaultSchedule schedule(std::move(rules), seed);
+    std::optional<ProxyServer> server;
     try {
-        ProxyServer server(io, options, schedule);
-        server.start();
+        server.emplace(io, options, schedule);
+        server->start();
         boost::asio::signal_set signals(io, SIGINT, SIGTERM);
         signals.async_wait([&](const boost::system::error_code&, int) { io.stop(); });
-        std::cout << "listening on 127.0.0.1:" << server.port() << std::endl;
+        std::cout << "listening on 127.0.0.1:" << server->port() << std::endl;
         io.run();
     } catch (const std::exception& e) {
         std::cerr << "faultproxy: " << e.what() << "\n";
         return 1;
     }
+    std::cerr << "faultproxy: " << server->clients_accepted() << " client connections, "
+              << server->upstream_connections() << " upstream connections\n";
     for (std::size_t i = 0; i < schedule.size(); ++i) {
         std::cerr << "faultproxy: rule " << i + 1 << " fired " << schedule.injected(i)
                   << " times\n";

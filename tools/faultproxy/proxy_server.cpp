@@ -144,6 +144,7 @@ asio::awaitable<void> ProxyServer::accept_loop() {
             socket.close(ignored);
             continue;
         }
+        ++clients_accepted_;
         asio::co_spawn(io_, serve(std::move(socket)), asio::detached);
     }
 }
@@ -169,6 +170,7 @@ asio::awaitable<void> ProxyServer::serve(tcp::socket socket) {
         for (int attempt = 0; attempt < 2; ++attempt) {
             const bool reused = upstream.stream.has_value();
             if (!reused) {
+                ++upstream_connections_;
                 co_await wait_for(connect_delay);
                 upstream.stream.emplace(co_await asio::this_coro::executor);
                 upstream.stream->expires_after(options_.io_timeout);
@@ -270,6 +272,11 @@ asio::awaitable<void> ProxyServer::serve(tcp::socket socket) {
         if (fault && fault->kind == FaultKind::stall) {
             co_await wait_for(fault->stall);
             client.expires_after(options_.io_timeout);
+        }
+        if (options_.log_requests) {
+            std::cerr << "faultproxy: request " << method << " "
+                      << target.substr(0, target.find('?')) << " " << response->result_int()
+                      << std::endl;
         }
         auto [write_ec, written] = co_await http::async_write(client, *response, use_tuple);
         if (write_ec || !keep_alive || !response->keep_alive())

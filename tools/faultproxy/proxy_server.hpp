@@ -26,6 +26,7 @@ struct ProxyOptions {
     std::size_t max_connections = 256;  // clients at once; more are closed on accept
     std::chrono::milliseconds io_timeout{30'000};  // every read, write and connect
     bool log_injections = true;                    // one stderr line per fault
+    bool log_requests = false;  // one stderr line per request: method, path, status
     // Set: uploads breaking Amazon ECR's part-size rule (see UploadPartCheck) are answered
     // 400 BLOB_UPLOAD_INVALID instead of being forwarded.
     std::optional<std::uint64_t> min_upload_part;
@@ -37,6 +38,10 @@ class ProxyServer {
     ProxyServer(boost::asio::io_context& io, ProxyOptions options, FaultSchedule& schedule);
 
     std::uint16_t port() const;
+    // Client connections served so far, and upstream connections opened for them (a
+    // benchmark's "new connections": each one paid the latency rule's connect delay).
+    std::uint64_t clients_accepted() const { return clients_accepted_; }
+    std::uint64_t upstream_connections() const { return upstream_connections_; }
     // Starts accepting; connections are served until the io_context stops.
     void start();
 
@@ -50,6 +55,8 @@ class ProxyServer {
     std::optional<UploadPartCheck> part_check_;  // one io thread: no lock needed
     boost::asio::ip::tcp::acceptor acceptor_;
     std::size_t connections_ = 0;
+    std::uint64_t clients_accepted_ = 0;
+    std::uint64_t upstream_connections_ = 0;
 };
 
 }  // namespace regmigrate::faultproxy

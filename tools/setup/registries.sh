@@ -4,7 +4,8 @@
 # registry_cpu_seconds NAME... prints the CPU time (user + system) those processes used so
 # far. Every registry started stops, and $work is removed, when the sourcing script exits.
 # $work lies under REGMIGRATE_WORK_BASE (default /tmp): /dev/shm keeps the registries'
-# storage in memory, which spares them the disk flushes docker-registry makes per write.
+# storage in memory, which spares them the disk flushes docker-registry makes per write;
+# REGMIGRATE_REGISTRY_STORAGE=inmemory uses distribution's in-memory driver instead of files.
 work=$(mktemp -d "${REGMIGRATE_WORK_BASE:-/tmp}/regmigrate.XXXXXX")
 stop_registries() {
   # start_registry runs inside $(...): its pids travel through files, not variables.
@@ -18,13 +19,15 @@ trap stop_registries EXIT
 
 start_registry() {
   local name=$1 port compatibility=""
+  local storage="filesystem: {rootdirectory: $work/$name}"
+  [[ "${REGMIGRATE_REGISTRY_STORAGE:-}" == inmemory ]] && storage="inmemory: {}"
   [[ "${2:-}" == schema1 ]] && compatibility="compatibility: {schema1: {enabled: true}}"
   port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
   mkdir -p "$work/$name"
   cat >"$work/$name.yml" <<YAML
 version: 0.1
 log: {level: warn}
-storage: {filesystem: {rootdirectory: $work/$name}, delete: {enabled: true}}
+storage: {$storage, delete: {enabled: true}}
 http: {addr: 127.0.0.1:$port}
 $compatibility
 YAML

@@ -1,6 +1,7 @@
 #include "transport/http/connection.hpp"
 
 #include "transport/http/proxy_tunnel.hpp"
+#include "transport/tls/tls_session_cache.hpp"
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/experimental/awaitable_operators.hpp>
@@ -124,7 +125,8 @@ Error Connection::fail(const error_code& ec, std::string_view during) const {
 
 asio::awaitable<Expected<std::unique_ptr<Connection>>> Connection::open(
     asio::any_io_executor executor, const Origin& origin, std::shared_ptr<asio::ssl::context> tls,
-    bool verify_peer, const Timeouts& timeouts, std::optional<ProxyServer> proxy) {
+    bool verify_peer, const Timeouts& timeouts, std::optional<ProxyServer> proxy,
+    TlsSessionCache* sessions) {
     using namespace asio::experimental::awaitable_operators;
     std::unique_ptr<Connection> conn(new Connection(executor, origin, timeouts, proxy));
     // The TCP peer: the proxy when there is one (it resolves the registry's name itself).
@@ -176,10 +178,14 @@ asio::awaitable<Expected<std::unique_ptr<Connection>>> Connection::open(
             X509_VERIFY_PARAM_set1_host(param, origin.host.c_str(), 0);
         }
         conn->tls_->set_verify_mode(verify_peer ? asio::ssl::verify_peer : asio::ssl::verify_none);
+        if (sessions)
+            sessions->attach(ssl, conn->key());
         beast::get_lowest_layer(*conn->tls_).expires_after(timeouts.connect);
         auto [hs_ec] =
             co_await conn->tls_->async_handshake(asio::ssl::stream_base::client, use_tuple);
         if (hs_ec) {
+            if (sessions)
+                sessions->forget(conn->key());
             Error failed = conn->fail(hs_ec, "TLS handshake with");
             // "certificate verify failed" alone does not say why: OpenSSL's verify result does.
             if (const long verified = SSL_get_verify_result(ssl);
@@ -189,6 +195,7 @@ asio::awaitable<Expected<std::unique_ptr<Connection>>> Connection::open(
             }
             co_return failed;
         }
+        conn->handshake_ = SSL_session_reused(ssl) ? TlsHandshake::resumed : TlsHandshake::full;
     }
     co_return std::move(conn);
 }

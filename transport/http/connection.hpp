@@ -4,6 +4,7 @@
 #include "transport/error.hpp"
 #include "transport/http/http_message.hpp"
 #include "transport/http/proxy_selection.hpp"
+#include "transport/tls/tls_handshake.hpp"
 
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/ssl/context.hpp>
@@ -33,14 +34,17 @@ Expected<Origin> origin_of(boost::urls::url_view url);
 // a direct connection to one origin are never handed out for each other.
 std::string connection_key(const Origin& origin, const std::optional<ProxyServer>& proxy);
 
+class TlsSessionCache;
+
 class Connection {
   public:
     using Parser = http::response_parser<http::buffer_body>;
 
+    // sessions (may be null): TLS sessions to resume, and to keep this connection's in.
     static boost::asio::awaitable<Expected<std::unique_ptr<Connection>>> open(
         boost::asio::any_io_executor executor, const Origin& origin,
         std::shared_ptr<boost::asio::ssl::context> tls, bool verify_peer, const Timeouts& timeouts,
-        std::optional<ProxyServer> proxy = std::nullopt);
+        std::optional<ProxyServer> proxy = std::nullopt, TlsSessionCache* sessions = nullptr);
 
     // Writes the request line, headers and body (from request.body or request.body_source).
     boost::asio::awaitable<Expected<void>> write_request(HttpRequest& request);
@@ -62,6 +66,7 @@ class Connection {
     bool reused() const { return requests_ > 0; }  // served a request before this one
     const Origin& origin() const { return origin_; }
     std::string key() const { return connection_key(origin_, proxy_); }
+    TlsHandshake handshake() const { return handshake_; }
 
   private:
     Connection(boost::asio::any_io_executor executor, Origin origin, Timeouts timeouts,
@@ -81,6 +86,7 @@ class Connection {
     std::unique_ptr<Parser> parser_;
     unsigned requests_ = 0;
     bool broken_ = false;
+    TlsHandshake handshake_ = TlsHandshake::none;
 };
 
 }  // namespace regmigrate::transport

@@ -1,5 +1,7 @@
 #include "transport/http/connection_pool.hpp"
 
+#include "transport/tls/tls_session_cache.hpp"
+
 #include <boost/algorithm/string/predicate.hpp>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/use_awaitable.hpp>
@@ -18,12 +20,15 @@ bool OriginTls::is_home(const Origin& origin) const {
 }
 
 ConnectionPool::ConnectionPool(asio::any_io_executor executor, OriginTls tls, Timeouts timeouts,
-                               std::size_t max_per_origin, ProxyRules proxy)
+                               std::size_t max_per_origin, ProxyRules proxy,
+                               ConnectionOpened on_opened)
     : executor_(std::move(executor)),
       tls_(std::move(tls)),
       timeouts_(timeouts),
       max_per_origin_(max_per_origin == 0 ? 1 : max_per_origin),
-      proxy_(std::move(proxy)) {}
+      proxy_(std::move(proxy)),
+      on_opened_(std::move(on_opened)),
+      sessions_(std::make_shared<TlsSessionCache>()) {}
 
 ConnectionPool::OriginSlots& ConnectionPool::slots_for(const std::string& key) {
     auto& slot = origins_[key];
@@ -57,10 +62,13 @@ asio::awaitable<Expected<std::unique_ptr<Connection>>> ConnectionPool::acquire(c
     ++slots.open;
     const bool home = tls_.is_home(origin);
     auto opened = co_await Connection::open(executor_, origin, home ? tls_.home : tls_.other,
-                                            home ? tls_.verify_home : true, timeouts_, proxy);
+                                            home ? tls_.verify_home : true, timeouts_, proxy,
+                                            sessions_.get());
     if (!opened) {
         --slots.open;
         slots.slot_freed.cancel_one();
+    } else if (on_opened_) {
+        on_opened_((*opened)->handshake());
     }
     co_return opened;
 }

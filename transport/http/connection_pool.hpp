@@ -6,6 +6,7 @@
 #include <boost/asio/steady_timer.hpp>
 
 #include <deque>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -24,11 +25,16 @@ struct OriginTls {
     bool is_home(const Origin& origin) const;
 };
 
+// Called once per connection opened, with how its TLS (if any) was set up.
+using ConnectionOpened = std::function<void(TlsHandshake handshake)>;
+
 // Not thread-safe: a pool belongs to one HttpClient, used from one single-threaded executor.
+// Its TLS connections to one origin resume each other's sessions (see TlsSessionCache).
 class ConnectionPool : public std::enable_shared_from_this<ConnectionPool> {
   public:
     ConnectionPool(boost::asio::any_io_executor executor, OriginTls tls, Timeouts timeouts,
-                   std::size_t max_per_origin, ProxyRules proxy = {});
+                   std::size_t max_per_origin, ProxyRules proxy = {},
+                   ConnectionOpened on_opened = {});
 
     // An idle live connection to origin (through the proxy the rules pick for it), or a new
     // one; waits while the origin is at its bound.
@@ -56,6 +62,8 @@ class ConnectionPool : public std::enable_shared_from_this<ConnectionPool> {
     Timeouts timeouts_;
     std::size_t max_per_origin_;
     ProxyRules proxy_;
+    ConnectionOpened on_opened_;
+    std::shared_ptr<TlsSessionCache> sessions_;
     std::map<std::string, std::unique_ptr<OriginSlots>> origins_;
 };
 

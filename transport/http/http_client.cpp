@@ -98,7 +98,8 @@ Expected<std::shared_ptr<HttpClient>> HttpClient::create(asio::any_io_executor e
     if (!tls)
         return tls.error();
     auto pool = std::make_shared<ConnectionPool>(executor, std::move(*tls), options.timeouts,
-                                                 options.max_connections_per_origin, options.proxy);
+                                                 options.max_connections_per_origin, options.proxy,
+                                                 options.on_connection);
     return std::shared_ptr<HttpClient>(new HttpClient(std::move(options), std::move(pool)));
 }
 

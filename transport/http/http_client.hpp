@@ -25,6 +25,8 @@ struct ClientOptions {
     ProxyRules proxy;
     // Called once per response received (status) — the metrics hook.
     std::function<void(http::verb method, int status)> on_response;
+    // Called once per connection opened (TLS: full or resumed handshake).
+    ConnectionOpened on_connection;
 };
 
 // Not thread-safe: one client per single-threaded executor (one per worker thread).

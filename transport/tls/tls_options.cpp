@@ -1,6 +1,7 @@
 #include "transport/tls/tls_options.hpp"
 
 #include "transport/tls/system_trust.hpp"
+#include "transport/tls/tls_session_cache.hpp"
 
 #include <filesystem>
 #include <system_error>
@@ -94,6 +95,7 @@ Expected<std::shared_ptr<ssl::context>> make_tls_context(const TlsOptions& optio
             return file_error("client key", options.client_key, ec);
     }
     ctx->set_verify_mode(options.mode == TlsMode::insecure ? ssl::verify_none : ssl::verify_peer);
+    TlsSessionCache::enable_on(ctx->native_handle());
     return ctx;
 }
 

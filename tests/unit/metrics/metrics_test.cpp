@@ -48,6 +48,8 @@ TEST(Metrics, ExposesEveryDocumentedFamilyWithItsType) {
     EXPECT_TRUE(has_family(text, "regmigrate_transfer_limit_lowest", "gauge"));
     EXPECT_TRUE(has_family(text, "regmigrate_blob_transfer_seconds", "histogram"));
     EXPECT_TRUE(has_family(text, "regmigrate_last_success_timestamp_seconds", "gauge"));
+    EXPECT_TRUE(has_family(text, "regmigrate_connections_opened_total", "counter"));
+    EXPECT_TRUE(has_family(text, "regmigrate_tls_handshakes_total", "counter"));
 }
 
 TEST(Metrics, DocumentedResultLabelsAreExportedAtZeroBeforeAnyEvent) {
@@ -174,6 +176,19 @@ TEST(Metrics, BytesTransferredAccumulatesInSnapshotAndExposition) {
     m.add_bytes_transferred(24);
     EXPECT_EQ(m.snapshot().bytes_transferred, 1024u);
     EXPECT_EQ(series_value(m.text_exposition(), "regmigrate_bytes_transferred_total"), 1024);
+}
+
+TEST(Metrics, ConnectionsAreCountedBySchemeAndTlsHandshakesByKind) {
+    Metrics m;
+    m.connection_opened(transport::TlsHandshake::none);
+    m.connection_opened(transport::TlsHandshake::full);
+    m.connection_opened(transport::TlsHandshake::resumed);
+    m.connection_opened(transport::TlsHandshake::resumed);
+    const std::string text = m.text_exposition();
+    EXPECT_EQ(series_value(text, R"(regmigrate_connections_opened_total{scheme="http"})"), 1);
+    EXPECT_EQ(series_value(text, R"(regmigrate_connections_opened_total{scheme="https"})"), 3);
+    EXPECT_EQ(series_value(text, R"(regmigrate_tls_handshakes_total{kind="full"})"), 1);
+    EXPECT_EQ(series_value(text, R"(regmigrate_tls_handshakes_total{kind="resumed"})"), 2);
 }
 
 TEST(Metrics, HttpRequestsAreLabelledByMethodAndCode) {

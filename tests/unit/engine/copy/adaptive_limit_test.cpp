@@ -76,12 +76,30 @@ TEST(AdaptiveLimit, NeverShrinksBelowTheMinimum) {
     EXPECT_EQ(limit.limit(), 2u);
 }
 
-TEST(AdaptiveLimit, ShrinksToThreeQuartersWhenMoreStreamsLowerTheAggregateRate) {
+TEST(AdaptiveLimit, ShrinksToThreeQuartersWhenMoreStreamsLowerTheAggregateRateTwoRoundsInARow) {
     auto limit = limit_of(1, 32, 8);
     // 8 streams at 1 MiB/s each: 8 MiB/s.
     EXPECT_EQ(round_of(limit, mib, 1.0), 16u);
     // 16 streams at 0.25 MiB/s each: 4 MiB/s, the registry is past its knee.
+    EXPECT_EQ(round_of(limit, mib, 4.0), 16u);
     EXPECT_EQ(round_of(limit, mib, 4.0), 12u);
+}
+
+TEST(AdaptiveLimit, OneRoundThatFallsHoldsTheLimit) {
+    auto limit = limit_of(1, 64, 8);
+    EXPECT_EQ(round_of(limit, mib, 1.0), 16u);
+    // A dip (CPU contention on the machine, a burst of slow answers): held, not shrunk.
+    EXPECT_EQ(round_of(limit, mib, 4.0), 16u);
+}
+
+TEST(AdaptiveLimit, ARoundThatFellOnceIsForgottenWhenTheNextOneRecovers) {
+    auto limit = limit_of(1, 64, 4);
+    EXPECT_EQ(round_of(limit, mib, 1.0), 8u);
+    EXPECT_EQ(round_of(limit, mib, 4.0), 8u);
+    // Back at 1 MiB/s per stream: still slow start, doubling.
+    EXPECT_EQ(round_of(limit, mib, 1.0), 16u);
+    EXPECT_EQ(round_of(limit, mib, 4.0), 16u);
+    EXPECT_EQ(round_of(limit, mib, 1.0), 32u);
 }
 
 TEST(AdaptiveLimit, SmallDropsWithinTheToleranceStillGrow) {
@@ -94,7 +112,8 @@ TEST(AdaptiveLimit, SmallDropsWithinTheToleranceStillGrow) {
 TEST(AdaptiveLimit, AfterADecreaseTheNextRoundSetsTheBaselineAndGrowthIsLinear) {
     auto limit = limit_of(1, 32, 8);
     EXPECT_EQ(round_of(limit, mib, 1.0), 16u);
-    EXPECT_EQ(round_of(limit, mib, 4.0), 12u);  // 4 MiB/s after 8: collapse
+    EXPECT_EQ(round_of(limit, mib, 4.0), 16u);
+    EXPECT_EQ(round_of(limit, mib, 4.0), 12u);  // 4 MiB/s after 8, twice: collapse
     EXPECT_EQ(round_of(limit, mib, 6.0), 13u);  // 2 MiB/s: the new baseline, not compared
     EXPECT_EQ(round_of(limit, mib, 6.0), 14u);
 }
@@ -102,10 +121,13 @@ TEST(AdaptiveLimit, AfterADecreaseTheNextRoundSetsTheBaselineAndGrowthIsLinear) 
 TEST(AdaptiveLimit, NeverShrinksBelowTheMinimumOnCongestion) {
     auto limit = limit_of(6, 32, 4);
     EXPECT_EQ(round_of(limit, mib, 1.0), 12u);
+    EXPECT_EQ(round_of(limit, mib, 100.0), 12u);
     EXPECT_EQ(round_of(limit, mib, 100.0), 9u);
     EXPECT_EQ(round_of(limit, mib, 100.0), 10u);
+    EXPECT_EQ(round_of(limit, mib, 1000.0), 10u);
     EXPECT_EQ(round_of(limit, mib, 1000.0), 7u);
     EXPECT_EQ(round_of(limit, mib, 1000.0), 8u);
+    EXPECT_EQ(round_of(limit, mib, 10000.0), 8u);
     EXPECT_EQ(round_of(limit, mib, 10000.0), 6u);
 }
 

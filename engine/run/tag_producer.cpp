@@ -81,6 +81,7 @@ asio::awaitable<Expected<std::vector<std::string>>> repositories_of(const Source
 struct SelectedTags {
     std::vector<std::string> tags;
     std::vector<Error> refused;
+    std::vector<std::string> listed;  // every valid tag at the source (unlisted: the named ones)
 };
 
 Expected<std::vector<std::string>> layout_tags(const std::filesystem::path& directory) {
@@ -97,9 +98,11 @@ asio::awaitable<Expected<SelectedTags>> tags_of(const SourceLister& source,
                                                 const std::string& repository) {
     const SyncPair& pair = source.pair;
     SelectedTags selected;
-    // Named tags need no listing, except in a layout, where listing is a file read.
-    if (pair.tags.explicit_only() && !source.layouts) {
+    // Named tags need no listing, except in a layout, where listing is a file read, and
+    // for --prune, which needs every tag the source serves.
+    if (pair.tags.explicit_only() && !source.layouts && !pair.prune) {
         selected.tags = pair.tags.exact;
+        selected.listed = pair.tags.exact;
         co_return selected;
     }
     Expected<std::vector<std::string>> listed = std::vector<std::string>();
@@ -121,6 +124,7 @@ asio::awaitable<Expected<SelectedTags>> tags_of(const SourceLister& source,
                 continue;
             }
         }
+        selected.listed.push_back(tag);
         const bool wanted = pair.tags.explicit_only()
                                 ? std::find(pair.tags.exact.begin(), pair.tags.exact.end(), tag) !=
                                       pair.tags.exact.end()
@@ -153,6 +157,11 @@ asio::awaitable<Expected<void>> produce_tasks(const SyncPlan& plan,
             const std::string source_repository =
                 source.layouts ? repository : pair.source_repository(repository);
             auto listed = co_await tags_of(source, source_repository);
+            if (hooks.tags_listed) {
+                hooks.tags_listed(index, destination,
+                                  listed ? Expected<std::vector<std::string>>(listed->listed)
+                                         : Expected<std::vector<std::string>>(listed.error()));
+            }
             if (!listed) {
                 hooks.listing_failed(pair, repository, listed.error());
                 continue;

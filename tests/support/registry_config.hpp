@@ -44,6 +44,9 @@ struct RegistryOptions {
     // `compatibility: schema1: enabled: true`: accepts signed schema1 manifests (verifying
     // their signatures), which distribution 2.8 refuses by default.
     bool schema1 = false;
+    // `storage: delete: enabled:`. distribution's default is false (every DELETE of a
+    // manifest or blob answered 405 UNSUPPORTED); the fixtures enable it unless told not to.
+    bool deletes = true;
 };
 
 // The config file for docker-registry. It is JSON, which the registry's YAML parser

@@ -53,6 +53,7 @@ struct MigratorSettings {
     std::string tag_filter;                         // V1_TAG_FILTER
     bool library_namespace = true;
     bool skip_existing = false;
+    bool prune = false;  // PRUNE_TAGS: sync --prune (source and destination differ)
     // V1_REGISTRY = V2_REGISTRY: the registry is replaced in place, through this staging
     // directory (MIGRATION_STAGING_DIR); empty otherwise.
     std::filesystem::path staging_dir;

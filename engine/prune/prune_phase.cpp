@@ -2,6 +2,8 @@
 
 #include "transport/log.hpp"
 
+#include <algorithm>
+
 namespace regmigrate::engine {
 
 namespace asio = boost::asio;
@@ -25,37 +27,36 @@ void PrunePhase::listed(std::size_t pair, const std::string& destination_reposit
         repository.pruning_pairs.push_back(pair);
 }
 
+std::vector<PrunePhase::Target> PrunePhase::targets() const {
+    std::vector<Target> targets;
+    for (const auto& [key, repository] : repositories_) {
+        if (repository.complete && !repository.pruning_pairs.empty()) {
+            targets.push_back(
+                {key.first, key.second, repository.source_tags, repository.pruning_pairs});
+        }
+    }
+    return targets;
+}
+
 asio::awaitable<std::vector<DeletionRecord>> PrunePhase::run(
     const std::vector<registry::RegistryClient*>& destinations, bool dry_run,
     metrics::Metrics& metrics, const std::function<bool()>& stopped) {
     std::vector<DeletionRecord> records;
     std::map<std::string, TagDeletion> support;  // per destination registry
-    for (const auto& entry : repositories_) {
-        const std::string& host = entry.first.first;
-        const std::string& name = entry.first.second;
-        const Repository& repository = entry.second;
-        if (repository.pruning_pairs.empty() || stopped())
-            continue;
-        if (!repository.complete) {
-            log(LogLevel::warn, "not pruned: a source listing into it failed",
-                {{"repository", host + "/" + name}});
-            continue;
-        }
-        registry::RegistryClient* destination = destinations[repository.pruning_pairs.front()];
+    for (const Target& target : targets()) {
+        if (stopped())
+            break;
+        const std::string& host = target.host;
+        const std::string& name = target.repository;
+        registry::RegistryClient* destination = destinations[target.pruning_pairs.front()];
         if (!destination)
             continue;
-        RepositoryPruneRequest request{
-            .repository = name,
-            .source_tags = repository.source_tags,
-            .in_plan =
-                [&](std::string_view tag) {
-                    for (const std::size_t pair : repository.pruning_pairs) {
-                        if (plan_.pairs[pair].tags.matches(tag))
-                            return true;
-                    }
-                    return false;
-                },
-            .dry_run = dry_run};
+        const auto in_plan = [&](std::string_view tag) {
+            return std::any_of(
+                target.pruning_pairs.begin(), target.pruning_pairs.end(),
+                [&](std::size_t pair) { return plan_.pairs[pair].tags.matches(tag); });
+        };
+        const RepositoryPruneRequest request{name, target.source_tags, in_plan, dry_run};
         auto result = co_await prune_repository(*destination, request, support[host], stopped);
         std::size_t kept = 0;
         for (auto& tag : result.tags) {

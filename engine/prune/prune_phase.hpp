@@ -33,7 +33,18 @@ class PrunePhase {
     void listed(std::size_t pair, const std::string& destination_repository,
                 const Expected<std::vector<std::string>>& source_tags);
 
-    // Prunes the repositories pruning pairs listed completely, one after the other; a tag
+    // A destination repository to prune: a pruning pair listed it and every listing into
+    // it was complete.
+    struct Target {
+        std::string host;
+        std::string repository;
+        std::set<std::string> source_tags;       // served by any pair's source
+        std::vector<std::size_t> pruning_pairs;  // whose tag filters say what may go
+    };
+    // In host and repository order.
+    std::vector<Target> targets() const;
+
+    // Prunes the targets one after the other; a tag
     // is deleted only if a pruning pair's tag filters select it. destinations[i] is pair
     // i's destination client (null: not a registry). stopped: asked before every DELETE.
     boost::asio::awaitable<std::vector<DeletionRecord>> run(

@@ -55,6 +55,10 @@ std::vector<Deletion> deletions_of(const SyncOutcome& run) {
     return deletions;
 }
 
+std::string report_text(const SyncOutcome& run) {
+    return run.report ? run.report->text : run.report.error().message;
+}
+
 class PruneTest : public ::testing::Test {
   protected:
     // A one-platform image at the source, its manifest unique to seed.
@@ -128,7 +132,7 @@ TEST_F(PruneTest, TagRemovedAtTheSourceIsDeletedAtTheDestination) {
     ASSERT_EQ(run.cli.exit_code, 0) << run.cli.describe();
     EXPECT_EQ(destination_images(), (std::set<std::string>{"app:v2"}));
     const auto deletions = deletions_of(run);
-    ASSERT_EQ(deletions.size(), 1u) << run.report->text;
+    ASSERT_EQ(deletions.size(), 1u) << report_text(run);
     EXPECT_EQ(deletions[0].destination, destination_.host() + "/app:v1");
     EXPECT_EQ(deletions[0].status, "deleted");
     ASSERT_TRUE(run.metrics) << run.metrics.error().message;
@@ -162,7 +166,7 @@ TEST_F(PruneTest, ManifestSharedWithAStayingTagSurvives) {
               served_digest(source_.host(), "app", "v2"));
     // This registry cannot delete v1 without its manifest, which stable still uses.
     const auto deletions = deletions_of(run);
-    ASSERT_EQ(deletions.size(), 1u) << run.report->text;
+    ASSERT_EQ(deletions.size(), 1u) << report_text(run);
     EXPECT_EQ(deletions[0].destination, destination_.host() + "/app:v1");
     EXPECT_EQ(deletions[0].status, "kept");
     EXPECT_NE(deletions[0].error.find(shared), std::string::npos) << deletions[0].error;
@@ -216,7 +220,7 @@ TEST_F(PruneTest, DeletesDisabledGiveOneErrorPerRepositoryAndExitCodeOne) {
     EXPECT_EQ(run.cli.exit_code, 1) << run.cli.describe();
     EXPECT_EQ(destination_images(refusing).size(), 6u);
     const auto deletions = deletions_of(run);
-    ASSERT_EQ(deletions.size(), 2u) << (run.report ? run.report->text : "");
+    ASSERT_EQ(deletions.size(), 2u) << report_text(run);
     EXPECT_EQ(deletions[0].destination, refusing.host() + "/app");
     EXPECT_EQ(deletions[1].destination, refusing.host() + "/web");
     for (const auto& deletion : deletions) {

@@ -172,6 +172,28 @@ TEST_F(PruneTest, ManifestSharedWithAStayingTagSurvives) {
     EXPECT_NE(deletions[0].error.find(shared), std::string::npos) << deletions[0].error;
 }
 
+TEST_F(PruneTest, ManifestAStayingIndexListsSurvives) {
+    const auto multi = push_image(
+        source_.host(), sample_image("app", "multi", fleet::ManifestFormat::docker, 2, 1));
+    const auto index = fetched({.url = "http://" + source_.host() + "/v2/app/manifests/multi",
+                                .headers = {{"Accept", fleet::media_type::docker_list}}});
+    ASSERT_EQ(index.status, 200) << index.body;
+    const auto children = json::parse(index.body).at("manifests").as_array();
+    const auto child = json::value_to<std::string>(children.at(0).at("digest"));
+    alias(source_.host(), "app", child, "amd64");
+    ASSERT_EQ(sync().cli.exit_code, 0);
+    remove_at_source("app", "amd64");
+
+    const auto run = sync({"--prune"});
+    // The index still lists the child: deleting it by digest would break app:multi.
+    EXPECT_EQ(served_digest(destination_.host(), "app", child), child);
+    EXPECT_EQ(served_digest(destination_.host(), "app", "multi"), multi.digest);
+    const auto deletions = deletions_of(run);
+    ASSERT_EQ(deletions.size(), 1u) << report_text(run);
+    EXPECT_EQ(deletions[0].destination, destination_.host() + "/app:amd64");
+    EXPECT_EQ(deletions[0].status, "kept");
+}
+
 TEST_F(PruneTest, RepositoriesOutsideThePlanAreUntouched) {
     push("app", "v1", 1);
     push("app", "v2", 2);

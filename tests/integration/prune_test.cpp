@@ -1,7 +1,7 @@
 // `regmigrate sync --prune` against real docker-registry processes (distribution 2.8.2):
-// a tag gone from the source is deleted at the destination; a manifest a staying tag uses
-// survives; repositories and tags outside the plan are never touched; a registry with
-// deletes disabled gives one error per repository and exit code 1; a failed source
+// a tag gone from the source is deleted at the destination; a manifest a staying tag (or
+// a staying index) uses survives; repositories and tags outside the plan are never touched; a
+// registry with deletes disabled gives one error per repository and exit code 1; a failed source
 // listing prunes nothing; --dry-run lists and deletes nothing.
 //
 // distribution 2.8 cannot delete a tag alone (DELETE by tag answers 400 DIGEST_INVALID):

@@ -77,6 +77,9 @@ Metrics::Metrics() : registry_(std::make_shared<prometheus::Registry>()) {
     blobs_.init(counter_family(r, "regmigrate_blobs_total",
                                "Blobs handled, by how they reached the destination."),
                 all_blob_outcomes);
+    deletions_.init(counter_family(r, "regmigrate_tag_deletions_total",
+                                   "Destination tags gone from the source (--prune), by result."),
+                    all_deletion_outcomes);
     bytes_ = &counter_family(r, "regmigrate_bytes_transferred_total",
                              "Blob bytes streamed from source to destination.")
                   .Add({});
@@ -123,6 +126,10 @@ void Metrics::image_finished(ImageOutcome result) {
 
 void Metrics::blob_finished(BlobOutcome result) {
     blobs_.increment(result);
+}
+
+void Metrics::tag_deletion(DeletionOutcome result) {
+    deletions_.increment(result);
 }
 
 void Metrics::add_bytes_transferred(uint64_t bytes) {
@@ -244,6 +251,8 @@ Metrics::Snapshot Metrics::snapshot() const {
     s.retries = retries_total_.load(std::memory_order_relaxed);
     s.inflight = inflight_now_.load(std::memory_order_relaxed);
     s.queue_depth = queue_depth_now_.load(std::memory_order_relaxed);
+    s.tags_untagged = deletions_.total(DeletionOutcome::untagged);
+    s.tags_deleted = deletions_.total(DeletionOutcome::deleted);
     return s;
 }
 

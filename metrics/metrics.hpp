@@ -43,6 +43,8 @@ class Metrics {
         uint64_t retries = 0;
         int64_t inflight = 0;
         int64_t queue_depth = 0;
+        uint64_t tags_untagged = 0;  // --prune: destination tags deleted alone
+        uint64_t tags_deleted = 0;   // --prune: destination tags deleted with their manifest
 
         // The blobs_* field counting outcome.
         uint64_t blobs(BlobOutcome outcome) const;
@@ -56,6 +58,8 @@ class Metrics {
     // outcomes (not_attempted) are exported once they happen.
     void image_finished(ImageOutcome result);
     void blob_finished(BlobOutcome result);
+    // --prune: what became of one destination tag gone from the source.
+    void tag_deletion(DeletionOutcome result);
     void add_bytes_transferred(uint64_t bytes);
     void manifest_pushed();
     // A schema1 image pushed as its schema2 conversion.
@@ -108,6 +112,7 @@ class Metrics {
 
     ResultCounters<ImageOutcome, 3> images_;
     ResultCounters<BlobOutcome, all_blob_outcomes.size()> blobs_;
+    ResultCounters<DeletionOutcome, all_deletion_outcomes.size()> deletions_;
     prometheus::Counter* bytes_ = nullptr;
     prometheus::Counter* manifests_ = nullptr;
     prometheus::Counter* schema1_conversions_ = nullptr;

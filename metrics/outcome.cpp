@@ -38,4 +38,20 @@ std::string_view to_string(BlobOutcome outcome) {
     return "uploaded";
 }
 
+std::string_view to_string(DeletionOutcome outcome) {
+    switch (outcome) {
+        case DeletionOutcome::untagged:
+            return "untagged";
+        case DeletionOutcome::deleted:
+            return "deleted";
+        case DeletionOutcome::kept:
+            return "kept";
+        case DeletionOutcome::planned:
+            return "planned";
+        case DeletionOutcome::failed:
+            return "failed";
+    }
+    return "failed";
+}
+
 }  // namespace regmigrate::metrics

@@ -28,11 +28,26 @@ enum class BlobOutcome {
     deduped,   // placed by another image of this run
 };
 
+// What --prune did with a destination tag gone from the source.
+enum class DeletionOutcome {
+    untagged,  // the tag alone was deleted (DELETE by tag); its manifest stays
+    deleted,   // its manifest was deleted by digest, with every tag on it (all gone at the source)
+    kept,      // left: its manifest is still used and the registry cannot delete a tag alone
+    planned,   // a dry run's: would be deleted
+    failed,    // the delete failed, or the repository could not be pruned (error says why)
+};
+
+// Every deletion outcome, in the order the metric lists them.
+inline constexpr std::array<DeletionOutcome, 5> all_deletion_outcomes{
+    DeletionOutcome::untagged, DeletionOutcome::deleted, DeletionOutcome::kept,
+    DeletionOutcome::planned, DeletionOutcome::failed};
+
 // Every blob outcome, in the order the summary line and the metric list them.
 inline constexpr std::array<BlobOutcome, 4> all_blob_outcomes{
     BlobOutcome::uploaded, BlobOutcome::mounted, BlobOutcome::existing, BlobOutcome::deduped};
 
 std::string_view to_string(ImageOutcome outcome);
 std::string_view to_string(BlobOutcome outcome);
+std::string_view to_string(DeletionOutcome outcome);
 
 }  // namespace regmigrate::metrics

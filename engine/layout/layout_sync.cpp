@@ -32,6 +32,10 @@ Expected<void> check_layout_pairs(const SyncPlan& plan, SyncMode mode) {
             return make_error(ErrorKind::invalid_argument,
                               "--referrers is not supported with an oci: layout");
         }
+        if (pair.prune && layout_directory(pair.destination)) {
+            return make_error(ErrorKind::invalid_argument,
+                              "--prune deletes from registries, not from an oci: layout");
+        }
     }
     return {};
 }

@@ -172,6 +172,9 @@ const std::vector<MigratorVariable>& migrator_variables() {
          "Docker Hub official images keep library/ at the destination; false: drop it"},
         {"SKIP_EXISTING_TAGS", "false",
          "skip tags the destination already has with the same digest"},
+        {"PRUNE_TAGS", "false",
+         "after the copy, delete destination tags gone from the source (as sync --prune; "
+         "V1_REGISTRY and V2_REGISTRY must differ)"},
         {"MIGRATION_STAGING_DIR", "(state directory)/staging/HOST",
          "V1_REGISTRY = V2_REGISTRY: every image is exported here as OCI layouts, the registry "
          "is switched, then they are imported; needs room for the whole registry"},
@@ -240,14 +243,17 @@ Expected<MigratorSettings> parse_migrator_env(const EnvLookup& env) {
         std::string_view name;
         bool& target;
     };
-    for (const Flag flag : {Flag{"USER_PROMPT", settings.user_prompt},
-                            Flag{"LIBRARY_NAMESPACE", settings.library_namespace},
-                            Flag{"SKIP_EXISTING_TAGS", settings.skip_existing}}) {
+    for (const Flag flag :
+         {Flag{"USER_PROMPT", settings.user_prompt},
+          Flag{"LIBRARY_NAMESPACE", settings.library_namespace},
+          Flag{"SKIP_EXISTING_TAGS", settings.skip_existing}, Flag{"PRUNE_TAGS", settings.prune}}) {
         auto value = boolean(env, flag.name, flag.target);
         if (!value)
             return value.error();
         flag.target = *value;
     }
+    if (settings.prune && settings.same_host())
+        return invalid("PRUNE_TAGS", "deletes from a second registry: V1_REGISTRY is V2_REGISTRY");
 
     settings.hub_organization = value_of(env, "DOCKER_HUB_ORG").value_or("");
     if (const auto list = value_of(env, "V1_FULL_REPO_LIST"))
@@ -280,6 +286,7 @@ Expected<SyncPair> migrator_pair(const MigratorSettings& settings, RegistrySide 
     pair.source = std::move(source);
     pair.destination = std::move(destination);
     pair.library_namespace = settings.library_namespace;
+    pair.prune = settings.prune;
     pair.tags.contains = settings.tag_filter;
     pair.recency = settings.recency;
     pair.repositories = settings.repositories;

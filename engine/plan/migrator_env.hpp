@@ -54,6 +54,7 @@ struct MigratorSettings {
     RecencyFilter recency;                          // V1_NEWER_THAN, V1_KEEP_LAST
     bool library_namespace = true;
     bool skip_existing = false;
+    bool prune = false;  // PRUNE_TAGS: sync --prune (source and destination differ)
     // V1_REGISTRY = V2_REGISTRY: the registry is replaced in place, through this staging
     // directory (MIGRATION_STAGING_DIR); empty otherwise.
     std::filesystem::path staging_dir;

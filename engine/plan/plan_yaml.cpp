@@ -524,11 +524,11 @@ Expected<void> read_hub(const Section& s, SyncPair& pair) {
 Expected<SyncPair> read_sync_entry(const Locator& at, const YAML::Node& node, std::size_t index,
                                    const Registries& registries) {
     const auto path = "sync[" + std::to_string(index) + "]";
-    PLAN_TRY(
-        s, Section::read(at, node, path,
-                         {"from", "to", "repositories", "repository_regex", "tags", "tag_regex",
-                          "semver", "prefix", "rewrite", "library_namespace", "platform", "hub",
-                          "referrers", "schema1", "image_parallelism", "newer_than", "keep_last"}));
+    PLAN_TRY(s, Section::read(at, node, path,
+                              {"from", "to", "repositories", "repository_regex", "tags",
+                               "tag_regex", "semver", "prefix", "rewrite", "library_namespace",
+                               "platform", "hub", "referrers", "schema1", "image_parallelism",
+                               "newer_than", "keep_last", "prune"}));
     SyncPair pair;
     PLAN_TRY(source, read_side(s, "from", registries, node.Mark()));
     pair.source = std::move(source);
@@ -547,6 +547,8 @@ Expected<SyncPair> read_sync_entry(const Locator& at, const YAML::Node& node, st
         return r.error();
     PLAN_TRY(referrers, s.boolean("referrers"));
     pair.referrers.enabled = referrers.value_or(false);
+    PLAN_TRY(prune, s.boolean("prune"));
+    pair.prune = prune.value_or(false);
     // What needs several keys together (destination names after mapping, a copy onto itself).
     if (auto valid = validate_pair(pair); !valid) {
         return at.fail(node.Mark(), path + ": " + valid.error().message);

@@ -44,6 +44,9 @@ struct SyncPair {
     Schema1Mode schema1 = Schema1Mode::automatic;  // --schema1 / `schema1:`
     // Blobs of one image moved at once (`image_parallelism:`); unset: --image-parallelism.
     std::optional<std::size_t> image_parallelism;
+    // sync --prune / `prune: true`: destination tags the filters select and the source no
+    // longer serves are deleted (engine/prune/prune_phase.hpp).
+    bool prune = false;
 
     // Docker Hub by its host or by hub_api: names official images as library/NAME.
     bool source_is_docker_hub() const;

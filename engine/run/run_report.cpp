@@ -38,6 +38,12 @@ std::size_t RunReport::not_attempted() const {
     return count(ImageOutcome::not_attempted);
 }
 
+std::size_t RunReport::deletions_with(DeletionOutcome status) const {
+    return static_cast<std::size_t>(
+        std::count_if(deletions.begin(), deletions.end(),
+                      [&](const DeletionRecord& r) { return r.status == status; }));
+}
+
 std::vector<std::pair<std::size_t, std::string>> RunReport::failure_groups() const {
     std::map<std::string, std::size_t> counts;
     for (const auto& image : images) {
@@ -75,6 +81,20 @@ std::string RunReport::to_json() const {
         list.push_back(std::move(entry));
     }
     json::object root{{"summary", std::move(summary)}, {"images", std::move(list)}};
+    if (!deletions.empty()) {
+        root.at("summary").as_object()["tags_deleted"] =
+            deletions_with(DeletionOutcome::untagged) + deletions_with(DeletionOutcome::deleted);
+        root.at("summary").as_object()["tag_deletions_failed"] =
+            deletions_with(DeletionOutcome::failed);
+        json::array deleted;
+        for (const auto& deletion : deletions) {
+            deleted.push_back(json::object{{"destination", deletion.destination},
+                                           {"digest", deletion.digest},
+                                           {"status", to_string(deletion.status)},
+                                           {"error", deletion.error}});
+        }
+        root["deletions"] = std::move(deleted);
+    }
     if (!error.empty())
         root["error"] = error;
     return json::serialize(root);
@@ -91,6 +111,14 @@ std::string RunReport::summary_line(ImageOutcome done) const {
         if (outcome != metrics::all_blob_outcomes.front())
             line += ", ";
         line += counted(totals.blobs(outcome), outcome);
+    }
+    if (!deletions.empty()) {
+        line += "; pruned tags: ";
+        for (const auto outcome : metrics::all_deletion_outcomes) {
+            if (outcome != metrics::all_deletion_outcomes.front())
+                line += ", ";
+            line += counted(deletions_with(outcome), outcome);
+        }
     }
     return line + "; " + metrics::format_bytes(totals.bytes_transferred) + " in " +
            metrics::format_duration(duration_seconds);

@@ -10,6 +10,7 @@
 
 namespace regmigrate::engine {
 
+using metrics::DeletionOutcome;
 using metrics::ImageOutcome;
 
 struct ImageRecord {
@@ -32,12 +33,22 @@ struct ImageRecord {
     bool is_failure() const;
 };
 
+// sync --prune: a destination tag gone from the source, or (no tag) a repository that could
+// not be pruned.
+struct DeletionRecord {
+    std::string destination;  // host/repo:tag, or host/repo for the repository's error
+    std::string digest;       // the manifest the tag pointed at
+    DeletionOutcome status = DeletionOutcome::planned;
+    std::string error;  // why failed or kept
+};
+
 // "host/repo:tag", "host/repo@sha256:…", or "host/repo" when ref is empty.
 std::string image_reference(const std::string& host, const std::string& repository,
                             const std::string& ref);
 
 struct RunReport {
     std::vector<ImageRecord> images;
+    std::vector<DeletionRecord> deletions;  // sync --prune; none otherwise
     metrics::Metrics::Snapshot totals;
     double duration_seconds = 0;
     // Why the run itself ended early (an error no image boundary caught); "" normally.
@@ -47,12 +58,18 @@ struct RunReport {
     std::size_t count(ImageOutcome status) const;
     std::size_t failures() const;  // images whose record is_failure()
     std::size_t not_attempted() const;
-    // Every image of the plan was attempted and none failed: the run's exit code 0.
-    bool complete() const { return failures() == 0 && not_attempted() == 0; }
+    std::size_t deletions_with(DeletionOutcome status) const;
+    // Every image of the plan was attempted and none failed, and no deletion failed: the
+    // run's exit code 0.
+    bool complete() const {
+        return failures() == 0 && not_attempted() == 0 &&
+               deletions_with(DeletionOutcome::failed) == 0;
+    }
     // Failed images counted per failure_summary, most frequent first (ties by phrase);
     // failures of their own (no summary) are left to their records.
     std::vector<std::pair<std::size_t, std::string>> failure_groups() const;
-    // {"summary": {...}, "images": [...]}, fields as DESIGN.md fixes them.
+    // {"summary": {...}, "images": [...]}, fields as DESIGN.md fixes them; a run that pruned
+    // adds "tags_deleted" and "tag_deletions_failed" to the summary and a "deletions" list.
     std::string to_json() const;
     // The line a command ends with, every count named by its outcome's to_string (the words
     // of the report and of regmigrate_blobs_total): "copied 12 images, 1 skipped, 0 failed;

@@ -10,6 +10,7 @@
 #include "engine/layout/layout_sink.hpp"
 #include "engine/layout/layout_source.hpp"
 #include "engine/layout/layout_sync.hpp"
+#include "engine/prune/prune_phase.hpp"
 #include "engine/referrers/referrer_copier.hpp"
 #include "engine/referrers/referrer_verifier.hpp"
 #include "engine/run/created_dates.hpp"
@@ -28,6 +29,7 @@
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
@@ -82,6 +84,8 @@ struct RunState {
     std::shared_ptr<transport::RetryPolicy> retry = run_retry_policy(options.error_action, metrics);
     std::atomic<bool> aborted{false};
     std::atomic<bool> interrupted{false};  // a signal: start nothing new
+    PrunePhase prune{plan};
+    bool workers_ended = false;  // the producer and every worker ended; on the first loop
     Journal* journal = nullptr;
     CreatedDates dates;  // for the recency filters; remembered in the journal
     std::optional<metrics::RecencyMetrics> recency_metrics;  // a pair has recency filters
@@ -136,6 +140,7 @@ struct RunState {
 
     std::mutex mutex;  // guards everything below
     std::vector<ImageRecord> records;
+    std::vector<DeletionRecord> deletions;
     std::optional<Error> fatal;
     std::set<std::string> planned_blobs;  // destination host + digest, for dry runs
     DryRunTotals planned;
@@ -597,6 +602,11 @@ asio::awaitable<void> producer(RunState& state, LoopClients& clients) {
             .failure_summary = summarize_failure(error, pair.source.host, pair.destination.host)});
     };
     hooks.v1_source = [&](std::size_t pair) { return bool(state.v1_sources[pair]); };
+    if (state.options.mode != SyncMode::verify)
+        hooks.tags_listed = [&](std::size_t pair, const std::string& destination,
+                                const Expected<std::vector<std::string>>& source_tags) {
+            state.prune.listed(pair, destination, source_tags);
+        };
     hooks.repository_seen = [&] {
         std::lock_guard lock(state.mutex);
         ++state.planned.repositories;
@@ -625,6 +635,30 @@ asio::awaitable<void> producer(RunState& state, LoopClients& clients) {
     }
     state.progress.enumeration_done = true;
     state.queue.close();
+}
+
+// --prune, once the producer and every worker ended: a run stopped, aborted or unable to
+// enumerate a pair deletes nothing.
+asio::awaitable<void> pruner(RunState& state, LoopClients& clients,
+                             asio::steady_timer& workers_done) {
+    if (!state.workers_ended)
+        co_await workers_done.async_wait(asio::as_tuple(asio::use_awaitable));
+    bool enumerated = false;
+    {
+        std::lock_guard lock(state.mutex);
+        enumerated = !state.fatal;
+    }
+    if (state.halted() || !enumerated) {
+        log(LogLevel::warn, "nothing pruned: the run was stopped or its plan not fully listed");
+        co_return;
+    }
+    std::vector<RegistryClient*> destinations;
+    for (auto& runtime : clients.pairs)
+        destinations.push_back(runtime.destination.get());
+    auto deletions = co_await state.prune.run(destinations, state.options.mode == SyncMode::dry_run,
+                                              state.metrics, [&] { return state.halted(); });
+    std::lock_guard lock(state.mutex);
+    state.deletions = std::move(deletions);
 }
 
 // The journal of a sync run, or null. A default journal that cannot be opened costs only
@@ -726,7 +760,9 @@ Expected<SyncResult> run_sync(const SyncPlan& given_plan, const SyncOptions& opt
         stop.emplace(std::move(stoppable), options.stop_grace,
                      [&state](int) { state.interrupted = true; });
     }
-    std::atomic<std::size_t> running{jobs + 1};
+    const bool prunes = state.prune.enabled() && options.mode != SyncMode::verify;
+    std::atomic<std::size_t> running{jobs + 1 + (prunes ? 1 : 0)};
+    asio::steady_timer workers_done(*loops[0], asio::steady_timer::time_point::max());
     const auto ended = [&](std::exception_ptr error) {
         if (error) {
             // Past every per-image boundary: the run stops with an error, the process goes on.
@@ -744,9 +780,18 @@ Expected<SyncResult> run_sync(const SyncPlan& given_plan, const SyncOptions& opt
             state.aborted = true;
             state.queue.close();
         }
-        if (--running == 0 && stop)
+        const std::size_t left = --running;
+        if (prunes && left == 1) {
+            asio::post(*loops[0], [&] {
+                state.workers_ended = true;
+                workers_done.cancel();
+            });
+        }
+        if (left == 0 && stop)
             stop->release();
     };
+    if (prunes)
+        asio::co_spawn(*loops[0], pruner(state, clients[0], workers_done), ended);
     asio::co_spawn(*loops[0], producer(state, clients[0]), ended);
     for (std::size_t job = 0; job < jobs; ++job) {
         const std::size_t loop = job % threads;
@@ -775,6 +820,7 @@ Expected<SyncResult> run_sync(const SyncPlan& given_plan, const SyncOptions& opt
     }
     SyncResult result;
     result.report.images = std::move(state.records);
+    result.report.deletions = std::move(state.deletions);
     std::sort(result.report.images.begin(), result.report.images.end(),
               [](const ImageRecord& a, const ImageRecord& b) { return a.source < b.source; });
     result.report.totals = metrics.snapshot();

@@ -87,6 +87,7 @@ asio::awaitable<Expected<std::vector<std::string>>> repositories_of(const Source
 struct SelectedTags {
     std::vector<std::string> tags;
     std::vector<Error> refused;
+    std::vector<std::string> listed;  // every valid tag at the source (unlisted: the named ones)
 };
 
 Expected<std::vector<std::string>> layout_tags(const std::filesystem::path& directory) {
@@ -103,9 +104,11 @@ asio::awaitable<Expected<SelectedTags>> tags_of(const SourceLister& source,
                                                 const std::string& repository) {
     const SyncPair& pair = source.pair;
     SelectedTags selected;
-    // Named tags need no listing, except in a layout, where listing is a file read.
-    if (pair.tags.explicit_only() && !source.layouts) {
+    // Named tags need no listing, except in a layout, where listing is a file read, and
+    // for --prune, which needs every tag the source serves.
+    if (pair.tags.explicit_only() && !source.layouts && !pair.prune) {
         selected.tags = pair.tags.exact;
+        selected.listed = pair.tags.exact;
         co_return selected;
     }
     Expected<std::vector<std::string>> listed = std::vector<std::string>();
@@ -127,6 +130,7 @@ asio::awaitable<Expected<SelectedTags>> tags_of(const SourceLister& source,
                 continue;
             }
         }
+        selected.listed.push_back(tag);
         const bool wanted = pair.tags.explicit_only()
                                 ? std::find(pair.tags.exact.begin(), pair.tags.exact.end(), tag) !=
                                       pair.tags.exact.end()
@@ -174,6 +178,12 @@ asio::awaitable<Expected<void>> produce_tasks(const SyncPlan& plan,
             for (std::size_t i = 0; i < count; ++i) {
                 const std::string& repository = owned[first + i];
                 auto& listed = batch[i];
+                const std::string destination = pair.destination_repository(repository);
+                if (hooks.tags_listed) {
+                    hooks.tags_listed(index, destination,
+                                      listed ? Expected<std::vector<std::string>>(listed->listed)
+                                             : Expected<std::vector<std::string>>(listed.error()));
+                }
                 if (!listed) {
                     hooks.listing_failed(pair, repository, listed.error());
                     continue;
@@ -188,7 +198,6 @@ asio::awaitable<Expected<void>> produce_tasks(const SyncPlan& plan,
                     listed->tags = std::move(decision.kept);
                 }
                 hooks.repository_seen();
-                const std::string destination = pair.destination_repository(repository);
                 for (auto& tag : listed->tags) {
                     if (hooks.stopped())
                         co_return Expected<void>{};

@@ -20,6 +20,12 @@ struct ProducerHooks {
     std::function<void(const SyncPair&, const std::string& repository, const Error&)>
         listing_failed;
     std::function<void()> repository_seen;
+    // Every repository of every pair (as named at the destination), before its tasks: every
+    // tag the source serves (unfiltered; a pair that prunes always lists), or why they
+    // could not be listed. For sync --prune (engine/prune/prune_phase.hpp).
+    std::function<void(std::size_t pair, const std::string& destination_repository,
+                       const Expected<std::vector<std::string>>& source_tags)>
+        tags_listed;
     // Whether pair i's source speaks the legacy v1 API (listed by engine/v1/v1_listing.hpp).
     std::function<bool(std::size_t pair)> v1_source;
     // A pair with recency filters: the creation date of each selected tag of a repository

@@ -77,6 +77,12 @@ class RegistryClient {
                                                                std::string_view reference,
                                                                std::string_view media_type,
                                                                const std::string& bytes);
+    // DELETE /v2/<repo>/manifests/<reference> (registry/distribution/manifest_delete.cpp).
+    // By digest the manifest goes with every tag on it; by tag only the tag (OCI distribution
+    // 1.1; distribution 2.8 refuses with 400 DIGEST_INVALID, and with 405 UNSUPPORTED both
+    // when its deletes are disabled). A refusal is the error_from_response of the answer.
+    boost::asio::awaitable<Expected<void>> delete_manifest(std::string_view repo,
+                                                           std::string_view reference);
 
     // The referrers of the manifest `digest` (OCI distribution 1.1), every page, only those
     // of artifact_types when given; nullopt when the registry has no referrers API (a 404):

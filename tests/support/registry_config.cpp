@@ -33,7 +33,7 @@ std::string render_registry_config(const RegistryOptions& options, std::uint16_t
         {"storage",
          json::object{
              {"filesystem", json::object{{"rootdirectory", storage_dir.string()}}},
-             {"delete", json::object{{"enabled", true}}},
+             {"delete", json::object{{"enabled", options.deletes}}},
              // Background purging would race tests that leave uploads open on purpose.
              {"maintenance", json::object{{"uploadpurging", json::object{{"enabled", false}}}}}}},
         {"http", std::move(http)}};

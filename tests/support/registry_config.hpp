@@ -47,6 +47,9 @@ struct RegistryOptions {
     // The access log on (one line per request in the log file, Apache combined format), for
     // tests that count the requests a run made.
     bool access_log = false;
+    // `storage: delete: enabled:`. distribution's default is false (every DELETE of a
+    // manifest or blob answered 405 UNSUPPORTED); the fixtures enable it unless told not to.
+    bool deletes = true;
 };
 
 // The config file for docker-registry. It is JSON, which the registry's YAML parser

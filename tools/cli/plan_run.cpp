@@ -37,6 +37,10 @@ void print_dry_run(const engine::SyncResult& result) {
         std::printf("recency filters: %zu tags left out, %zu tags kept without a readable date\n",
                     result.plan.tags_left_out, result.plan.tags_undated);
     }
+    for (const auto& deletion : result.report.deletions) {
+        std::printf("delete %s %s%s%s\n", deletion.destination.c_str(), deletion.digest.c_str(),
+                    deletion.error.empty() ? "" : "  error: ", deletion.error.c_str());
+    }
     std::printf("plan: %zu repositories, %zu tags, %zu images, %llu bytes to move after dedupe\n",
                 result.plan.repositories, result.plan.images, result.plan.images,
                 static_cast<unsigned long long>(result.plan.bytes_after_dedupe));

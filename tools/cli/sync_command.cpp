@@ -39,6 +39,7 @@ struct SyncFlags {
     const CLI::Option* jobs_option = nullptr;  // given: it fixes the transfers in flight
     bool skip_existing = true;
     bool dry_run = false;
+    bool prune = false;
     std::string journal;  // empty: the default in the state directory
     bool no_journal = false;
     bool no_preflight = false;
@@ -162,6 +163,9 @@ int run(SyncFlags& flags, engine::SyncMode mode) {
             pair.referrers.artifact_types = flags.referrer_types;
         }
     }
+    // Given on the command line, --prune holds for every pair of a plan file too.
+    for (auto& pair : plan->pairs)
+        pair.prune = pair.prune || flags.prune;
     // Given on the command line, --schema1 holds for every pair of a plan file too.
     if (!flags.schema1.empty()) {
         auto schema1 = engine::parse_schema1_mode(flags.schema1);
@@ -268,6 +272,11 @@ CommandRunner add_plan_command(CLI::App& app, const char* name, const char* desc
     command->add_flag(
         "--dry-run", flags->dry_run,
         "print the plan (repositories, tags, images, bytes after dedupe); write nothing");
+    if (mode == engine::SyncMode::sync) {
+        command->add_flag("--prune", flags->prune,
+                          "after the copy, delete destination tags the filters select that the "
+                          "source no longer has (with --dry-run: list them)");
+    }
     command
         ->add_option("--error-action", flags->error_action,
                      "when an image fails: retry, skip, abort, or prompt (terminal only)")

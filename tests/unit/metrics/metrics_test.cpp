@@ -349,5 +349,31 @@ TEST(Metrics, RegistryIsTheOneBehindTheExposition) {
     EXPECT_TRUE(found);
 }
 
+TEST(Metrics, TagDeletionsAreCountedUnderTheirLabelFromZero) {
+    Metrics m;
+    for (const auto outcome : all_deletion_outcomes) {
+        EXPECT_EQ(series_value(m.text_exposition(), "regmigrate_tag_deletions_total{result=\"" +
+                                                        std::string(to_string(outcome)) + "\"}"),
+                  0);
+    }
+    m.tag_deletion(DeletionOutcome::deleted);
+    m.tag_deletion(DeletionOutcome::deleted);
+    m.tag_deletion(DeletionOutcome::kept);
+    const std::string text = m.text_exposition();
+    EXPECT_EQ(series_value(text, R"(regmigrate_tag_deletions_total{result="deleted"})"), 2);
+    EXPECT_EQ(series_value(text, R"(regmigrate_tag_deletions_total{result="kept"})"), 1);
+}
+
+TEST(Metrics, SnapshotCountsTagsUntaggedAndDeleted) {
+    Metrics m;
+    m.tag_deletion(DeletionOutcome::untagged);
+    m.tag_deletion(DeletionOutcome::deleted);
+    m.tag_deletion(DeletionOutcome::deleted);
+    m.tag_deletion(DeletionOutcome::failed);
+    const auto s = m.snapshot();
+    EXPECT_EQ(s.tags_untagged, 1u);
+    EXPECT_EQ(s.tags_deleted, 2u);
+}
+
 }  // namespace
 }  // namespace regmigrate::metrics

@@ -46,5 +46,19 @@ TEST(BlobOutcome, AllBlobOutcomesListsEachOnceInTheMetricOrder) {
         EXPECT_EQ(all_blob_outcomes[i], kBlobWords[i].first);
 }
 
+TEST(DeletionOutcome, EachOutcomeIsNamedByItsReportWordInTheMetricOrder) {
+    const std::vector<std::pair<DeletionOutcome, std::string>> words{
+        {DeletionOutcome::untagged, "untagged"},
+        {DeletionOutcome::deleted, "deleted"},
+        {DeletionOutcome::kept, "kept"},
+        {DeletionOutcome::planned, "planned"},
+        {DeletionOutcome::failed, "failed"}};
+    ASSERT_EQ(all_deletion_outcomes.size(), words.size());
+    for (std::size_t i = 0; i < words.size(); ++i) {
+        EXPECT_EQ(all_deletion_outcomes[i], words[i].first);
+        EXPECT_EQ(to_string(words[i].first), words[i].second);
+    }
+}
+
 }  // namespace
 }  // namespace regmigrate::metrics

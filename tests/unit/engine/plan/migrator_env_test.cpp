@@ -261,14 +261,14 @@ TEST(MigratorVariables, ListsEveryVariableOnce) {
     std::sort(names.begin(), names.end());
     EXPECT_EQ(std::adjacent_find(names.begin(), names.end()), names.end());
     for (const char* name :
-         {"V1_REGISTRY",       "V2_REGISTRY",        "ERROR_ACTION",      "MIGRATION_INCREMENT",
-          "USER_PROMPT",       "NO_LOGIN",           "V1_NO_LOGIN",       "V2_NO_LOGIN",
-          "V1_USERNAME",       "V1_PASSWORD",        "V1_EMAIL",          "V2_USERNAME",
-          "V2_PASSWORD",       "V2_EMAIL",           "USE_INSECURE_CURL", "USE_HTTP",
-          "V1_USE_HTTP",       "V2_USE_HTTP",        "DOCKER_HUB_ORG",    "V1_FULL_REPO_LIST",
-          "V1_REPO_FILTER",    "V1_TAG_FILTER",      "V1_NEWER_THAN",     "V1_KEEP_LAST",
-          "LIBRARY_NAMESPACE", "SKIP_EXISTING_TAGS", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY",
-          "AWS_REGION"}) {
+         {"V1_REGISTRY",           "V2_REGISTRY",        "ERROR_ACTION",      "MIGRATION_INCREMENT",
+          "USER_PROMPT",           "NO_LOGIN",           "V1_NO_LOGIN",       "V2_NO_LOGIN",
+          "V1_USERNAME",           "V1_PASSWORD",        "V1_EMAIL",          "V2_USERNAME",
+          "V2_PASSWORD",           "V2_EMAIL",           "USE_INSECURE_CURL", "USE_HTTP",
+          "V1_USE_HTTP",           "V2_USE_HTTP",        "DOCKER_HUB_ORG",    "V1_FULL_REPO_LIST",
+          "V1_REPO_FILTER",        "V1_TAG_FILTER",      "V1_NEWER_THAN",     "V1_KEEP_LAST",
+          "LIBRARY_NAMESPACE",     "SKIP_EXISTING_TAGS", "PRUNE_TAGS",        "AWS_ACCESS_KEY_ID",
+          "AWS_SECRET_ACCESS_KEY", "AWS_REGION"}) {
         EXPECT_TRUE(std::binary_search(names.begin(), names.end(), std::string_view(name))) << name;
     }
 }
@@ -311,6 +311,17 @@ TEST(MigratorPair, RepoFilterSelectingNoneOfTheListIsAnError) {
     const auto pair = migrator_pair(settings, side("old.example:5000"), side("new.example"));
     ASSERT_FALSE(pair);
     expect_names(pair.error(), "V1_REPO_FILTER");
+}
+
+TEST(MigratorPair, PruneTagsMakesThePairPrune) {
+    EXPECT_FALSE(pair_for(env_with()).prune);
+    EXPECT_TRUE(pair_for(env_with({{"PRUNE_TAGS", "true"}})).prune);
+}
+
+TEST(MigratorEnv, PruneTagsOnTheSameRegistryIsNamed) {
+    expect_names(
+        parse_error(env_with({{"V2_REGISTRY", "old.example:5000"}, {"PRUNE_TAGS", "true"}})),
+        "PRUNE_TAGS");
 }
 
 TEST(MigratorPair, TagFilterIsASubstring) {

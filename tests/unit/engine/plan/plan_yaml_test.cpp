@@ -427,6 +427,16 @@ TEST_F(PlanYaml, KeepLastOfZeroNamesKey) {
         << message;
 }
 
+TEST_F(PlanYaml, PruneIsOffUnlessGiven) {
+    EXPECT_FALSE(parsed(minimal_sync).pairs.at(0).prune);
+    EXPECT_TRUE(parsed(std::string(minimal_sync) + "    prune: true\n").pairs.at(0).prune);
+}
+
+TEST_F(PlanYaml, NonBooleanPruneNamesKey) {
+    EXPECT_NE(error_of(std::string(minimal_sync) + "    prune: sometimes\n").find("sync[0].prune"),
+              std::string::npos);
+}
+
 TEST_F(PlanYaml, RewriteMustBeAMap) {
     EXPECT_EQ(error_of(std::string(minimal_sync) + "    rewrite: [a, b]\n"),
               "PLAN.yaml line 4: \"sync[0].rewrite\" must be a map");

@@ -8,6 +8,9 @@
 # Each source is filled by `fleetgen --storage-dir` straight into the registry's storage
 # before the registry starts (the same fleet HTTP pushes would make, in a minute or two
 # instead of hours); the destinations are filled by the syncs being measured.
+# The last column, RSS growth per tag, is the figure to keep flat (target: at most 64 bytes).
+# REGMIGRATE_BIN=PATH measures another regmigrate binary (e.g. a baseline build) on the same
+# fleets; SCALE_PHASES="plan" measures only the dry runs (minutes instead of hours).
 # Usage: bench/e2e/scale_10k.sh                        (heavy: the syncs take the time)
 #        SCALE_REPOS=200 SCALE_TAGS=2 bench/e2e/scale_10k.sh   (a quick smoke run)
 set -euo pipefail
@@ -15,6 +18,8 @@ root=$(cd "$(dirname "$0")/../.." && pwd)
 build=${REGMIGRATE_BUILD_DIR:-$root/build}
 repos=${SCALE_REPOS:-10000}
 tags=${SCALE_TAGS:-5}
+regmigrate=${REGMIGRATE_BIN:-$build/tools/regmigrate}
+phases=${SCALE_PHASES:-plan sync}
 source "$root/tools/setup/registries.sh"
 
 declare -A seconds_of rss_of
@@ -37,10 +42,15 @@ run_size() {  # label repositories
   destination=$(start_registry "destination-$label")
   local common=(--from "$source_registry" --to "$destination" --src-tls disabled
     --dest-tls disabled --error-action abort)
-  measure "plan-$label" "$build/tools/regmigrate" sync "${common[@]}" --dry-run
-  measure "sync-$label" "$build/tools/regmigrate" sync "${common[@]}"
+  # Both write a --report: its entries are per-tag state the run must not hold in memory.
+  if [[ " $phases " == *" plan "* ]]; then
+    measure "plan-$label" "$regmigrate" sync "${common[@]}" --dry-run --report "$work/plan-$label.json"
+  fi
+  if [[ " $phases " == *" sync "* ]]; then
+    measure "sync-$label" "$regmigrate" sync "${common[@]}" --report "$work/sync-$label.json"
+  fi
   if [[ $label == large && ${SCALE_SKOPEO:-0} == 1 ]]; then
-    "$build/tools/regmigrate" ls "$source_registry" --src-tls disabled >"$work/repos.txt"
+    "$regmigrate" ls "$source_registry" --src-tls disabled >"$work/repos.txt"
     {
       echo "$source_registry:"
       echo "  tls-verify: false"

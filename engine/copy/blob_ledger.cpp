@@ -10,6 +10,26 @@ std::string BlobLedger::key(const std::string& registry, const std::string& dige
     return registry + '\n' + digest;
 }
 
+BlobLedger::Entry& BlobLedger::entry(const std::string& wanted) {
+    if (auto found = recent_.find(wanted); found != recent_.end())
+        return found->second;
+    // Node handles keep the entry where it is: waiters added to its list stay valid.
+    if (auto node = older_.extract(wanted))
+        return recent_.insert(std::move(node)).position->second;
+    if (recent_.size() >= generation_) {
+        // Blobs in flight have owners and waiters who will report back: they stay.
+        for (auto next = older_.begin(); next != older_.end();) {
+            const Entry& old = next->second;
+            const auto here = next++;
+            if (old.uploading || !old.mounting.empty() || old.waiters.size() > 0)
+                recent_.insert(older_.extract(here));
+        }
+        older_.clear();
+        older_.swap(recent_);
+    }
+    return recent_[wanted];
+}
+
 namespace {
 
 bool contains(const std::vector<std::string>& list, const std::string& value) {
@@ -25,7 +45,7 @@ void erase(std::vector<std::string>& list, const std::string& value) {
 BlobLedger::Decision BlobLedger::claim(const std::string& registry, const std::string& digest,
                                        const std::string& repo) {
     std::lock_guard lock(mutex_);
-    return decide(entries_[key(registry, digest)], registry, repo);
+    return decide(entry(key(registry, digest)), registry, repo);
 }
 
 BlobLedger::Decision BlobLedger::decide(Entry& entry, const std::string& registry,
@@ -56,10 +76,10 @@ asio::awaitable<BlobLedger::Decision> BlobLedger::acquire(const std::string& reg
     co_return co_await await_answer<Decision>(
         mutex_,
         [&]() -> Look<Decision> {
-            Entry& entry = entries_[wanted];
-            auto decision = decide(entry, registry, repo);
+            Entry& found = entry(wanted);
+            auto decision = decide(found, registry, repo);
             if (decision.action == Action::wait)
-                return &entry.waiters;
+                return &found.waiters;
             return decision;
         },
         single_flight_recheck);
@@ -74,9 +94,9 @@ void BlobLedger::update(const std::string& registry, const std::string& digest, 
     WaiterList woken;
     {
         std::lock_guard lock(mutex_);
-        Entry& entry = entries_[key(registry, digest)];
-        change(entry);
-        woken = entry.waiters.take();
+        Entry& changed = entry(key(registry, digest));
+        change(changed);
+        woken = changed.waiters.take();
     }
     std::move(woken).wake_all();
 }
@@ -131,7 +151,7 @@ bool BlobLedger::mounts_refused(const std::string& registry) const {
 
 std::size_t BlobLedger::known_blobs() const {
     std::lock_guard lock(mutex_);
-    return entries_.size();
+    return recent_.size() + older_.size();
 }
 
 }  // namespace regmigrate::engine

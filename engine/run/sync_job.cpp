@@ -2,6 +2,7 @@
 
 #include "engine/copy/byte_count.hpp"
 #include "engine/copy/destination_inventory.hpp"
+#include "engine/copy/digest_set.hpp"
 #include "engine/copy/ecr_destination.hpp"
 #include "engine/copy/ecr_repository_creator.hpp"
 #include "engine/copy/image_copier.hpp"
@@ -130,13 +131,19 @@ struct RunState {
 
     std::mutex mutex;  // guards everything below
     std::vector<ImageRecord> records;
+    std::unique_ptr<RecordSpill> spill;  // null: every record stays in records
     std::optional<Error> fatal;
-    std::set<std::string> planned_blobs;  // destination host + digest, for dry runs
+    DigestSet planned_blobs;  // destination host + digest, for dry runs
     DryRunTotals planned;
 
     void add(ImageRecord record) {
         std::lock_guard lock(mutex);
-        records.push_back(std::move(record));
+        if (!spill || record.is_failure() || record.status == ImageOutcome::not_attempted) {
+            records.push_back(std::move(record));
+            return;
+        }
+        if (auto spilled = spill->add(std::move(record)); !spilled)
+            log(LogLevel::warn, spilled.error().message + "; keeping them in memory");
     }
 
     std::mutex breaker_mutex;  // guards breaker
@@ -455,7 +462,8 @@ asio::awaitable<void> size_image(RunState& state, RegistryClient& source,
     }
     std::lock_guard lock(state.mutex);
     for (const auto& blob : data->manifest.blobs()) {
-        if (state.planned_blobs.insert(destination_host + " " + blob.digest).second) {
+        record.size = saturating_add(record.size, blob.size);
+        if (state.planned_blobs.insert(destination_host, blob.digest)) {
             state.planned.bytes_after_dedupe =
                 saturating_add(state.planned.bytes_after_dedupe, blob.size);
         }
@@ -655,6 +663,13 @@ Expected<SyncResult> run_sync(const SyncPlan& given_plan, const SyncOptions& opt
         ecr_apis = std::move(*prepared);
     }
     RunState state(plan, options, metrics, progress);
+    if (options.spill) {
+        auto spill = RecordSpill::create(options.spill->directory, options.spill->run_size);
+        if (spill)
+            state.spill = std::move(*spill);
+        else
+            log(LogLevel::warn, spill.error().message + "; keeping the records in memory");
+    }
     for (const auto& pair : plan.pairs)
         state.v1_sources.push_back(!layout_directory(pair.source) && source_speaks_v1(pair));
     for (std::size_t i = 0; i < plan.pairs.size(); ++i) {
@@ -739,7 +754,7 @@ Expected<SyncResult> run_sync(const SyncPlan& given_plan, const SyncOptions& opt
         abandoned_runtime = runtime.release();
     }
 
-    if (state.fatal && state.records.empty())
+    if (state.fatal && state.records.empty() && (!state.spill || state.spill->size() == 0))
         return *state.fatal;
     if (state.fatal) {
         state.records.push_back(
@@ -750,11 +765,15 @@ Expected<SyncResult> run_sync(const SyncPlan& given_plan, const SyncOptions& opt
     result.report.images = std::move(state.records);
     std::sort(result.report.images.begin(), result.report.images.end(),
               [](const ImageRecord& a, const ImageRecord& b) { return a.source < b.source; });
+    result.report.spilled = std::move(state.spill);
     result.report.totals = metrics.snapshot();
     result.report.duration_seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     result.plan = state.planned;
-    result.plan.images = result.report.images.size();
+    if (options.mode == SyncMode::dry_run)
+        result.report.bytes_after_dedupe = state.planned.bytes_after_dedupe;
+    result.plan.images =
+        result.report.images.size() + (result.report.spilled ? result.report.spilled->size() : 0);
     result.stop_signal = stop_signal;
     if (*journal) {
         close_journal(**journal, options,

@@ -2,6 +2,7 @@
 
 #include "metrics/progress.hpp"
 #include "tools/cli/terminal.hpp"
+#include "transport/log.hpp"
 
 #include <cstdio>
 
@@ -26,11 +27,13 @@ Expected<engine::SyncResult> run_with_progress(const engine::SyncPlan& plan,
 }
 
 void print_dry_run(const engine::SyncResult& result) {
-    for (const auto& image : result.report.images) {
+    auto listed = result.report.for_each_image([](const engine::ImageRecord& image) {
         std::printf("%s -> %s %s%s%s\n", image.source.c_str(), image.destination.c_str(),
                     image.digest.c_str(),
                     image.error.empty() ? "" : "  error: ", image.error.c_str());
-    }
+    });
+    if (!listed)
+        log(LogLevel::error, listed.error().message);
     std::printf("plan: %zu repositories, %zu tags, %zu images, %llu bytes to move after dedupe\n",
                 result.plan.repositories, result.plan.images, result.plan.images,
                 static_cast<unsigned long long>(result.plan.bytes_after_dedupe));

@@ -12,12 +12,25 @@
 #include "tools/cli/terminal.hpp"
 #include "transport/log.hpp"
 
+#include <filesystem>
 #include <memory>
 #include <thread>
 
 namespace regmigrate::cli {
 
 namespace {
+
+// Where a run keeps its finished images' records until the report is written: beside the
+// report (the same file system as its final name), else the temporary directory.
+std::filesystem::path spill_directory(const std::string& report) {
+    std::error_code failed;
+    if (!report.empty()) {
+        const auto absolute = std::filesystem::absolute(report, failed);
+        return failed ? std::filesystem::path(".") : absolute.parent_path();
+    }
+    const auto temporary = std::filesystem::temp_directory_path(failed);
+    return failed ? std::filesystem::path("/tmp") : temporary;
+}
 
 struct SyncFlags {
     CommonFlags common;
@@ -206,6 +219,7 @@ int run(SyncFlags& flags, engine::SyncMode mode) {
         }
     }
     options.adaptive_transfers = flags.jobs_option->count() == 0;
+    options.spill = engine::SyncOptions::RecordSpillSettings{spill_directory(common.report)};
     if (*action == engine::ErrorAction::prompt) {
         if (has_terminal()) {
             options.ask = ask_error_action;
@@ -224,6 +238,11 @@ int run(SyncFlags& flags, engine::SyncMode mode) {
         return report_error(result.error());
     if (options.mode == engine::SyncMode::dry_run) {
         print_dry_run(*result);
+        // The plan as a file to review and approve: every image planned, sized after dedupe.
+        if (!common.report.empty()) {
+            if (auto written = engine::write_report(result->report, common.report); !written)
+                return report_error(written.error());
+        }
         return result->report.complete() ? exit_ok : exit_failed;
     }
     const int code = finish_run(result->report, common, metrics,

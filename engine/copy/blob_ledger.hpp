@@ -29,8 +29,8 @@ namespace regmigrate::engine {
 
 class BlobLedger {
   public:
-    // 2 × 8192 entries: about 5 MiB.
-    static constexpr std::size_t default_generation = 8192;
+    // At most 2 × 4096 entries, about 2.5 MiB: filled within the first 4,000 or so tags.
+    static constexpr std::size_t default_generation = 4096;
     explicit BlobLedger(std::size_t generation = default_generation)
         : generation_(std::max<std::size_t>(generation, 1)) {}
 

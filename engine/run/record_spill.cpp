@@ -40,6 +40,10 @@ Error spill_error(const std::string& step) {
                                          std::strerror(errno));
 }
 
+// Bytes read from a run at once: the merge holds one such buffer per run (a million records
+// make about 250 runs, 4 MiB of buffers).
+constexpr std::size_t read_chunk = 16 * 1024;
+
 // One sorted run of the file, read back record by record through a small buffer.
 class RunReader {
   public:
@@ -63,7 +67,7 @@ class RunReader {
             buffer_.erase(0, used_);
             used_ = 0;
             const std::size_t chunk =
-                static_cast<std::size_t>(std::min<std::uint64_t>(end_ - next_, 64 * 1024));
+                static_cast<std::size_t>(std::min<std::uint64_t>(end_ - next_, read_chunk));
             const std::size_t kept = buffer_.size();
             buffer_.resize(kept + chunk);
             const ssize_t got =

@@ -272,7 +272,8 @@ CommandRunner add_plan_command(CLI::App& app, const char* name, const char* desc
         "skip tags whose destination digest already equals the source's (default on)");
     command->add_flag(
         "--dry-run", flags->dry_run,
-        "print the plan (repositories, tags, images, bytes after dedupe); write nothing");
+        "print the plan (repositories, tags, images, bytes after dedupe); write nothing "
+        "(with --report FILE: the plan as the report, every image planned)");
     command
         ->add_option("--error-action", flags->error_action,
                      "when an image fails: retry, skip, abort, or prompt (terminal only)")

@@ -441,3 +441,32 @@ TEST(RunReport, ReportOfARunThatMovedImagesHasNoPlanFields) {
 
 }  // namespace
 }  // namespace regmigrate::engine
+
+namespace regmigrate::engine {
+namespace {
+
+// The streamed JSON is byte for byte what Boost.JSON makes of the whole report as one object
+// (how the report was written before it was streamed).
+TEST(RunReport, StreamedJsonIsTheSerializationOfTheWholeReportObject) {
+    auto report = sample_report();
+    report.images[0].source_digest = "sha256:" + std::string(64, 'd');
+    report.error = "listing repositories: 503";
+    json::array list;
+    for (const auto& record : report.images) {
+        json::object entry{{"source", record.source},
+                           {"destination", record.destination},
+                           {"digest", record.digest},
+                           {"status", to_string(record.status)},
+                           {"error", record.error}};
+        if (!record.source_digest.empty())
+            entry["source_digest"] = record.source_digest;
+        list.push_back(std::move(entry));
+    }
+    json::object root{{"summary", parsed(report.to_json()).at("summary")},
+                      {"images", std::move(list)},
+                      {"error", report.error}};
+    EXPECT_EQ(report.to_json(), json::serialize(root));
+}
+
+}  // namespace
+}  // namespace regmigrate::engine

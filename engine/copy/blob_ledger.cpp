@@ -40,6 +40,20 @@ void erase(std::vector<std::string>& list, const std::string& value) {
     list.erase(std::remove(list.begin(), list.end(), value), list.end());
 }
 
+// Repositories remembered per blob: a base layer in every repository of a large fleet would
+// otherwise hold every repository's name. Forgetting that a repository has the blob costs
+// one mount into it (idempotent), never a wrong result; the newest are kept, since tags
+// arrive repository by repository.
+constexpr std::size_t repositories_per_blob = 8;
+
+void remember(std::vector<std::string>& repos, const std::string& repo) {
+    if (contains(repos, repo))
+        return;
+    if (repos.size() >= repositories_per_blob)
+        repos.erase(repos.begin());
+    repos.push_back(repo);
+}
+
 }  // namespace
 
 BlobLedger::Decision BlobLedger::claim(const std::string& registry, const std::string& digest,
@@ -103,10 +117,7 @@ void BlobLedger::update(const std::string& registry, const std::string& digest, 
 
 void BlobLedger::seed(const std::string& registry, const std::string& digest,
                       const std::string& repo) {
-    update(registry, digest, [&](Entry& entry) {
-        if (!contains(entry.repos, repo))
-            entry.repos.push_back(repo);
-    });
+    update(registry, digest, [&](Entry& entry) { remember(entry.repos, repo); });
 }
 
 void BlobLedger::finished(const std::string& registry, const std::string& digest,
@@ -114,8 +125,7 @@ void BlobLedger::finished(const std::string& registry, const std::string& digest
     update(registry, digest, [&](Entry& entry) {
         entry.uploading = false;
         erase(entry.mounting, repo);
-        if (!contains(entry.repos, repo))
-            entry.repos.push_back(repo);
+        remember(entry.repos, repo);
     });
     if (listener_)
         listener_(registry, digest, repo);

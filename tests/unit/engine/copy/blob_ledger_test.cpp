@@ -379,3 +379,20 @@ TEST(BoundedBlobLedger, KeepsABlobInFlightHoweverManyBlobsFollow) {
 
 }  // namespace
 }  // namespace regmigrate::engine
+
+namespace regmigrate::engine {
+namespace {
+
+TEST(BoundedBlobLedger, RemembersOnlyTheNewestRepositoriesOfABlob) {
+    BlobLedger ledger;
+    for (int i = 0; i < 100; ++i)
+        ledger.seed(registry, digest, "team/r" + std::to_string(i));
+    // The newest repository still has it; the oldest is forgotten: a mount from the newest.
+    EXPECT_EQ(ledger.claim(registry, digest, "team/r99").action, Action::present);
+    const auto oldest = ledger.claim(registry, digest, "team/r0");
+    EXPECT_EQ(oldest.action, Action::mount);
+    EXPECT_NE(oldest.from_repo, "team/r0");
+}
+
+}  // namespace
+}  // namespace regmigrate::engine

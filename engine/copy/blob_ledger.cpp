@@ -10,6 +10,26 @@ std::string BlobLedger::key(const std::string& registry, const std::string& dige
     return registry + '\n' + digest;
 }
 
+BlobLedger::Entry& BlobLedger::entry(const std::string& wanted) {
+    if (auto found = recent_.find(wanted); found != recent_.end())
+        return found->second;
+    // Node handles keep the entry where it is: waiters added to its list stay valid.
+    if (auto node = older_.extract(wanted))
+        return recent_.insert(std::move(node)).position->second;
+    if (recent_.size() >= generation_) {
+        // Blobs in flight have owners and waiters who will report back: they stay.
+        for (auto next = older_.begin(); next != older_.end();) {
+            const Entry& old = next->second;
+            const auto here = next++;
+            if (old.uploading || !old.mounting.empty() || old.waiters.size() > 0)
+                recent_.insert(older_.extract(here));
+        }
+        older_.clear();
+        older_.swap(recent_);
+    }
+    return recent_[wanted];
+}
+
 namespace {
 
 bool contains(const std::vector<std::string>& list, const std::string& value) {
@@ -20,12 +40,26 @@ void erase(std::vector<std::string>& list, const std::string& value) {
     list.erase(std::remove(list.begin(), list.end(), value), list.end());
 }
 
+// Repositories remembered per blob: a base layer in every repository of a large fleet would
+// otherwise hold every repository's name. Forgetting that a repository has the blob costs
+// one mount into it (idempotent), never a wrong result; the newest are kept, since tags
+// arrive repository by repository.
+constexpr std::size_t repositories_per_blob = 8;
+
+void remember(std::vector<std::string>& repos, const std::string& repo) {
+    if (contains(repos, repo))
+        return;
+    if (repos.size() >= repositories_per_blob)
+        repos.erase(repos.begin());
+    repos.push_back(repo);
+}
+
 }  // namespace
 
 BlobLedger::Decision BlobLedger::claim(const std::string& registry, const std::string& digest,
                                        const std::string& repo) {
     std::lock_guard lock(mutex_);
-    return decide(entries_[key(registry, digest)], registry, repo);
+    return decide(entry(key(registry, digest)), registry, repo);
 }
 
 BlobLedger::Decision BlobLedger::decide(Entry& entry, const std::string& registry,
@@ -56,10 +90,10 @@ asio::awaitable<BlobLedger::Decision> BlobLedger::acquire(const std::string& reg
     co_return co_await await_answer<Decision>(
         mutex_,
         [&]() -> Look<Decision> {
-            Entry& entry = entries_[wanted];
-            auto decision = decide(entry, registry, repo);
+            Entry& found = entry(wanted);
+            auto decision = decide(found, registry, repo);
             if (decision.action == Action::wait)
-                return &entry.waiters;
+                return &found.waiters;
             return decision;
         },
         single_flight_recheck);
@@ -74,19 +108,16 @@ void BlobLedger::update(const std::string& registry, const std::string& digest, 
     WaiterList woken;
     {
         std::lock_guard lock(mutex_);
-        Entry& entry = entries_[key(registry, digest)];
-        change(entry);
-        woken = entry.waiters.take();
+        Entry& changed = entry(key(registry, digest));
+        change(changed);
+        woken = changed.waiters.take();
     }
     std::move(woken).wake_all();
 }
 
 void BlobLedger::seed(const std::string& registry, const std::string& digest,
                       const std::string& repo) {
-    update(registry, digest, [&](Entry& entry) {
-        if (!contains(entry.repos, repo))
-            entry.repos.push_back(repo);
-    });
+    update(registry, digest, [&](Entry& entry) { remember(entry.repos, repo); });
 }
 
 void BlobLedger::finished(const std::string& registry, const std::string& digest,
@@ -94,8 +125,7 @@ void BlobLedger::finished(const std::string& registry, const std::string& digest
     update(registry, digest, [&](Entry& entry) {
         entry.uploading = false;
         erase(entry.mounting, repo);
-        if (!contains(entry.repos, repo))
-            entry.repos.push_back(repo);
+        remember(entry.repos, repo);
     });
     if (listener_)
         listener_(registry, digest, repo);
@@ -131,7 +161,7 @@ bool BlobLedger::mounts_refused(const std::string& registry) const {
 
 std::size_t BlobLedger::known_blobs() const {
     std::lock_guard lock(mutex_);
-    return entries_.size();
+    return recent_.size() + older_.size();
 }
 
 }  // namespace regmigrate::engine

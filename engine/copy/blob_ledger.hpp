@@ -2,6 +2,14 @@
 // are being copied right now. It is what makes a blob cross the network at most once per
 // destination registry in a run: later repositories mount it, concurrent ones wait, woken
 // when the blob's flight settles (engine/copy/single_flight.hpp).
+//
+// Its memory is bounded, not one entry per blob of the run (a million tags would hold
+// millions): entries live in two generations of `generation` blobs each. A blob claimed or
+// settled moves to the newer one; when the newer is full, the older is forgotten (except blobs
+// in flight) and the newer becomes the older. A forgotten blob is one not touched during the
+// last `generation` new blobs: a later image needing it asks the registry (HEAD) or uploads it
+// again instead of mounting it, which costs bytes, never correctness (uploads are idempotent).
+// Layers shared by many images are touched often and stay.
 #pragma once
 
 #include "engine/copy/single_flight.hpp"
@@ -9,6 +17,7 @@
 
 #include <boost/asio/awaitable.hpp>
 
+#include <algorithm>
 #include <functional>
 #include <mutex>
 #include <set>
@@ -20,6 +29,11 @@ namespace regmigrate::engine {
 
 class BlobLedger {
   public:
+    // At most 2 × 4096 entries, about 2.5 MiB: filled within the first 4,000 or so tags.
+    static constexpr std::size_t default_generation = 4096;
+    explicit BlobLedger(std::size_t generation = default_generation)
+        : generation_(std::max<std::size_t>(generation, 1)) {}
+
     enum class Action {
         upload,   // nobody has it: this caller copies it (and must report finished/abandoned)
         mount,    // another repository of the registry has it: mount from `from_repo`
@@ -61,6 +75,7 @@ class BlobLedger {
     void refuse_mounts(const std::string& registry);
     bool mounts_refused(const std::string& registry) const;
 
+    // Blobs remembered now (at most about two generations).
     std::size_t known_blobs() const;
 
   private:
@@ -71,6 +86,8 @@ class BlobLedger {
         WaiterList waiters;                 // acquire() calls told to wait, woken on any change
     };
     static std::string key(const std::string& registry, const std::string& digest);
+    // The blob's entry, created or moved into the newer generation; under mutex_.
+    Entry& entry(const std::string& key);
     // claim() on an entry, under mutex_.
     Decision decide(Entry& entry, const std::string& registry, const std::string& repo);
     // Applies change to the blob's entry under mutex_, then wakes the blob's waiters: any
@@ -79,7 +96,9 @@ class BlobLedger {
     void update(const std::string& registry, const std::string& digest, Change change);
 
     mutable std::mutex mutex_;
-    std::unordered_map<std::string, Entry> entries_;
+    std::size_t generation_;
+    std::unordered_map<std::string, Entry> recent_;  // the newer generation
+    std::unordered_map<std::string, Entry> older_;
     std::set<std::string> no_mount_registries_;
     FinishedListener listener_;
 };

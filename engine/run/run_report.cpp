@@ -1,20 +1,25 @@
 #include "engine/run/run_report.hpp"
 
+#include "engine/run/record_spill.hpp"
 #include "engine/state/atomic_file.hpp"
+#include "engine/state/file_io.hpp"
 #include "metrics/progress.hpp"
 
 #include <boost/json.hpp>
 
 #include <algorithm>
 #include <map>
+#include <stdexcept>
 
 namespace regmigrate::engine {
 
 namespace json = boost::json;
 
 std::size_t RunReport::count(ImageOutcome status) const {
-    return static_cast<std::size_t>(std::count_if(
-        images.begin(), images.end(), [&](const ImageRecord& r) { return r.status == status; }));
+    return static_cast<std::size_t>(
+               std::count_if(images.begin(), images.end(),
+                             [&](const ImageRecord& r) { return r.status == status; })) +
+           (spilled ? spilled->count(status) : 0);
 }
 
 bool ImageRecord::is_failure() const {
@@ -30,8 +35,15 @@ std::string image_reference(const std::string& host, const std::string& reposito
 }
 
 std::size_t RunReport::failures() const {
+    std::size_t spilled_failures = 0;
+    if (spilled) {
+        for (const auto status :
+             {ImageOutcome::failed, ImageOutcome::mismatched, ImageOutcome::missing})
+            spilled_failures += spilled->count(status);
+    }
     return static_cast<std::size_t>(std::count_if(
-        images.begin(), images.end(), [](const ImageRecord& r) { return r.is_failure(); }));
+               images.begin(), images.end(), [](const ImageRecord& r) { return r.is_failure(); })) +
+           spilled_failures;
 }
 
 std::size_t RunReport::not_attempted() const {
@@ -58,7 +70,24 @@ std::vector<std::pair<std::size_t, std::string>> RunReport::failure_groups() con
     return groups;
 }
 
-std::string RunReport::to_json() const {
+Expected<void> RunReport::for_each_image(
+    const std::function<void(const ImageRecord&)>& visit) const {
+    auto next = images.begin();
+    if (spilled) {
+        auto merged = spilled->for_each([&](const ImageRecord& record) {
+            for (; next != images.end() && next->source <= record.source; ++next)
+                visit(*next);
+            visit(record);
+        });
+        if (!merged)
+            return merged.error();
+    }
+    for (; next != images.end(); ++next)
+        visit(*next);
+    return {};
+}
+
+Expected<void> RunReport::write_json(const std::function<bool(std::string_view)>& write) const {
     json::object summary;
     summary["images_copied"] = count(ImageOutcome::copied);
     summary["images_skipped"] = count(ImageOutcome::skipped);
@@ -68,9 +97,22 @@ std::string RunReport::to_json() const {
     summary["blobs_mounted"] = totals.blobs_mounted;
     summary["bytes_transferred"] = totals.bytes_transferred;
     summary["duration_seconds"] = duration_seconds;
-    json::array list;
-    list.reserve(images.size());
-    for (const auto& image : images) {
+    if (bytes_after_dedupe) {
+        summary["images_planned"] = count(ImageOutcome::planned);
+        summary["bytes_after_dedupe"] = *bytes_after_dedupe;
+    }
+    if (!deletions.empty()) {
+        summary["tags_deleted"] =
+            deletions_with(DeletionOutcome::untagged) + deletions_with(DeletionOutcome::deleted);
+        summary["tag_deletions_failed"] = deletions_with(DeletionOutcome::failed);
+    }
+    // What json::serialize makes of {"summary", "images", "deletions", "error"}, one entry at
+    // a time.
+    bool writing = write("{\"summary\":" + json::serialize(summary) + ",\"images\":[");
+    bool first = true;
+    auto listed = for_each_image([&](const ImageRecord& image) {
+        if (!writing)
+            return;
         json::object entry{{"source", image.source},
                            {"destination", image.destination},
                            {"digest", image.digest},
@@ -78,14 +120,15 @@ std::string RunReport::to_json() const {
                            {"error", image.error}};
         if (!image.source_digest.empty())
             entry["source_digest"] = image.source_digest;
-        list.push_back(std::move(entry));
-    }
-    json::object root{{"summary", std::move(summary)}, {"images", std::move(list)}};
+        if (image.status == ImageOutcome::planned)
+            entry["size"] = image.size;
+        writing = write((first ? "" : ",") + json::serialize(entry));
+        first = false;
+    });
+    if (!listed)
+        return listed.error();
+    std::string end = "]";
     if (!deletions.empty()) {
-        root.at("summary").as_object()["tags_deleted"] =
-            deletions_with(DeletionOutcome::untagged) + deletions_with(DeletionOutcome::deleted);
-        root.at("summary").as_object()["tag_deletions_failed"] =
-            deletions_with(DeletionOutcome::failed);
         json::array deleted;
         for (const auto& deletion : deletions) {
             deleted.push_back(json::object{{"destination", deletion.destination},
@@ -93,11 +136,24 @@ std::string RunReport::to_json() const {
                                            {"status", to_string(deletion.status)},
                                            {"error", deletion.error}});
         }
-        root["deletions"] = std::move(deleted);
+        end += ",\"deletions\":" + json::serialize(deleted);
     }
     if (!error.empty())
-        root["error"] = error;
-    return json::serialize(root);
+        end += ",\"error\":" + json::serialize(json::value(error));
+    if (!writing || !write(end + "}"))
+        return make_error(ErrorKind::io, "the report's JSON was not written in full");
+    return {};
+}
+
+std::string RunReport::to_json() const {
+    std::string text;
+    auto written = write_json([&](std::string_view piece) {
+        text += piece;
+        return true;
+    });
+    if (!written)
+        throw std::runtime_error(written.error().message);
+    return text;
 }
 
 std::string RunReport::summary_line(ImageOutcome done) const {
@@ -125,7 +181,33 @@ std::string RunReport::summary_line(ImageOutcome done) const {
 }
 
 Expected<void> write_report(const RunReport& report, const std::string& path) {
-    return replace_file_atomically(path, report.to_json() + '\n', "report");
+    std::optional<Error> unreadable;
+    auto written = replace_file_atomically(
+        path,
+        [&](int fd) {
+            // Whole entries gathered into writes of about 64 KiB.
+            std::string buffer;
+            bool write_failed = false;
+            const auto flush = [&] {
+                write_failed = !write_all(fd, std::exchange(buffer, {}));
+                return !write_failed;
+            };
+            auto streamed = report.write_json([&](std::string_view piece) {
+                buffer += piece;
+                return buffer.size() < 64 * 1024 || flush();
+            });
+            if (!streamed) {
+                if (!write_failed)
+                    unreadable = streamed.error();
+                return false;
+            }
+            buffer += '\n';
+            return flush();
+        },
+        "report");
+    if (unreadable)
+        return with_context(*unreadable, "writing report \"" + path + "\"");
+    return written;
 }
 
 Expected<void> write_metrics_file(const metrics::Metrics& metrics, const std::string& path) {

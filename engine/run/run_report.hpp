@@ -5,10 +5,17 @@
 #include "metrics/outcome.hpp"
 #include "transport/error.hpp"
 
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace regmigrate::engine {
+
+class RecordSpill;
 
 using metrics::DeletionOutcome;
 using metrics::ImageOutcome;
@@ -28,6 +35,8 @@ struct ImageRecord {
     // The failure's phrase shared by every image failing the same way (summarize_failure);
     // "" for one of its own. Not part of the JSON report.
     std::string failure_summary;
+    // A dry run's planned image: the bytes of its blobs, every platform's (written as "size").
+    std::uint64_t size = 0;
 
     // Did not end well: failed, and for verify mismatched or missing.
     bool is_failure() const;
@@ -49,8 +58,15 @@ std::string image_reference(const std::string& host, const std::string& reposito
 struct RunReport {
     std::vector<ImageRecord> images;
     std::vector<DeletionRecord> deletions;  // sync --prune; none otherwise
+    // Records of images that did not fail, moved to disk as they finished so that a long run's
+    // memory stays flat (engine/run/record_spill.hpp); null when every record is in images.
+    // Failed and not_attempted images always stay in images: they are logged one by one.
+    std::shared_ptr<const RecordSpill> spilled;
     metrics::Metrics::Snapshot totals;
     double duration_seconds = 0;
+    // A dry run's: what its plan would move, each blob counted once per destination registry.
+    // Written as the summary's "images_planned" and "bytes_after_dedupe" only when set.
+    std::optional<std::uint64_t> bytes_after_dedupe;
     // Why the run itself ended early (an error no image boundary caught); "" normally.
     // Written as a top-level "error" key only when set.
     std::string error;
@@ -68,8 +84,14 @@ struct RunReport {
     // Failed images counted per failure_summary, most frequent first (ties by phrase);
     // failures of their own (no summary) are left to their records.
     std::vector<std::pair<std::size_t, std::string>> failure_groups() const;
-    // {"summary": {...}, "images": [...]}, fields as DESIGN.md fixes them; a run that pruned
-    // adds "tags_deleted" and "tag_deletions_failed" to the summary and a "deletions" list.
+    // Every record, in images (sorted by source) and spilled, ordered by source.
+    Expected<void> for_each_image(const std::function<void(const ImageRecord&)>& visit) const;
+    // {"summary": {...}, "images": [...]}, fields as DESIGN.md fixes them, handed to write
+    // piece by piece (a spilled report need not fit one string); write returning false stops.
+    // A run that pruned adds "tags_deleted" and "tag_deletions_failed" to the summary and a
+    // "deletions" list.
+    Expected<void> write_json(const std::function<bool(std::string_view)>& write) const;
+    // The same JSON in one string; throws std::runtime_error if spilled records cannot be read.
     std::string to_json() const;
     // The line a command ends with, every count named by its outcome's to_string (the words
     // of the report and of regmigrate_blobs_total): "copied 12 images, 1 skipped, 0 failed;
@@ -79,7 +101,8 @@ struct RunReport {
 };
 
 // Written through replace_file_atomically (engine/state/atomic_file.hpp): mode 0600, never
-// half-written, never through a planted symlink.
+// half-written, never through a planted symlink. Streamed: spilled records are not gathered
+// in memory.
 Expected<void> write_report(const RunReport& report, const std::string& path);
 // --metrics-file: the final metrics in text exposition format (node_exporter's textfile
 // collector reads *.prom), written the same way.

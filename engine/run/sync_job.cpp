@@ -2,6 +2,7 @@
 
 #include "engine/copy/byte_count.hpp"
 #include "engine/copy/destination_inventory.hpp"
+#include "engine/copy/digest_set.hpp"
 #include "engine/copy/ecr_destination.hpp"
 #include "engine/copy/ecr_repository_creator.hpp"
 #include "engine/copy/existing_image.hpp"
@@ -141,13 +142,19 @@ struct RunState {
     std::mutex mutex;  // guards everything below
     std::vector<ImageRecord> records;
     std::vector<DeletionRecord> deletions;
+    std::unique_ptr<RecordSpill> spill;  // null: every record stays in records
     std::optional<Error> fatal;
-    std::set<std::string> planned_blobs;  // destination host + digest, for dry runs
+    DigestSet planned_blobs;  // destination host + digest, for dry runs
     DryRunTotals planned;
 
     void add(ImageRecord record) {
         std::lock_guard lock(mutex);
-        records.push_back(std::move(record));
+        if (!spill || record.is_failure() || record.status == ImageOutcome::not_attempted) {
+            records.push_back(std::move(record));
+            return;
+        }
+        if (auto spilled = spill->add(std::move(record)); !spilled)
+            log(LogLevel::warn, spilled.error().message + "; keeping them in memory");
     }
 
     std::mutex breaker_mutex;  // guards breaker
@@ -437,7 +444,8 @@ asio::awaitable<void> size_image(RunState& state, RegistryClient& source,
     }
     std::lock_guard lock(state.mutex);
     for (const auto& blob : data->manifest.blobs()) {
-        if (state.planned_blobs.insert(destination_host + " " + blob.digest).second) {
+        record.size = saturating_add(record.size, blob.size);
+        if (state.planned_blobs.insert(destination_host, blob.digest)) {
             state.planned.bytes_after_dedupe =
                 saturating_add(state.planned.bytes_after_dedupe, blob.size);
         }
@@ -716,6 +724,13 @@ Expected<SyncResult> run_sync(const SyncPlan& given_plan, const SyncOptions& opt
                     [](const SyncPair& pair) { return pair.recency.active(); })) {
         state.recency_metrics.emplace(metrics);
     }
+    if (options.spill) {
+        auto spill = RecordSpill::create(options.spill->directory, options.spill->run_size);
+        if (spill)
+            state.spill = std::move(*spill);
+        else
+            log(LogLevel::warn, spill.error().message + "; keeping the records in memory");
+    }
     for (const auto& pair : plan.pairs)
         state.v1_sources.push_back(!layout_directory(pair.source) && source_speaks_v1(pair));
     for (std::size_t i = 0; i < plan.pairs.size(); ++i) {
@@ -811,7 +826,7 @@ Expected<SyncResult> run_sync(const SyncPlan& given_plan, const SyncOptions& opt
         abandoned_runtime = runtime.release();
     }
 
-    if (state.fatal && state.records.empty())
+    if (state.fatal && state.records.empty() && (!state.spill || state.spill->size() == 0))
         return *state.fatal;
     if (state.fatal) {
         state.records.push_back(
@@ -823,6 +838,7 @@ Expected<SyncResult> run_sync(const SyncPlan& given_plan, const SyncOptions& opt
     result.report.deletions = std::move(state.deletions);
     std::sort(result.report.images.begin(), result.report.images.end(),
               [](const ImageRecord& a, const ImageRecord& b) { return a.source < b.source; });
+    result.report.spilled = std::move(state.spill);
     result.report.totals = metrics.snapshot();
     result.report.duration_seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
@@ -832,7 +848,10 @@ Expected<SyncResult> run_sync(const SyncPlan& given_plan, const SyncOptions& opt
             {{"tags_left_out", std::to_string(result.plan.tags_left_out)},
              {"tags_kept_undated", std::to_string(result.plan.tags_undated)}});
     }
-    result.plan.images = result.report.images.size();
+    if (options.mode == SyncMode::dry_run)
+        result.report.bytes_after_dedupe = state.planned.bytes_after_dedupe;
+    result.plan.images =
+        result.report.images.size() + (result.report.spilled ? result.report.spilled->size() : 0);
     result.stop_signal = stop_signal;
     if (*journal) {
         close_journal(**journal, options,

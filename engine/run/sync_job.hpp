@@ -7,6 +7,7 @@
 #include "engine/run/copy_job.hpp"
 #include "engine/run/endpoint_breaker.hpp"
 #include "engine/run/preflight.hpp"
+#include "engine/run/record_spill.hpp"
 #include "engine/run/run_report.hpp"
 
 #include <atomic>
@@ -61,6 +62,14 @@ struct SyncOptions {
     // A registry failing the same way again and again gets no new images: they are reported
     // not_attempted (engine/run/endpoint_breaker.hpp).
     BreakerSettings breaker;
+    // Where the records of images that did not fail wait for the report: an unlinked temporary
+    // file (engine/run/record_spill.hpp) in this directory (the CLI names the report's), in
+    // sorted runs of run_size records. nullopt: kept in memory.
+    struct RecordSpillSettings {
+        std::filesystem::path directory;
+        std::size_t run_size = RecordSpill::default_run_size;
+    };
+    std::optional<RecordSpillSettings> spill;
 };
 
 // What a run has learned so far, readable from any thread while it goes (for progress).

@@ -51,6 +51,13 @@ std::filesystem::path atomic_temporary_path(const std::filesystem::path& path) {
 
 Expected<void> replace_file_atomically(const std::filesystem::path& path, std::string_view contents,
                                        std::string_view what) {
+    return replace_file_atomically(
+        path, [contents](int fd) { return write_all(fd, contents); }, what);
+}
+
+Expected<void> replace_file_atomically(const std::filesystem::path& path,
+                                       const std::function<bool(int fd)>& write_contents,
+                                       std::string_view what) {
     const auto temporary = atomic_temporary_path(path);
     const auto failed = [&](const std::string& step) {
         return make_error(ErrorKind::io, "cannot " + step + " " + std::string(what) + " \"" +
@@ -74,7 +81,7 @@ Expected<void> replace_file_atomically(const std::filesystem::path& path, std::s
         std::filesystem::remove(temporary, ignored);
         return error;
     };
-    if (!write_all(fd.get(), contents))
+    if (!write_contents(fd.get()))
         return abandon("write");
     if (::fsync(fd.get()) != 0)
         return abandon("sync");

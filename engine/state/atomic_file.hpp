@@ -12,6 +12,7 @@
 #include "transport/error.hpp"
 
 #include <filesystem>
+#include <functional>
 #include <string_view>
 
 namespace regmigrate::engine {
@@ -21,6 +22,11 @@ inline constexpr unsigned private_file_mode = 0600;
 
 // `what` names the file in the error ("report", "export marker").
 Expected<void> replace_file_atomically(const std::filesystem::path& path, std::string_view contents,
+                                       std::string_view what);
+// The same, the contents written by write_contents into the temporary file's descriptor
+// (contents too large to hold in memory); it returns false on failure, errno saying why.
+Expected<void> replace_file_atomically(const std::filesystem::path& path,
+                                       const std::function<bool(int fd)>& write_contents,
                                        std::string_view what);
 
 // Where replace_file_atomically writes first: "<name>.<pid>.tmp" in the same directory (so

@@ -6,6 +6,8 @@
 #include "tests/integration/sync_fixture.hpp"
 #include "tests/support/sample_images.hpp"
 
+#include <boost/json.hpp>
+
 #include <algorithm>
 #include <array>
 #include <regex>
@@ -240,6 +242,27 @@ TEST_F(SyncTest, DryRunPrintsThePlanAndWritesNothing) {
     EXPECT_EQ(std::stoull(plan[2]), fleet_.images);
     EXPECT_EQ(std::stoull(plan[3]), fleet_.images);
     EXPECT_EQ(std::stoull(plan[4]), fleet_.unique_blob_bytes);
+    const auto repositories = list_repositories(destination_.host());
+    ASSERT_TRUE(repositories) << repositories.error().message;
+    EXPECT_TRUE(repositories->empty());
+}
+
+TEST_F(SyncTest, DryRunReportPlansEveryImageWithTheBytesOfItsUniqueBlobs) {
+    const auto run = sync({"--dry-run"});
+    EXPECT_EQ(run.cli.exit_code, 0) << run.cli.describe();
+    ASSERT_TRUE(run.report) << run.report.error().message << "\n" << run.cli.describe();
+    EXPECT_EQ(run.report->images.size(), fleet_.images);
+    EXPECT_EQ(count_status(*run.report, "planned"), fleet_.images) << run.report->text;
+    const auto root = boost::json::parse(run.report->text).as_object();
+    const auto& summary = root.at("summary").as_object();
+    EXPECT_EQ(summary.at("images_planned").to_number<std::uint64_t>(), fleet_.images);
+    EXPECT_EQ(summary.at("bytes_after_dedupe").to_number<std::uint64_t>(),
+              fleet_.unique_blob_bytes);
+    // Each image's own size counts its shared blobs too: together more than after dedupe.
+    std::uint64_t sizes = 0;
+    for (const auto& entry : root.at("images").as_array())
+        sizes += entry.at("size").to_number<std::uint64_t>();
+    EXPECT_GT(sizes, fleet_.unique_blob_bytes);
     const auto repositories = list_repositories(destination_.host());
     ASSERT_TRUE(repositories) << repositories.error().message;
     EXPECT_TRUE(repositories->empty());

@@ -2,6 +2,7 @@
 
 #include "metrics/progress.hpp"
 #include "tools/cli/terminal.hpp"
+#include "transport/log.hpp"
 
 #include <cstdio>
 
@@ -26,11 +27,13 @@ Expected<engine::SyncResult> run_with_progress(const engine::SyncPlan& plan,
 }
 
 void print_dry_run(const engine::SyncResult& result) {
-    for (const auto& image : result.report.images) {
+    auto listed = result.report.for_each_image([](const engine::ImageRecord& image) {
         std::printf("%s -> %s %s%s%s\n", image.source.c_str(), image.destination.c_str(),
                     image.digest.c_str(),
                     image.error.empty() ? "" : "  error: ", image.error.c_str());
-    }
+    });
+    if (!listed)
+        log(LogLevel::error, listed.error().message);
     for (const auto& line : result.plan.left_out)
         std::printf("%s\n", line.c_str());
     if (result.plan.tags_left_out > 0 || result.plan.tags_undated > 0) {

@@ -14,12 +14,25 @@
 #include "tools/cli/watch_loop.hpp"
 #include "transport/log.hpp"
 
+#include <filesystem>
 #include <memory>
 #include <thread>
 
 namespace regmigrate::cli {
 
 namespace {
+
+// Where a run keeps its finished images' records until the report is written: beside the
+// report (the same file system as its final name), else the temporary directory.
+std::filesystem::path spill_directory(const std::string& report) {
+    std::error_code failed;
+    if (!report.empty()) {
+        const auto absolute = std::filesystem::absolute(report, failed);
+        return failed ? std::filesystem::path(".") : absolute.parent_path();
+    }
+    const auto temporary = std::filesystem::temp_directory_path(failed);
+    return failed ? std::filesystem::path("/tmp") : temporary;
+}
 
 struct SyncFlags {
     CommonFlags common;
@@ -217,6 +230,7 @@ int run(SyncFlags& flags, engine::SyncMode mode) {
         }
     }
     options.adaptive_transfers = flags.jobs_option->count() == 0;
+    options.spill = engine::SyncOptions::RecordSpillSettings{spill_directory(common.report)};
     if (*action == engine::ErrorAction::prompt) {
         if (has_terminal()) {
             options.ask = ask_error_action;
@@ -241,6 +255,11 @@ int run(SyncFlags& flags, engine::SyncMode mode) {
         return report_error(result.error());
     if (options.mode == engine::SyncMode::dry_run) {
         print_dry_run(*result);
+        // The plan as a file to review and approve: every image planned, sized after dedupe.
+        if (!common.report.empty()) {
+            if (auto written = engine::write_report(result->report, common.report); !written)
+                return report_error(written.error());
+        }
         return result->report.complete() ? exit_ok : exit_failed;
     }
     const int code = finish_run(result->report, common, metrics,
@@ -271,7 +290,8 @@ CommandRunner add_plan_command(CLI::App& app, const char* name, const char* desc
         "skip tags whose destination digest already equals the source's (default on)");
     command->add_flag(
         "--dry-run", flags->dry_run,
-        "print the plan (repositories, tags, images, bytes after dedupe); write nothing");
+        "print the plan (repositories, tags, images, bytes after dedupe); write nothing "
+        "(with --report FILE: the plan as the report, every image planned)");
     if (mode == engine::SyncMode::sync) {
         command->add_flag("--prune", flags->prune,
                           "after the copy, delete destination tags the filters select that the "

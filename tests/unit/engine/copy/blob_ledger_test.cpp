@@ -331,3 +331,68 @@ TEST(BlobLedger, AcquireIsWokenByAFinishOnAnotherLoopWithoutWaitingForTime) {
 
 }  // namespace
 }  // namespace regmigrate::engine
+
+namespace regmigrate::engine {
+namespace {
+
+// Settles `count` distinct blobs other than `digest` into team/fill.
+void fill(BlobLedger& ledger, int count) {
+    for (int i = 0; i < count; ++i) {
+        const std::string blob = "sha256:fill" + std::to_string(i);
+        ledger.claim(registry, blob, "team/fill");
+        ledger.finished(registry, blob, "team/fill");
+    }
+}
+
+TEST(BoundedBlobLedger, RemembersAtMostTwoGenerationsOfBlobs) {
+    BlobLedger ledger(4);
+    fill(ledger, 100);
+    EXPECT_LE(ledger.known_blobs(), 8u);
+}
+
+TEST(BoundedBlobLedger, ForgetsABlobUntouchedForTwoGenerations) {
+    BlobLedger ledger(4);
+    ledger.claim(registry, digest, "team/a");
+    ledger.finished(registry, digest, "team/a");
+    fill(ledger, 8);
+    EXPECT_EQ(ledger.claim(registry, digest, "team/a").action, Action::upload);
+}
+
+TEST(BoundedBlobLedger, KeepsABlobTouchedWithinTheLastGeneration) {
+    BlobLedger ledger(4);
+    ledger.claim(registry, digest, "team/a");
+    ledger.finished(registry, digest, "team/a");
+    for (int round = 0; round < 10; ++round) {
+        fill(ledger, 3);
+        ASSERT_EQ(ledger.claim(registry, digest, "team/a").action, Action::present) << round;
+    }
+}
+
+TEST(BoundedBlobLedger, KeepsABlobInFlightHoweverManyBlobsFollow) {
+    BlobLedger ledger(4);
+    ASSERT_EQ(ledger.claim(registry, digest, "team/a").action, Action::upload);
+    fill(ledger, 100);
+    EXPECT_EQ(ledger.claim(registry, digest, "team/b").action, Action::wait);
+    ledger.finished(registry, digest, "team/a");
+    EXPECT_EQ(ledger.claim(registry, digest, "team/b").action, Action::mount);
+}
+
+}  // namespace
+}  // namespace regmigrate::engine
+
+namespace regmigrate::engine {
+namespace {
+
+TEST(BoundedBlobLedger, RemembersOnlyTheNewestRepositoriesOfABlob) {
+    BlobLedger ledger;
+    for (int i = 0; i < 100; ++i)
+        ledger.seed(registry, digest, "team/r" + std::to_string(i));
+    // The newest repository still has it; the oldest is forgotten: a mount from the newest.
+    EXPECT_EQ(ledger.claim(registry, digest, "team/r99").action, Action::present);
+    const auto oldest = ledger.claim(registry, digest, "team/r0");
+    EXPECT_EQ(oldest.action, Action::mount);
+    EXPECT_NE(oldest.from_repo, "team/r0");
+}
+
+}  // namespace
+}  // namespace regmigrate::engine

@@ -1,5 +1,6 @@
 #include "engine/run/run_report.hpp"
 
+#include "engine/run/record_spill.hpp"
 #include "engine/state/atomic_file.hpp"
 
 #include <boost/json.hpp>
@@ -7,6 +8,7 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
@@ -325,6 +327,145 @@ TEST_F(RunReportFile, MetricsFileInAMissingDirectoryIsAnIoErrorNamingThePath) {
     ASSERT_FALSE(written);
     EXPECT_EQ(written.error().kind, ErrorKind::io);
     EXPECT_NE(written.error().message.find(path.string()), std::string::npos);
+}
+
+}  // namespace
+}  // namespace regmigrate::engine
+
+namespace regmigrate::engine {
+namespace {
+
+ImageRecord named(std::string tag, ImageOutcome status) {
+    ImageRecord record = image(status);
+    record.source = "src.example/app:" + tag;
+    record.destination = "dst.example/app:" + tag;
+    return record;
+}
+
+// The same records, once all in memory and once mostly spilled (runs of 2 records), the
+// failures kept in memory as the sync job keeps them.
+class SpilledReport : public RunReportFile {
+  protected:
+    std::vector<ImageRecord> records() const {
+        std::vector<ImageRecord> all;
+        for (int i = 9; i >= 0; --i) {
+            all.push_back(named(std::to_string(i), i % 3 == 0 ? ImageOutcome::skipped
+                                                   : i == 4   ? ImageOutcome::failed
+                                                              : ImageOutcome::copied));
+        }
+        all[0].source_digest = "sha256:" + std::string(64, 'c');
+        return all;
+    }
+    RunReport in_memory() const {
+        RunReport report;
+        report.images = records();
+        std::sort(report.images.begin(), report.images.end(),
+                  [](const auto& a, const auto& b) { return a.source < b.source; });
+        report.totals.blobs_uploaded = 3;
+        report.duration_seconds = 2.5;
+        report.error = "stopped early";
+        return report;
+    }
+    RunReport spilled() const {
+        auto spill = RecordSpill::create(dir_, 2);
+        EXPECT_TRUE(spill) << spill.error().message;
+        RunReport report = in_memory();
+        report.images.clear();
+        for (auto& record : records()) {
+            if (record.is_failure())
+                report.images.push_back(std::move(record));
+            else
+                EXPECT_TRUE((*spill)->add(std::move(record)));
+        }
+        report.spilled = std::move(*spill);
+        return report;
+    }
+};
+
+TEST_F(SpilledReport, WritesTheSameJsonAsTheSameRecordsInMemory) {
+    EXPECT_EQ(spilled().to_json(), in_memory().to_json());
+}
+
+TEST_F(SpilledReport, WrittenFileHoldsTheSameJsonAsInMemory) {
+    const auto path = dir_ / "report.json";
+    ASSERT_TRUE(write_report(spilled(), path.string()));
+    EXPECT_EQ(read_file(path), in_memory().to_json() + "\n");
+}
+
+TEST_F(SpilledReport, CountsIncludeSpilledRecords) {
+    const auto report = spilled();
+    EXPECT_EQ(report.count(ImageOutcome::copied), 5u);
+    EXPECT_EQ(report.count(ImageOutcome::skipped), 4u);
+    EXPECT_EQ(report.failures(), 1u);
+    EXPECT_EQ(report.summary_line(ImageOutcome::copied),
+              in_memory().summary_line(ImageOutcome::copied));
+}
+
+TEST_F(SpilledReport, VisitsRecordsInMemoryAndSpilledInOneSourceOrder) {
+    std::vector<std::string> visited;
+    ASSERT_TRUE(spilled().for_each_image(
+        [&](const ImageRecord& record) { visited.push_back(record.source); }));
+    std::vector<std::string> expected;
+    for (const auto& record : in_memory().images)
+        expected.push_back(record.source);
+    EXPECT_EQ(visited, expected);
+}
+
+RunReport dry_run_report() {
+    RunReport report;
+    report.images = {named("1", ImageOutcome::planned), named("2", ImageOutcome::planned)};
+    report.images[0].size = 300;
+    report.images[1].size = 500;
+    report.bytes_after_dedupe = 600;
+    return report;
+}
+
+TEST(RunReport, DryRunSummaryCountsPlannedImagesAndBytesAfterDedupe) {
+    const auto summary = parsed(dry_run_report().to_json()).at("summary").as_object();
+    EXPECT_EQ(summary.at("images_planned").to_number<int64_t>(), 2);
+    EXPECT_EQ(summary.at("bytes_after_dedupe").to_number<int64_t>(), 600);
+}
+
+TEST(RunReport, PlannedImagesNameTheirSize) {
+    const auto root = parsed(dry_run_report().to_json());
+    const auto& images = root.at("images").as_array();
+    EXPECT_EQ(images.at(0).at("size").to_number<int64_t>(), 300);
+    EXPECT_EQ(images.at(1).at("size").to_number<int64_t>(), 500);
+}
+
+TEST(RunReport, ReportOfARunThatMovedImagesHasNoPlanFields) {
+    const auto root = parsed(sample_report().to_json());
+    EXPECT_FALSE(root.at("summary").as_object().contains("bytes_after_dedupe"));
+    EXPECT_FALSE(root.at("images").as_array().at(0).as_object().contains("size"));
+}
+
+}  // namespace
+}  // namespace regmigrate::engine
+
+namespace regmigrate::engine {
+namespace {
+
+// The streamed JSON is byte for byte what Boost.JSON makes of the whole report as one object
+// (how the report was written before it was streamed).
+TEST(RunReport, StreamedJsonIsTheSerializationOfTheWholeReportObject) {
+    auto report = sample_report();
+    report.images[0].source_digest = "sha256:" + std::string(64, 'd');
+    report.error = "listing repositories: 503";
+    json::array list;
+    for (const auto& record : report.images) {
+        json::object entry{{"source", record.source},
+                           {"destination", record.destination},
+                           {"digest", record.digest},
+                           {"status", to_string(record.status)},
+                           {"error", record.error}};
+        if (!record.source_digest.empty())
+            entry["source_digest"] = record.source_digest;
+        list.push_back(std::move(entry));
+    }
+    json::object root{{"summary", parsed(report.to_json()).at("summary")},
+                      {"images", std::move(list)},
+                      {"error", report.error}};
+    EXPECT_EQ(report.to_json(), json::serialize(root));
 }
 
 }  // namespace

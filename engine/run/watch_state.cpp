@@ -99,8 +99,16 @@ std::string round_failure(const RunReport& report) {
         return report.error;
     const std::size_t failed = report.failures();
     const std::size_t untried = report.not_attempted();
-    if (failed == 0 && untried == 0)
-        return "";
+    if (failed == 0 && untried == 0) {
+        const std::size_t refused = report.deletions_with(DeletionOutcome::failed);
+        if (refused == 0)
+            return "";
+        for (const auto& deletion : report.deletions) {
+            if (deletion.status == DeletionOutcome::failed)
+                return std::to_string(refused) + " tag deletions failed: " + deletion.destination +
+                       ": " + deletion.error;
+        }
+    }
     const auto images = [](std::size_t n) {
         return std::to_string(n) + (n == 1 ? " image" : " images");
     };

@@ -176,6 +176,14 @@ TEST(RoundFailure, WithoutASummaryTheFirstFailedImageSpeaks) {
     EXPECT_EQ(round_failure(report), "1 image failed: src/a:1: layer gone");
 }
 
+TEST(RoundFailure, ARefusedPruneFailsTheRound) {
+    RunReport report;
+    report.images = {record(ImageOutcome::copied)};
+    report.deletions = {{"dst/a:old", "sha256:01", DeletionOutcome::untagged, ""},
+                        {"dst/b", "", DeletionOutcome::failed, "deletes are disabled"}};
+    EXPECT_EQ(round_failure(report), "1 tag deletions failed: dst/b: deletes are disabled");
+}
+
 TEST(RoundFailure, TheRunsOwnErrorComesFirst) {
     RunReport report;
     report.error = "catalog refused";

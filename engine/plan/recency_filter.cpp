@@ -1,5 +1,7 @@
 #include "engine/plan/recency_filter.hpp"
 
+#include "engine/plan/duration.hpp"
+
 #include <simdjson.h>
 
 #include <algorithm>
@@ -12,8 +14,6 @@ namespace regmigrate::engine {
 namespace {
 
 using std::chrono::seconds;
-
-constexpr std::int64_t max_age_days = 36'500;
 
 Error invalid(std::string message) {
     return make_error(ErrorKind::invalid_argument, std::move(message));
@@ -82,49 +82,6 @@ std::optional<TimePoint> time_of_day(std::chrono::sys_days day, std::string_view
 
 }  // namespace
 
-Expected<seconds> parse_age(std::string_view text) {
-    const auto bad = [&] {
-        return invalid("\"" + std::string(text) +
-                       "\" is not a duration: a whole number and s, m, h, d or w (e.g. 90d)");
-    };
-    if (text.size() < 2)
-        return bad();
-    std::int64_t count = 0;
-    const std::string_view number = text.substr(0, text.size() - 1);
-    const auto [end, ec] = std::from_chars(number.data(), number.data() + number.size(), count);
-    if (ec == std::errc::result_out_of_range)
-        return invalid("\"" + std::string(text) + "\" is longer than 100 years");
-    if (ec != std::errc() || end != number.data() + number.size() || number.front() == '-' ||
-        number.front() == '+') {
-        return bad();
-    }
-    std::int64_t unit = 0;
-    switch (text.back()) {
-        case 's':
-            unit = 1;
-            break;
-        case 'm':
-            unit = 60;
-            break;
-        case 'h':
-            unit = 3600;
-            break;
-        case 'd':
-            unit = 86'400;
-            break;
-        case 'w':
-            unit = 7 * 86'400;
-            break;
-        default:
-            return bad();
-    }
-    if (count == 0)
-        return invalid("\"" + std::string(text) + "\" is no duration: it must be more than 0");
-    if (count > max_age_days * 86'400 / unit)
-        return invalid("\"" + std::string(text) + "\" is longer than 100 years");
-    return seconds(count * unit);
-}
-
 Expected<TimePoint> parse_timestamp(std::string_view text) {
     const auto day = calendar_date(text);
     std::optional<TimePoint> time;
@@ -150,7 +107,7 @@ Expected<NewerThan> parse_newer_than(std::string_view text) {
         parsed.date = *date;
         return parsed;
     }
-    auto age = parse_age(text);
+    auto age = parse_duration(text);
     if (!age) {
         return invalid("\"" + std::string(text) +
                        "\" is neither a duration (90d, 36h, 30m, 2w) nor a date (2026-09-01, "

@@ -27,12 +27,11 @@ struct NewerThan {
     TimePoint cutoff(TimePoint now) const { return age ? now - *age : date; }
 };
 
-// A positive whole number and one unit: s, m, h, d (24 h) or w (7 d), at most 100 years.
-Expected<std::chrono::seconds> parse_age(std::string_view text);
 // YYYY-MM-DD (midnight UTC), or RFC 3339: YYYY-MM-DDTHH:MM:SS[.fraction](Z|+HH:MM|-HH:MM),
 // 'T' also 't' or a space, 'Z' also 'z'. The fraction is dropped.
 Expected<TimePoint> parse_timestamp(std::string_view text);
-// An age or a timestamp; the error names neither flag nor key (the caller does).
+// An age (parse_duration, engine/plan/duration.hpp) or a timestamp; the error names neither flag
+// nor key (the caller does).
 Expected<NewerThan> parse_newer_than(std::string_view text);
 // The `created` of an image config (JSON). nullopt when the config is not a JSON object,
 // has no `created` string, or holds one that is not RFC 3339, or one at or before the Unix

@@ -1,25 +1,12 @@
 #include "engine/run/watch_state.hpp"
 
+#include "engine/plan/duration.hpp"
+
 #include <cctype>
 
 namespace regmigrate::engine {
 
 namespace {
-
-std::optional<std::int64_t> unit_seconds(char unit) {
-    switch (unit) {
-        case 's':
-            return 1;
-        case 'm':
-            return 60;
-        case 'h':
-            return 3600;
-        case 'd':
-            return 86400;
-        default:
-            return std::nullopt;
-    }
-}
 
 // The body of /healthz is one line: a failure message keeps to one, of bounded length.
 std::string one_line(std::string text) {
@@ -40,40 +27,12 @@ std::string seconds_text(WatchClock::duration d) {
 }  // namespace
 
 Expected<std::chrono::seconds> parse_watch_duration(std::string_view text, std::string_view flag) {
-    const auto invalid = [&] {
-        return make_error(ErrorKind::invalid_argument,
-                          std::string(flag) + " '" + std::string(text) +
-                              "' is not a duration such as 30s, 5m, 1h30m or 2d");
-    };
-    // A week of seconds in days is far below this; the cap keeps the sum from overflowing.
-    constexpr std::int64_t max_seconds = std::int64_t{100} * 365 * 86400;
-    std::int64_t total = 0;
-    std::size_t at = 0;
-    if (text.empty())
-        return invalid();
-    while (at < text.size()) {
-        std::int64_t count = 0;
-        const std::size_t digits_start = at;
-        while (at < text.size() && std::isdigit(static_cast<unsigned char>(text[at]))) {
-            count = count * 10 + (text[at] - '0');
-            if (count > max_seconds)
-                return invalid();
-            ++at;
-        }
-        if (at == digits_start || at == text.size())
-            return invalid();
-        const auto unit = unit_seconds(text[at++]);
-        if (!unit)
-            return invalid();
-        total += count * *unit;
-        if (total > max_seconds)
-            return invalid();
-    }
-    if (total < 1) {
-        return make_error(ErrorKind::invalid_argument,
-                          std::string(flag) + " '" + std::string(text) + "' must be at least 1s");
-    }
-    return std::chrono::seconds(total);
+    auto parsed = parse_duration(text);
+    if (!parsed)
+        return make_error(
+            ErrorKind::invalid_argument,
+            std::string(flag) + " '" + std::string(text) + "': " + parsed.error().message);
+    return parsed;
 }
 
 metrics::Metrics::Snapshot counted_since(const metrics::Metrics::Snapshot& now,

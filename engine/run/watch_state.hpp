@@ -25,8 +25,8 @@ namespace regmigrate::engine {
 
 using WatchClock = std::chrono::steady_clock;
 
-// "30s", "5m", "1h30m", "2d": one or more COUNT UNIT groups (s, m, h, d), at least one
-// second in all. `flag` names the option in the error.
+// A duration as parse_duration reads it ("30s", "5m", "1h30m", "2d"); `flag` names the
+// option in the error.
 Expected<std::chrono::seconds> parse_watch_duration(std::string_view text, std::string_view flag);
 
 using metrics::HealthStatus;

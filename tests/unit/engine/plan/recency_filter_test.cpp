@@ -34,36 +34,6 @@ std::vector<std::string> left_out_tags(const RecencyDecision& decision) {
     return tags;
 }
 
-// Durations
-
-TEST(ParseAge, ReadsEachUnit) {
-    EXPECT_EQ(parse_age("45s").value(), 45s);
-    EXPECT_EQ(parse_age("30m").value(), 30min);
-    EXPECT_EQ(parse_age("36h").value(), 36h);
-    EXPECT_EQ(parse_age("90d").value(), 90 * 24h);
-    EXPECT_EQ(parse_age("2w").value(), 14 * 24h);
-}
-
-TEST(ParseAge, RefusesZero) {
-    EXPECT_FALSE(parse_age("0d"));
-}
-
-TEST(ParseAge, RefusesAMissingOrUnknownUnit) {
-    for (const auto* text : {"90", "d", "", "90y", "90D", "9 0d", "1.5d"})
-        EXPECT_FALSE(parse_age(text)) << text;
-}
-
-TEST(ParseAge, RefusesSignsAndCombinations) {
-    for (const auto* text : {"-5d", "+5d", "1d12h", "d5"})
-        EXPECT_FALSE(parse_age(text)) << text;
-}
-
-TEST(ParseAge, RefusesMoreThanAHundredYears) {
-    EXPECT_TRUE(parse_age("36500d"));
-    EXPECT_FALSE(parse_age("36501d"));
-    EXPECT_FALSE(parse_age("99999999999999999999999s"));
-}
-
 // Timestamps
 
 TEST(ParseTimestamp, ADateIsMidnightUtc) {

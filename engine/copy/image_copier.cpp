@@ -1,6 +1,7 @@
 #include "engine/copy/image_copier.hpp"
 
 #include "engine/copy/bounded_parallel.hpp"
+#include "engine/copy/image_graph.hpp"
 #include "engine/copy/schema1_converter.hpp"
 #include "registry/types/media_types.hpp"
 #include "transport/log.hpp"
@@ -18,24 +19,6 @@ namespace {
 
 // An index may name indexes; a source that nests deeper (or names itself) is refused.
 constexpr std::size_t max_index_depth = 8;
-
-// What one image consists of below its root manifest: the manifests of each level
-// (levels[0]: the root's children, levels[1]: theirs, ...) and the blobs all of them
-// reference. A blob referenced twice (a base layer of two platforms) is placed twice: the
-// run's ledger moves it once and counts the other reference "deduped", so every reference
-// has its outcome in regmigrate_blobs_total.
-struct ImageGraph {
-    std::vector<std::vector<ManifestData>> levels;
-    std::vector<Descriptor> blobs;
-
-    void add_blobs(const registry::Manifest& manifest) {
-        for (const auto& blob : manifest.blobs()) {
-            // Non-distributable layers live outside registries: docker never pushes them.
-            if (!registry::is_foreign_layer_media_type(blob.media_type))
-                blobs.push_back(blob);
-        }
-    }
-};
 
 }  // namespace
 
@@ -94,35 +77,10 @@ asio::awaitable<Expected<std::string>> ImageCopier::copy_image(ImageSource& sour
                                                                const std::string& target,
                                                                std::string* converted_from) {
     const std::size_t width = options_.image_parallelism;
-    ImageGraph graph;
-    graph.add_blobs(data.manifest);
-    // The children of each level, read concurrently.
-    std::vector<Descriptor> pending = data.manifest.manifests;
-    while (!pending.empty()) {
-        if (graph.levels.size() == max_index_depth) {
-            co_return make_error(ErrorKind::protocol, source.describe() + "@" + data.digest +
-                                                          ": indexes nested deeper than " +
-                                                          std::to_string(max_index_depth));
-        }
-        std::vector<ManifestData> level(pending.size());
-        const IndexedWork read = [&](std::size_t i) -> asio::awaitable<Expected<void>> {
-            auto child = co_await source.read_manifest(pending[i].digest);
-            if (!child)
-                co_return child.error();
-            level[i] = std::move(*child);
-            co_return Expected<void>{};
-        };
-        if (auto all = co_await for_each_bounded(pending.size(), width, read); !all)
-            co_return all.error();
-        std::vector<Descriptor> next;
-        for (const auto& child : level) {
-            graph.add_blobs(child.manifest);
-            next.insert(next.end(), child.manifest.manifests.begin(),
-                        child.manifest.manifests.end());
-        }
-        graph.levels.push_back(std::move(level));
-        pending = std::move(next);
-    }
+    auto read = co_await read_image_graph(source, data, width, max_index_depth);
+    if (!read)
+        co_return read.error();
+    const ImageGraph& graph = *read;
 
     // Every blob first, concurrently; the first failure stops the others at their next step.
     bool failed = false;

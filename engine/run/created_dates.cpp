@@ -1,6 +1,7 @@
 #include "engine/run/created_dates.hpp"
 
 #include "engine/copy/bounded_parallel.hpp"
+#include "engine/copy/image_graph.hpp"
 #include "transport/log.hpp"
 
 #include <boost/asio/buffer.hpp>
@@ -16,7 +17,7 @@ namespace asio = boost::asio;
 namespace {
 
 // An index of indexes is legal; deeper than this is a loop or an attack.
-constexpr int max_index_depth = 4;
+constexpr std::size_t max_index_depth = 4;
 
 asio::awaitable<Expected<std::string>> read_config(ImageSource& source,
                                                    const registry::Descriptor& config) {
@@ -39,35 +40,15 @@ asio::awaitable<Expected<std::string>> read_config(ImageSource& source,
     }
 }
 
-asio::awaitable<Expected<std::optional<TimePoint>>> created_at_depth(ImageSource& source,
-                                                                     std::string reference,
-                                                                     int depth) {
-    auto data = co_await source.read_manifest(reference);
-    if (!data)
-        co_return data.error();
-    const registry::Manifest& manifest = data->manifest;
-    if (!manifest.is_index()) {
-        // A schema1 manifest has no config: it is undated.
-        if (!manifest.config)
-            co_return std::optional<TimePoint>();
-        auto config = co_await read_config(source, *manifest.config);
-        if (!config)
-            co_return config.error();
-        co_return image_created(*config);
-    }
-    if (depth == max_index_depth) {
-        co_return make_error(ErrorKind::protocol,
-                             source.describe() + "@" + data->digest + ": indexes nested too deep");
-    }
-    std::optional<TimePoint> newest;
-    for (const auto& child : manifest.manifests) {
-        auto created = co_await created_at_depth(source, child.digest, depth + 1);
-        if (!created)
-            co_return created.error();
-        if (*created && (!newest || **created > *newest))
-            newest = *created;
-    }
-    co_return newest;
+// An image's config `created`; a schema1 manifest has no config: it is undated.
+asio::awaitable<Expected<std::optional<TimePoint>>> image_date(ImageSource& source,
+                                                               const registry::Manifest& image) {
+    if (!image.config)
+        co_return std::optional<TimePoint>();
+    auto config = co_await read_config(source, *image.config);
+    if (!config)
+        co_return config.error();
+    co_return image_created(*config);
 }
 
 }  // namespace
@@ -127,7 +108,28 @@ std::size_t CreatedDates::size() const {
 
 asio::awaitable<Expected<std::optional<TimePoint>>> read_created(ImageSource& source,
                                                                  std::string reference) {
-    co_return co_await created_at_depth(source, std::move(reference), 0);
+    auto data = co_await source.read_manifest(std::move(reference));
+    if (!data)
+        co_return data.error();
+    if (!data->manifest.is_index())
+        co_return co_await image_date(source, data->manifest);
+    // The children one at a time, as the dates of several tags are read at once already.
+    auto graph = co_await read_image_graph(source, *data, 1, max_index_depth);
+    if (!graph)
+        co_return graph.error();
+    std::optional<TimePoint> newest;
+    for (const auto& level : graph->levels) {
+        for (const auto& child : level) {
+            if (child.manifest.is_index())
+                continue;
+            auto created = co_await image_date(source, child.manifest);
+            if (!created)
+                co_return created.error();
+            if (*created && (!newest || **created > *newest))
+                newest = *created;
+        }
+    }
+    co_return newest;
 }
 
 asio::awaitable<std::vector<DatedTag>> date_tags(ImageSource& source,

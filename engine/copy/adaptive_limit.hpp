@@ -19,7 +19,7 @@
 //   limit low on a distant registry that is not congested at all.
 //   Otherwise the limit grows, like TCP's congestion window: doubling per round until the
 //   first decrease (slow start: a fleet of small images must not spend its first rounds
-//   creeping up from a quarter of the bound), then one more transfer per round.
+//   creeping up from where it started), then one more transfer per round.
 // - Transfers below min_sample_bytes (configs, small layers) last about one round trip
 //   whatever the load, so their rate says nothing about bandwidth: counted in rounds, a
 //   round's rate would follow the mix of blob sizes rather than congestion.

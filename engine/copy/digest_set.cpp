@@ -23,17 +23,14 @@ DigestSet::Key DigestSet::key_of(std::string_view registry, std::string_view dig
     hasher.update(" ");
     hasher.update(digest);
     const std::string hex = hasher.finish_hex();
-    Key key{hex_word(std::string_view(hex).substr(0, 16)),
-            hex_word(std::string_view(hex).substr(16, 16))};
-    if (key == Key{})
-        key.low = 1;  // the empty slot's value (a 2^-128 chance) stands for a neighbour
-    return key;
+    const Key key = hex_word(std::string_view(hex).substr(0, 16));
+    return key == 0 ? 1 : key;  // the empty slot's value (a 2^-64 chance) stands for 1
 }
 
 std::size_t DigestSet::slot_for(const Key& key) const {
     const std::size_t mask = slots_.size() - 1;
-    std::size_t slot = key.high & mask;
-    while (!(slots_[slot] == key || slots_[slot] == Key{}))
+    std::size_t slot = key & mask;
+    while (slots_[slot] != key && slots_[slot] != 0)
         slot = (slot + 1) & mask;
     return slot;
 }
@@ -42,7 +39,7 @@ void DigestSet::grow() {
     std::vector<Key> old(slots_.empty() ? 1024 : slots_.size() * 2);
     old.swap(slots_);
     for (const Key& key : old) {
-        if (!(key == Key{}))
+        if (key != 0)
             slots_[slot_for(key)] = key;
     }
 }

@@ -14,6 +14,29 @@ std::optional<RegistryApi> registry_api_from(int v2_status, std::optional<int> v
     return std::nullopt;
 }
 
+asio::awaitable<Expected<ApiProbe>> probe_registry_api(transport::HttpClient& http,
+                                                       std::string_view host) {
+    auto v2 = co_await probe_status(http, host, "/v2/", true);
+    if (!v2)
+        co_return v2.error();
+    ApiProbe probe;
+    probe.v2_status = *v2;
+    if (!registry_api_from(*v2, std::nullopt)) {
+        auto ping = co_await probe_status(http, host, "/v1/_ping", true);
+        if (ping)
+            probe.v1_status = *ping;
+    }
+    probe.api = registry_api_from(probe.v2_status, probe.v1_status);
+    co_return probe;
+}
+
+Error neither_api(std::string_view host, const ApiProbe& probe) {
+    return make_error(ErrorKind::unsupported,
+                      std::string(host) + " answers neither the registry v2 API (GET /v2/: " +
+                          std::to_string(probe.v2_status) + ") nor the v1 API (GET /v1/_ping: " +
+                          (probe.v1_status ? std::to_string(*probe.v1_status) : "no answer") + ")");
+}
+
 Expected<RegistryApi> detect_registry_api(const RegistrySide& side) {
     metrics::Metrics metrics;
     // The client lives in the coroutine frame, so it is gone before its loop is.
@@ -22,21 +45,12 @@ Expected<RegistryApi> detect_registry_api(const RegistrySide& side) {
         if (!connected)
             co_return connected.error();
         const std::unique_ptr<registry::RegistryClient> client = std::move(*connected);
-        auto v2 = co_await probe_status(client->http(), side.host, "/v2/", true);
-        if (!v2)
-            co_return v2.error();
-        std::optional<int> v1;
-        if (!registry_api_from(*v2, std::nullopt)) {
-            auto ping = co_await probe_status(client->http(), side.host, "/v1/_ping", true);
-            if (ping)
-                v1 = *ping;
-        }
-        if (auto api = registry_api_from(*v2, v1))
-            co_return *api;
-        co_return make_error(ErrorKind::unsupported,
-                             side.host + " answers neither the registry v2 API (GET /v2/: " +
-                                 std::to_string(*v2) + ") nor the v1 API (GET /v1/_ping: " +
-                                 (v1 ? std::to_string(*v1) : std::string("no answer")) + ")");
+        auto found = co_await probe_registry_api(client->http(), side.host);
+        if (!found)
+            co_return found.error();
+        if (!found->api)
+            co_return neither_api(side.host, *found);
+        co_return *found->api;
     };
     return run_to_completion<RegistryApi>(probe, "detecting the API of " + side.host);
 }

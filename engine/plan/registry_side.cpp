@@ -110,7 +110,7 @@ Expected<std::unique_ptr<registry::RegistryClient>> connect(const RegistrySide& 
     options.tls = side.tls;
     options.tls.mode = resolve_tls_mode(side);
     options.timeouts = side.timeouts;
-    options.max_connections_per_origin = side.max_connections;
+    options.max_connections_per_origin = side.max_connections.value_or(default_max_connections);
     auto proxy = proxy_rules(side);
     if (!proxy)
         return with_context(proxy.error(), side.host);

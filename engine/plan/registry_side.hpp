@@ -21,6 +21,8 @@ struct EcrSettings {
     registry::EcrRepositorySettings create_repositories;
 };
 
+inline constexpr std::size_t default_max_connections = 32;
+
 struct RegistrySide {
     std::string host;  // host[:port]
     // TlsMode::automatic when the user chose nothing: resolved by connect().
@@ -28,7 +30,9 @@ struct RegistrySide {
     registry::Credentials credentials;
     registry::RegistryOptions registry;
     transport::Timeouts timeouts;
-    std::size_t max_connections = 32;
+    // Connections per origin on each event loop; unset: a run sizes them for its
+    // concurrency, anything else uses default_max_connections.
+    std::optional<std::size_t> max_connections;
     // Set by a plan or --ecr-endpoint; an ECR host (registry::is_ecr_host) needs none.
     std::optional<EcrSettings> ecr;
     // A plan's `proxy:` or --proxy (transport::parse_proxy_choice); unset: the environment's

@@ -1,5 +1,6 @@
 #include "engine/run/preflight.hpp"
 
+#include "engine/copy/bounded_parallel.hpp"
 #include "engine/copy/ecr_destination.hpp"
 #include "engine/layout/layout_sync.hpp"
 #include "engine/run/failure_cause.hpp"
@@ -64,17 +65,6 @@ std::filesystem::path nearest_existing(std::filesystem::path path) {
     return path.empty() ? std::filesystem::path(".") : path;
 }
 
-asio::awaitable<Expected<void>> ping_v1(registry::RegistryClient& client) {
-    auto status = co_await probe_status(client.http(), client.host(), "/v1/_ping", true);
-    if (!status)
-        co_return status.error();
-    if (*status != 200) {
-        co_return make_error(ErrorKind::http,
-                             "GET /v1/_ping answered HTTP " + std::to_string(*status), *status);
-    }
-    co_return Expected<void>{};
-}
-
 // Opens an upload session with push scope and cancels it: push is allowed. A repository
 // the registry does not know yet (ECR before its creation: NAME_UNKNOWN) passed
 // authorization all the same.
@@ -90,12 +80,19 @@ asio::awaitable<Expected<void>> prove_push(registry::RegistryClient& client,
     co_return Expected<void>{};
 }
 
-// One registry's checks; nullopt when all passed, else the line to print.
-asio::awaitable<std::optional<std::string>> check_registry(const PreflightTarget& target,
-                                                           const PreflightSettings& settings,
-                                                           metrics::Metrics& metrics) {
+// One registry's checks: the line to print when one failed, and the API found.
+struct TargetOutcome {
+    std::optional<std::string> failure;
+    std::optional<RegistryApi> api;
+};
+
+asio::awaitable<TargetOutcome> check_registry(const PreflightTarget& target,
+                                              const PreflightSettings& settings,
+                                              metrics::Metrics& metrics) {
+    TargetOutcome outcome;
     const auto failed = [&](const Error& error, bool push) {
-        return describe_preflight_failure(target, error, push, settings.certs_dir);
+        outcome.failure = describe_preflight_failure(target, error, push, settings.certs_dir);
+        return outcome;
     };
     RegistrySide side = target.side;
     // One attempt per request: the check is to say in one line what is wrong, not to wait
@@ -107,15 +104,22 @@ asio::awaitable<std::optional<std::string>> check_registry(const PreflightTarget
     if (!connected)
         co_return failed(connected.error(), false);
     const std::unique_ptr<registry::RegistryClient> client = std::move(*connected);
-    if (target.v1) {
-        auto pinged = co_await ping_v1(*client);
-        co_return pinged ? std::nullopt : std::optional(failed(pinged.error(), false));
+    if (target.detect_api) {
+        auto probe = co_await probe_registry_api(client->http(), client->host());
+        if (!probe)
+            co_return failed(probe.error(), false);
+        if (!probe->api)
+            co_return failed(neither_api(client->host(), *probe), false);
+        outcome.api = probe->api;
+        // v1: its /v1/_ping answered. v2 without a challenge: nothing more to prove.
+        if (*probe->api == RegistryApi::v1 || probe->v2_status == 200 || !settings.enabled)
+            co_return outcome;
     }
     auto pinged = co_await client->ping();
     if (!pinged) {
         // Not logged in yet: an answer of any kind shows the registry is reached.
         const bool reached = !target.authorize && pinged.error().http_status != 0;
-        co_return reached ? std::nullopt : std::optional(failed(pinged.error(), false));
+        co_return reached ? outcome : failed(pinged.error(), false);
     }
     if (target.role == PreflightRole::destination && target.authorize &&
         !target.push_repository.empty()) {
@@ -123,13 +127,43 @@ asio::awaitable<std::optional<std::string>> check_registry(const PreflightTarget
         if (!pushed)
             co_return failed(pushed.error(), true);
     }
-    co_return std::nullopt;
+    co_return outcome;
+}
+
+// Every registry target's outcome, checked at once on one loop; layouts are left out.
+// Disabled, only the targets that detect an API are asked, and only that.
+std::vector<TargetOutcome> check_registries(const std::vector<PreflightTarget>& targets,
+                                            const PreflightSettings& settings) {
+    metrics::Metrics scratch;  // preflight requests are not the run's traffic
+    std::vector<TargetOutcome> outcomes(targets.size());
+    auto checks = [&](asio::any_io_executor) -> asio::awaitable<Expected<void>> {
+        const IndexedWork check = [&](std::size_t i) -> asio::awaitable<Expected<void>> {
+            const PreflightTarget& target = targets[i];
+            if (target.layout || (!settings.enabled && !target.detect_api))
+                co_return Expected<void>{};
+            try {
+                outcomes[i] = co_await check_registry(target, settings, scratch);
+            } catch (...) {
+                // A library threw past the check's own handling: this registry failed.
+                outcomes[i].failure =
+                    error_from_current_exception("preflight of " + describe_target(target)).message;
+            }
+            co_return Expected<void>{};
+        };
+        co_return co_await for_each_bounded(targets.size(), targets.size(), check);
+    };
+    if (auto ran = run_to_completion<void>(checks, "preflight"); !ran) {
+        for (auto& outcome : outcomes) {
+            if (!outcome.failure)
+                outcome.failure = ran.error().message;
+        }
+    }
+    return outcomes;
 }
 
 }  // namespace
 
-std::vector<PreflightTarget> preflight_targets(const SyncPlan& plan,
-                                               const std::vector<bool>& v1_sources, bool writes,
+std::vector<PreflightTarget> preflight_targets(const SyncPlan& plan, bool writes,
                                                bool ecr_logged_in) {
     std::vector<PreflightTarget> targets;
     std::set<std::pair<PreflightRole, std::string>> seen;
@@ -137,7 +171,7 @@ std::vector<PreflightTarget> preflight_targets(const SyncPlan& plan,
         const SyncPair& pair = plan.pairs[i];
         if (seen.emplace(PreflightRole::source, pair.source.host).second) {
             targets.push_back(registry_target(PreflightRole::source, pair.source));
-            targets.back().v1 = i < v1_sources.size() && v1_sources[i];
+            targets.back().detect_api = !targets.back().layout && !pair.source_is_docker_hub();
         }
         if (seen.emplace(PreflightRole::destination, pair.destination.host).second) {
             auto target = registry_target(PreflightRole::destination, pair.destination);
@@ -241,12 +275,15 @@ Expected<void> check_layout_directory(const std::filesystem::path& directory, Pr
     return {};
 }
 
-Expected<void> run_preflight(const std::vector<PreflightTarget>& targets,
-                             const PreflightSettings& settings) {
-    if (!settings.enabled)
-        return {};
-    metrics::Metrics scratch;  // preflight requests are not the run's traffic
-    for (const auto& target : targets) {
+Expected<TargetApis> run_preflight(const std::vector<PreflightTarget>& targets,
+                                   const PreflightSettings& settings) {
+    const auto outcomes = check_registries(targets, settings);
+    TargetApis apis;
+    for (std::size_t i = 0; i < targets.size(); ++i) {
+        const PreflightTarget& target = targets[i];
+        apis.push_back(outcomes[i].api);
+        if (!settings.enabled)
+            continue;
         if (target.layout) {
             if (auto usable = check_layout_directory(*target.layout, target.role); !usable) {
                 return make_error(ErrorKind::invalid_argument,
@@ -254,18 +291,20 @@ Expected<void> run_preflight(const std::vector<PreflightTarget>& targets,
             }
             continue;
         }
-        auto checked = run_to_completion<std::optional<std::string>>(
-            [&](asio::any_io_executor) -> asio::awaitable<Expected<std::optional<std::string>>> {
-                co_return co_await check_registry(target, settings, scratch);
-            },
-            "preflight of " + describe_target(target));
-        if (!checked)
-            return make_error(ErrorKind::invalid_argument, checked.error().message);
-        if (*checked)
-            return make_error(ErrorKind::invalid_argument, "preflight: " + **checked);
+        if (outcomes[i].failure)
+            return make_error(ErrorKind::invalid_argument, "preflight: " + *outcomes[i].failure);
         log(LogLevel::debug, "preflight passed", {{"registry", describe_target(target)}});
     }
-    return {};
+    return apis;
+}
+
+bool source_speaks_v1(const std::vector<PreflightTarget>& targets, const TargetApis& apis,
+                      const std::string& host) {
+    for (std::size_t i = 0; i < targets.size() && i < apis.size(); ++i) {
+        if (targets[i].role == PreflightRole::source && targets[i].side.host == host)
+            return apis[i] == RegistryApi::v1;
+    }
+    return false;
 }
 
 }  // namespace regmigrate::engine

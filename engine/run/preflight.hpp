@@ -6,9 +6,14 @@
 // auth, tokens and registries with their own ACLs alike. OCI layout directories are
 // checked readable (source) or writable (destination). The first failure is one line
 // naming the registry, the side, the user (never the secret) and the cause in words.
+// Every registry is checked at once: where they are far away, the start of a run costs one
+// connection and one round trip or two, not that many per registry. A source's first
+// request, GET /v2/ without credentials, also tells which API it speaks (v2, or the legacy
+// v1), so the run needs no probe of its own.
 #pragma once
 
 #include "engine/plan/preflight_settings.hpp"
+#include "engine/plan/registry_api.hpp"
 #include "engine/plan/sync_plan.hpp"
 #include "engine/run/copy_job.hpp"
 
@@ -26,7 +31,9 @@ struct PreflightTarget {
     PreflightRole role = PreflightRole::source;
     RegistrySide side;
     std::optional<std::filesystem::path> layout;  // set: an oci: directory, no registry
-    bool v1 = false;                              // a source speaking only the v1 API
+    // A source whose API is found first (engine/plan/registry_api.hpp); the check then
+    // holds for that API. Not for layouts or Docker Hub (always v2).
+    bool detect_api = false;
     // A destination's repository where push is proven; "" when none is known before
     // listing (the plan discovers its repositories from the source's catalog).
     std::string push_repository;
@@ -34,11 +41,9 @@ struct PreflightTarget {
     bool authorize = true;
 };
 
-// The registries of a sync plan, each (role, host) once. v1_sources: per pair, whether
-// its source speaks only v1; writes: the run pushes (sync and dry runs; not verify);
-// ecr_logged_in: ECR destinations carry their login.
-std::vector<PreflightTarget> preflight_targets(const SyncPlan& plan,
-                                               const std::vector<bool>& v1_sources, bool writes,
+// The registries of a sync plan, each (role, host) once. writes: the run pushes (sync and
+// dry runs; not verify); ecr_logged_in: ECR destinations carry their login.
+std::vector<PreflightTarget> preflight_targets(const SyncPlan& plan, bool writes,
                                                bool ecr_logged_in);
 // The two ends of a copy.
 std::vector<PreflightTarget> preflight_targets(const CopyJob& job);
@@ -56,9 +61,18 @@ std::string describe_preflight_failure(const PreflightTarget& target, const Erro
 // destination a writable directory, or creatable under its nearest existing parent.
 Expected<void> check_layout_directory(const std::filesystem::path& directory, PreflightRole role);
 
-// Runs the checks in order; the first failure is an invalid_argument error (exit 2)
-// whose message is describe_preflight_failure's line.
-Expected<void> run_preflight(const std::vector<PreflightTarget>& targets,
-                             const PreflightSettings& settings);
+// Per target, in the targets' order: the API a detect_api target speaks; nullopt for the
+// others, and where it could not be told.
+using TargetApis = std::vector<std::optional<RegistryApi>>;
+
+// Runs every check at once; the first failure in the targets' order is an invalid_argument
+// error (exit 2) whose message is describe_preflight_failure's line. Disabled, it checks
+// nothing but still finds the APIs (a source it cannot reach is then taken for v2).
+Expected<TargetApis> run_preflight(const std::vector<PreflightTarget>& targets,
+                                   const PreflightSettings& settings);
+
+// Whether the source target named host was found to speak only the v1 API.
+bool source_speaks_v1(const std::vector<PreflightTarget>& targets, const TargetApis& apis,
+                      const std::string& host);
 
 }  // namespace regmigrate::engine

@@ -1,5 +1,6 @@
 #include "engine/run/sync_job.hpp"
 
+#include "engine/copy/bounded_parallel.hpp"
 #include "engine/copy/byte_count.hpp"
 #include "engine/copy/destination_inventory.hpp"
 #include "engine/copy/digest_set.hpp"
@@ -50,13 +51,36 @@ using registry::RegistryClient;
 
 namespace {
 
+// The most blob transfers the run may have in flight: --max-transfers; else, tuned, twice
+// --jobs (a distant registry wants more transfers in flight than images: each image's own
+// steps are round trips too), or fixed, --jobs.
+std::size_t transfer_bound(const SyncOptions& options) {
+    if (options.max_transfers)
+        return options.max_transfers;
+    const std::size_t jobs = std::max<std::size_t>(options.jobs, 1);
+    return options.adaptive_transfers ? 2 * jobs : jobs;
+}
+
 TransferLimiter transfer_limiter(const SyncOptions& options) {
-    const std::size_t bound =
-        std::max<std::size_t>(options.max_transfers ? options.max_transfers : options.jobs, 1);
+    const std::size_t bound = transfer_bound(options);
     if (!options.adaptive_transfers)
         return TransferLimiter(bound, options.max_inflight_bytes);
-    return TransferLimiter(AdaptiveLimitOptions{.min = 1, .max = bound, .initial = bound / 4},
+    // Halfway: one round without pushback reaches the bound.
+    return TransferLimiter(AdaptiveLimitOptions{.min = 1, .max = bound, .initial = bound / 2},
                            options.max_inflight_bytes);
+}
+
+// Connections per origin on each event loop, unless the plan sets them: enough for the
+// loop's share of the images and of the transfers, and never below the client's default.
+RegistrySide with_connection_bound(RegistrySide side, const SyncOptions& options,
+                                   std::size_t threads) {
+    if (side.max_connections)
+        return side;
+    const auto share = [threads](std::size_t n) { return (n + threads - 1) / threads; };
+    side.max_connections =
+        std::max(default_max_connections,
+                 share(std::max<std::size_t>(options.jobs, 1)) + share(transfer_bound(options)));
+    return side;
 }
 
 struct RunState {
@@ -65,6 +89,7 @@ struct RunState {
           options(o),
           metrics(m),
           progress(g),
+          threads(std::clamp<std::size_t>(o.threads, 1, std::max<std::size_t>(o.jobs, 1))),
           queue(std::max<std::size_t>(o.jobs, 1) * 4),
           limiter(transfer_limiter(o)) {
         limiter.report_to(m);
@@ -74,6 +99,7 @@ struct RunState {
     const SyncOptions& options;
     metrics::Metrics& metrics;
     SyncProgress& progress;
+    std::size_t threads;  // event loops, each with its own clients
     TaskQueue queue;
     BlobLedger ledger;
     DestinationInventory inventory;  // destination repositories that existed at the start
@@ -225,7 +251,8 @@ Expected<std::unique_ptr<RegistryClient>> connect_side(const RegistrySide& side,
                                                        asio::any_io_executor executor) {
     if (layout_directory(side))
         return std::unique_ptr<RegistryClient>();
-    return connect(with_retry_policy(side, state.retry), std::move(executor), state.metrics);
+    const RegistrySide bounded = with_connection_bound(side, state.options, state.threads);
+    return connect(with_retry_policy(bounded, state.retry), std::move(executor), state.metrics);
 }
 
 Expected<LoopClients> connect_all(RunState& state, asio::any_io_executor executor) {
@@ -582,6 +609,41 @@ void count_recency(RunState& state, const SyncPair& pair, const std::string& rep
     }
 }
 
+// Opened once the destinations' catalogs are in the inventory (or when there is none to
+// read); waiters park on a timer, as the connection pool's do. One loop only.
+class InventoryGate {
+  public:
+    explicit InventoryGate(asio::any_io_executor executor)
+        : opened_(std::move(executor), asio::steady_timer::time_point::max()) {}
+    void open() {
+        open_ = true;
+        opened_.cancel();
+    }
+    asio::awaitable<void> wait() {
+        if (!open_)
+            co_await opened_.async_wait(asio::as_tuple(asio::use_awaitable));
+    }
+
+  private:
+    asio::steady_timer opened_;
+    bool open_ = false;
+};
+
+// Each destination registry's catalog, once; the gate opens however this ends.
+asio::awaitable<void> read_inventory(RunState& state, LoopClients& clients, InventoryGate& gate) {
+    struct OpenOnExit {
+        InventoryGate& gate;
+        ~OpenOnExit() { gate.open(); }
+    } open_on_exit{gate};
+    for (const auto& runtime : clients.pairs) {
+        const auto& destination = runtime.destination;
+        if (!destination || state.inventory.asked(destination->host()))
+            continue;
+        const auto catalog = co_await destination->list_repositories();
+        state.inventory.record(destination->host(), catalog);
+    }
+}
+
 asio::awaitable<void> producer(RunState& state, LoopClients& clients) {
     std::vector<RegistryClient*> sources;
     for (auto& runtime : clients.pairs)
@@ -627,20 +689,26 @@ asio::awaitable<void> producer(RunState& state, LoopClients& clients) {
                                 const RecencyDecision& decision) {
         count_recency(state, pair, repository, decision);
     };
-    if (state.options.mode == SyncMode::sync) {
-        for (const auto& runtime : clients.pairs) {
-            const auto& destination = runtime.destination;
-            if (!destination || state.inventory.asked(destination->host()))
-                continue;
-            const auto catalog = co_await destination->list_repositories();
-            state.inventory.record(destination->host(), catalog);
+    // The destinations' catalogs are read while the sources are listed; the first task
+    // waits for them, since its sink asks whether its repository is fresh.
+    InventoryGate inventory(co_await asio::this_coro::executor);
+    const bool reads_inventory = state.options.mode == SyncMode::sync;
+    if (reads_inventory)
+        hooks.before_first_push = [&] { return inventory.wait(); };
+    const IndexedWork start = [&](std::size_t step) -> asio::awaitable<Expected<void>> {
+        if (step == 0) {
+            if (reads_inventory)
+                co_await read_inventory(state, clients, inventory);
+            co_return Expected<void>{};
         }
-    }
-    auto produced = co_await produce_tasks(state.plan, sources, state.queue, hooks);
-    if (!produced) {
-        std::lock_guard lock(state.mutex);
-        state.fatal = produced.error();
-    }
+        auto produced = co_await produce_tasks(state.plan, sources, state.queue, hooks);
+        if (!produced) {
+            std::lock_guard lock(state.mutex);
+            state.fatal = produced.error();
+        }
+        co_return Expected<void>{};
+    };
+    co_await for_each_bounded(2, 2, start);
     state.progress.enumeration_done = true;
     state.queue.close();
 }
@@ -731,8 +799,6 @@ Expected<SyncResult> run_sync(const SyncPlan& given_plan, const SyncOptions& opt
         else
             log(LogLevel::warn, spill.error().message + "; keeping the records in memory");
     }
-    for (const auto& pair : plan.pairs)
-        state.v1_sources.push_back(!layout_directory(pair.source) && source_speaks_v1(pair));
     for (std::size_t i = 0; i < plan.pairs.size(); ++i) {
         if (!ecr_apis[i]) {
             state.ecr_creators.emplace_back();
@@ -743,14 +809,14 @@ Expected<SyncResult> run_sync(const SyncPlan& given_plan, const SyncOptions& opt
     }
     state.ecr_apis = std::move(ecr_apis);
     const bool writes = options.mode != SyncMode::verify;
-    if (auto ready = run_preflight(
-            preflight_targets(plan, state.v1_sources, writes, options.mode != SyncMode::dry_run),
-            options.preflight);
-        !ready) {
-        return ready.error();
-    }
+    const auto targets = preflight_targets(plan, writes, options.mode != SyncMode::dry_run);
+    const auto apis = run_preflight(targets, options.preflight);
+    if (!apis)
+        return apis.error();
+    for (const auto& pair : plan.pairs)
+        state.v1_sources.push_back(source_speaks_v1(targets, *apis, pair.source.host));
     const std::size_t jobs = std::max<std::size_t>(options.jobs, 1);
-    const std::size_t threads = std::clamp<std::size_t>(options.threads, 1, jobs);
+    const std::size_t threads = state.threads;
     auto journal = open_journal(plan, options);
     if (!journal)
         return journal.error();

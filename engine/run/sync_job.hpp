@@ -34,11 +34,12 @@ struct JournalSettings {
 
 struct SyncOptions {
     SyncMode mode = SyncMode::sync;
-    std::size_t jobs = 32;          // worker coroutines in all
-    std::size_t threads = 1;        // event loops the workers are spread over
-    std::size_t max_transfers = 0;  // blob transfers in flight at once (0: as many as jobs)
+    std::size_t jobs = 32;    // worker coroutines in all
+    std::size_t threads = 1;  // event loops the workers are spread over
+    // Blob transfers in flight at once; 0: twice jobs when tuned, else jobs.
+    std::size_t max_transfers = 0;
     // Tune the transfers in flight by AIMD (engine/copy/adaptive_limit.hpp) below that bound,
-    // starting at a quarter of it; off: always the bound.
+    // starting at half of it; off: always the bound.
     bool adaptive_transfers = true;
     std::uint64_t max_inflight_bytes = default_max_inflight_bytes;
     // Blobs (and index children) of one image moved at once, within the bounds above.

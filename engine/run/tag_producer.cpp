@@ -148,6 +148,7 @@ asio::awaitable<Expected<void>> produce_tasks(const SyncPlan& plan,
                                               TaskQueue& queue, const ProducerHooks& hooks) {
     // One instant for the whole run: --newer-than 90d means the same cutoff for every tag.
     const auto now = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
+    bool pushed = false;
     for (std::size_t index = 0; index < plan.pairs.size(); ++index) {
         const SyncPair& pair = plan.pairs[index];
         const SourceLister source{pair, sources[index], layout_directory(pair.source),
@@ -201,6 +202,9 @@ asio::awaitable<Expected<void>> produce_tasks(const SyncPlan& plan,
                 for (auto& tag : listed->tags) {
                     if (hooks.stopped())
                         co_return Expected<void>{};
+                    if (!pushed && hooks.before_first_push)
+                        co_await hooks.before_first_push();
+                    pushed = true;
                     ImageTask task{index, source_repository(i), std::move(tag), destination};
                     co_await queue.push(std::move(task));
                     co_await hooks.after_push();

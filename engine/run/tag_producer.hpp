@@ -14,6 +14,8 @@ namespace regmigrate::engine {
 
 struct ProducerHooks {
     std::function<bool()> stopped;  // abort requested: stop enumerating
+    // Awaited once, before the first task is queued (what the workers need first).
+    std::function<boost::asio::awaitable<void>()> before_first_push;
     // Called after each task is queued; the producer awaits it (increments wait here).
     std::function<boost::asio::awaitable<void>()> after_push;
     // A repository whose tags could not be listed: reported, the run goes on.

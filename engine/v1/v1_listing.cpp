@@ -1,7 +1,5 @@
 #include "engine/v1/v1_listing.hpp"
 
-#include "engine/plan/registry_api.hpp"
-
 namespace regmigrate::engine {
 
 namespace asio = boost::asio;
@@ -33,13 +31,6 @@ asio::awaitable<Expected<std::vector<std::string>>> list_v1_tags(const SyncPair&
     for (auto& tag : *tags)
         names.push_back(std::move(tag.name));
     co_return names;
-}
-
-bool source_speaks_v1(const SyncPair& pair) {
-    if (pair.source_is_docker_hub())
-        return false;
-    const auto api = detect_registry_api(pair.source);
-    return api && *api == RegistryApi::v1;
 }
 
 }  // namespace regmigrate::engine

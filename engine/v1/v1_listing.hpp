@@ -19,8 +19,4 @@ boost::asio::awaitable<Expected<std::vector<std::string>>> list_v1_repositories(
 boost::asio::awaitable<Expected<std::vector<std::string>>> list_v1_tags(
     const SyncPair& pair, registry::RegistryClient& source, const std::string& repository);
 
-// Whether the pair's source speaks only the v1 API (engine/plan/registry_api.hpp). Docker Hub,
-// and a source the probe cannot classify, count as v2: its own requests then report why.
-bool source_speaks_v1(const SyncPair& pair);
-
 }  // namespace regmigrate::engine

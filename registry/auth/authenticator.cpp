@@ -147,14 +147,12 @@ asio::awaitable<Expected<std::optional<std::string>>> Authenticator::authorizati
         co_return credentials_.basic_authorization();
     }
     const auto key = scope_key(scopes);
-    auto cached = tokens_.find(key);
-    if (cached != tokens_.end() && cached->second.expires > std::chrono::steady_clock::now()) {
-        co_return cached->second.header;
-    }
+    if (const std::string* cached = tokens_.find(key, std::chrono::steady_clock::now()))
+        co_return *cached;
     auto token = co_await fetch_token(scopes);
     if (!token)
         co_return token.error();
-    tokens_[key] = *token;
+    tokens_.insert(key, token->header, token->expires, std::chrono::steady_clock::now());
     co_return token->header;
 }
 

@@ -8,10 +8,10 @@
 #include "registry/auth/auth_challenge.hpp"
 #include "registry/auth/credentials.hpp"
 #include "registry/auth/renewable_credentials.hpp"
+#include "registry/auth/token_cache.hpp"
 #include "transport/http/http_client.hpp"
 
 #include <chrono>
-#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -64,8 +64,8 @@ class Authenticator {
     Credentials credentials_;
     std::shared_ptr<RenewableCredentials> renewable_;
     bool allow_plain_http_credentials_;
-    std::optional<AuthChallenge> challenge_;     // the scheme the registry asked for
-    std::map<std::string, CachedToken> tokens_;  // key: scopes joined by ' '
+    std::optional<AuthChallenge> challenge_;  // the scheme the registry asked for
+    TokenCache tokens_;                       // key: scopes joined by ' '
     std::size_t tokens_fetched_ = 0;
 };
 

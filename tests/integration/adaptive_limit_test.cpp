@@ -9,10 +9,10 @@
 namespace regmigrate::testing {
 namespace {
 
-// Without --jobs, sync tunes the limit within [1, --max-transfers], starting at a quarter
-// of it (engine/run/sync_job.cpp).
+// Without --jobs, sync tunes the limit within [1, --max-transfers], starting at half of it
+// (engine/run/sync_job.cpp).
 constexpr int kMaxTransfers = 32;
-constexpr double kInitialLimit = kMaxTransfers / 4;
+constexpr double kInitialLimit = kMaxTransfers / 2;
 
 // 40 images, each with two own 256 KiB layers (above the adaptive limit's 64 KiB sample
 // floor, so every upload is a sample) and one shared 256 KiB base layer.

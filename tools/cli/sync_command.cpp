@@ -319,8 +319,10 @@ CommandRunner add_plan_command(CLI::App& app, const char* name, const char* desc
                         "AWS credentials and region as the AWS CLI reads them)");
     command->add_option("--shard", flags->shard,
                         "I/N: only the destination repositories whose stable hash mod N is I");
-    command->add_option("--max-transfers", flags->max_transfers,
-                        "blob transfers in flight at once (default: --jobs)");
+    command->add_option(
+        "--max-transfers", flags->max_transfers,
+        "blob transfers in flight at once (default: tuned up to twice --jobs; with --jobs "
+        "given, --jobs)");
     add_image_parallelism_flag(*command, flags->image_parallelism, "--max-transfers");
     command
         ->add_option("--max-inflight-bytes", flags->max_inflight_bytes,

@@ -34,12 +34,12 @@ TEST(DigestSet, KeepsEveryBlobAcrossGrowth) {
     EXPECT_EQ(set.size(), 50000u);
 }
 
-TEST(DigestSet, HoldsABlobInAtMostFortyBytes) {
+TEST(DigestSet, HoldsABlobInAtMostTwentyBytes) {
     DigestSet set;
     for (int i = 0; i < 100000; ++i)
         set.insert("dst.example", digest(i));
-    // 16 bytes a slot, the table between 7/16 and 7/8 full.
-    EXPECT_LE(set.table_bytes(), 100000u * 40);
+    // 8 bytes a slot, the table between 7/16 and 7/8 full.
+    EXPECT_LE(set.table_bytes(), 100000u * 20);
 }
 
 }  // namespace

@@ -108,7 +108,7 @@ TEST(PreflightTargets, EachRegistryOncePerRole) {
     SyncPlan plan;
     plan.pairs = {pair("a.example", "b.example"), pair("a.example", "c.example"),
                   pair("b.example", "c.example")};
-    const auto targets = preflight_targets(plan, {}, true, true);
+    const auto targets = preflight_targets(plan, true, true);
     std::vector<std::string> seen;
     for (const auto& target : targets)
         seen.push_back(describe_target(target));
@@ -121,7 +121,7 @@ TEST(PreflightTargets, PushIsProvenOnTheFirstExplicitRepositoryUnderItsDestinati
     plan.pairs = {pair("a.example", "b.example")};
     plan.pairs[0].repositories = {"team/app", "team/db"};
     plan.pairs[0].prefix = "mirror";
-    const auto targets = preflight_targets(plan, {}, true, true);
+    const auto targets = preflight_targets(plan, true, true);
     ASSERT_EQ(targets.size(), 2u);
     EXPECT_EQ(targets[1].push_repository, "mirror/team/app");
 }
@@ -130,30 +130,47 @@ TEST(PreflightTargets, NoPushProofWithoutAKnownRepositoryOrWhenNothingIsWritten)
     SyncPlan plan;
     plan.pairs = {pair("a.example", "b.example")};
     plan.pairs[0].repository_patterns.push_back(boost::regex("team/.*"));
-    EXPECT_EQ(preflight_targets(plan, {}, true, true)[1].push_repository, "");
+    EXPECT_EQ(preflight_targets(plan, true, true)[1].push_repository, "");
     plan.pairs[0].repositories = {"team/app"};
-    EXPECT_EQ(preflight_targets(plan, {}, false, true)[1].push_repository, "");
+    EXPECT_EQ(preflight_targets(plan, false, true)[1].push_repository, "");
 }
 
-TEST(PreflightTargets, V1SourceIsMarked) {
+TEST(PreflightTargets, RegistrySourcesButDockerHubFindTheirApi) {
     SyncPlan plan;
-    plan.pairs = {pair("old.example", "b.example")};
-    EXPECT_TRUE(preflight_targets(plan, {true}, true, true)[0].v1);
+    plan.pairs = {pair("old.example", "b.example"), pair("docker.io", "b.example"),
+                  pair("oci:/srv/images", "b.example")};
+    const auto targets = preflight_targets(plan, true, true);
+    ASSERT_EQ(targets.size(), 4u);
+    EXPECT_TRUE(targets[0].detect_api);
+    EXPECT_FALSE(targets[1].detect_api);  // the destination
+    EXPECT_FALSE(targets[2].detect_api);  // Docker Hub speaks v2
+    EXPECT_FALSE(targets[3].detect_api);  // a layout
+}
+
+TEST(PreflightTargets, TheApiFoundForASourceIsLookedUpByItsHost) {
+    SyncPlan plan;
+    plan.pairs = {pair("old.example", "b.example"), pair("new.example", "b.example")};
+    const auto targets = preflight_targets(plan, true, true);
+    const TargetApis apis{RegistryApi::v1, std::nullopt, RegistryApi::v2};
+    EXPECT_TRUE(source_speaks_v1(targets, apis, "old.example"));
+    EXPECT_FALSE(source_speaks_v1(targets, apis, "new.example"));
+    EXPECT_FALSE(source_speaks_v1(targets, apis, "b.example"));  // a destination only
+    EXPECT_FALSE(source_speaks_v1(targets, {}, "old.example"));  // nothing found
 }
 
 TEST(PreflightTargets, EcrDestinationNotLoggedInIsOnlyReached) {
     SyncPlan plan;
     plan.pairs = {pair("a.example", "123456789012.dkr.ecr.eu-west-1.amazonaws.com")};
-    EXPECT_FALSE(preflight_targets(plan, {}, true, false)[1].authorize);
-    EXPECT_TRUE(preflight_targets(plan, {}, true, true)[1].authorize);
+    EXPECT_FALSE(preflight_targets(plan, true, false)[1].authorize);
+    EXPECT_TRUE(preflight_targets(plan, true, true)[1].authorize);
     plan.pairs[0].destination.host = "b.example";
-    EXPECT_TRUE(preflight_targets(plan, {}, true, false)[1].authorize);
+    EXPECT_TRUE(preflight_targets(plan, true, false)[1].authorize);
 }
 
 TEST(PreflightTargets, LayoutSidesAreDirectories) {
     SyncPlan plan;
     plan.pairs = {pair("a.example", "oci:/srv/images")};
-    const auto targets = preflight_targets(plan, {}, true, true);
+    const auto targets = preflight_targets(plan, true, true);
     EXPECT_FALSE(targets[0].layout);
     ASSERT_TRUE(targets[1].layout);
     EXPECT_EQ(*targets[1].layout, "/srv/images");

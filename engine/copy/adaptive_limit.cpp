@@ -44,6 +44,11 @@ std::size_t AdaptiveLimit::record(const TransferSample& sample) {
     return limit_;
 }
 
+bool AdaptiveLimit::paid_off(double rate) const {
+    const double raise = static_cast<double>(limit_) / static_cast<double>(*doubled_from_) - 1;
+    return rate >= *previous_rate_ * (1 + options_.doubling_payoff * raise);
+}
+
 std::size_t AdaptiveLimit::grown() const {
     return slow_start_ ? limit_ * 2 : limit_ + 1;
 }
@@ -63,6 +68,14 @@ void AdaptiveLimit::finish_round() {
     }
     fell_once_ = false;
     const std::size_t before = limit_;
+    if (!fell && doubled_from_ && previous_rate_ && !paid_off(rate)) {
+        set_limit(*doubled_from_);  // the doubling bought nothing: undone, slow start over
+        doubled_from_.reset();
+        return;
+    }
+    doubled_from_.reset();
+    if (!fell && slow_start_ && limit_ < options_.max)
+        doubled_from_ = before;
     set_limit(fell ? before * 3 / 4 : grown());
     // After a decrease the next round sets the baseline; at the bounds this one does.
     if (limit_ >= before)

@@ -19,7 +19,12 @@
 //   limit low on a distant registry that is not congested at all.
 //   Otherwise the limit grows, like TCP's congestion window: doubling per round until the
 //   first decrease (slow start: a fleet of small images must not spend its first rounds
-//   creeping up from where it started), then one more transfer per round.
+//   creeping up from where it started), then one more transfer per round. A doubling has
+//   to pay: when the round after it moved less than a quarter more than the round before,
+//   throughput stopped improving (a registry, or this machine, is at its limit), and the
+//   limit goes back to where it was and grows by one per round from there. Against a
+//   distant registry that is not busy each stream keeps its speed, so doubling them nearly
+//   doubles the rate.
 // - Transfers below min_sample_bytes (configs, small layers) last about one round trip
 //   whatever the load, so their rate says nothing about bandwidth: counted in rounds, a
 //   round's rate would follow the mix of blob sizes rather than congestion.
@@ -44,6 +49,9 @@ struct AdaptiveLimitOptions {
     std::size_t initial = 4;
     // A round's aggregate rate this far below the previous round's counts as congestion.
     double tolerance = 0.1;
+    // A doubling of the limit is kept when the aggregate rate rose by at least this share of
+    // the raise (a doubling: a quarter more; a doubling cut short at max: in proportion).
+    double doubling_payoff = 0.25;
     std::uint64_t min_sample_bytes = 64 * 1024;
 };
 
@@ -60,6 +68,8 @@ class AdaptiveLimit {
     void set_limit(std::size_t limit);
     void finish_round();
     std::size_t grown() const;
+    // Whether the round at a doubled limit moved enough more than the one before it.
+    bool paid_off(double rate) const;
 
     AdaptiveLimitOptions options_;
     std::size_t limit_;
@@ -71,6 +81,7 @@ class AdaptiveLimit {
     double round_seconds_ = 0;
     std::optional<double> previous_rate_;  // aggregate bytes/s of the last uncongested round
     bool fell_once_ = false;               // the last round fell below it: one more confirms
+    std::optional<std::size_t> doubled_from_;  // the limit before the last doubling
 };
 
 }  // namespace regmigrate::engine

@@ -102,11 +102,43 @@ TEST(AdaptiveLimit, ARoundThatFellOnceIsForgottenWhenTheNextOneRecovers) {
     EXPECT_EQ(round_of(limit, mib, 1.0), 32u);
 }
 
-TEST(AdaptiveLimit, SmallDropsWithinTheToleranceStillGrow) {
+TEST(AdaptiveLimit, ADoublingThatDoesNotRaiseTheRateIsUndone) {
     auto limit = limit_of(1, 64, 8);
     EXPECT_EQ(round_of(limit, mib, 1.0), 16u);
-    // 16 streams at 19/40 MiB/s each: 7.6 MiB/s, 5 % below 8 MiB/s.
-    EXPECT_EQ(round_of(limit, 19 * mib, 40.0), 32u);
+    // 16 streams at 19/40 MiB/s each: 7.6 MiB/s, 5 % below 8 MiB/s (not a fall, but twice
+    // the streams bought nothing): back to 8, then one more per round.
+    EXPECT_EQ(round_of(limit, 19 * mib, 40.0), 8u);
+    EXPECT_EQ(round_of(limit, mib, 1.0), 9u);
+    EXPECT_EQ(round_of(limit, mib, 1.0), 10u);
+}
+
+TEST(AdaptiveLimit, ADoublingThatRaisesTheRateByAQuarterIsKept) {
+    auto limit = limit_of(1, 64, 8);
+    EXPECT_EQ(round_of(limit, mib, 1.0), 16u);  // 8 MiB/s
+    // 16 streams at 5/8 MiB/s each: 10 MiB/s, a quarter more: doubling on.
+    EXPECT_EQ(round_of(limit, 5 * mib, 8.0), 32u);
+    // 32 streams at 0.3 MiB/s each: 9.6 MiB/s, less than 10 (not a tenth less): undone.
+    EXPECT_EQ(round_of(limit, 3 * mib, 10.0), 16u);
+}
+
+TEST(AdaptiveLimit, ADoublingCutShortByTheMaximumPaysInProportion) {
+    // From 32 to 48, a raise by half: kept when the rate rose by an eighth.
+    auto kept = limit_of(1, 48, 32);
+    EXPECT_EQ(round_of(kept, mib, 1.0), 48u);  // 32 MiB/s
+    // 48 streams at 0.77 MiB/s each: 37 MiB/s, 15 % more.
+    EXPECT_EQ(round_of(kept, 77 * mib, 100.0), 48u);
+    auto undone = limit_of(1, 48, 32);
+    EXPECT_EQ(round_of(undone, mib, 1.0), 48u);
+    // 48 streams at 0.7 MiB/s each: 33.6 MiB/s, 5 % more.
+    EXPECT_EQ(round_of(undone, 7 * mib, 10.0), 32u);
+}
+
+TEST(AdaptiveLimit, SmallDropsWithinTheToleranceAfterSlowStartStillGrow) {
+    auto limit = limit_of(1, 64, 8);
+    EXPECT_EQ(limit.record(throttled), 4u);
+    EXPECT_EQ(round_of(limit, mib, 1.0), 5u);  // 5 MiB/s: the baseline
+    // 5 streams at 0.95 MiB/s each: 4.75 MiB/s, 5 % below.
+    EXPECT_EQ(round_of(limit, 19 * mib, 20.0), 6u);
 }
 
 TEST(AdaptiveLimit, AfterADecreaseTheNextRoundSetsTheBaselineAndGrowthIsLinear) {

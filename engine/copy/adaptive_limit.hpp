@@ -79,8 +79,8 @@ class AdaptiveLimit {
     std::size_t round_samples_ = 0;
     std::uint64_t round_bytes_ = 0;
     double round_seconds_ = 0;
-    std::optional<double> previous_rate_;  // aggregate bytes/s of the last uncongested round
-    bool fell_once_ = false;               // the last round fell below it: one more confirms
+    std::optional<double> previous_rate_;      // aggregate bytes/s of the last uncongested round
+    bool fell_once_ = false;                   // the last round fell below it: one more confirms
     std::optional<std::size_t> doubled_from_;  // the limit before the last doubling
 };
 

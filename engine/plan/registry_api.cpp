@@ -30,12 +30,16 @@ asio::awaitable<Expected<ApiProbe>> probe_registry_api(transport::HttpClient& ht
     co_return probe;
 }
 
+namespace {
+
 Error neither_api(std::string_view host, const ApiProbe& probe) {
     return make_error(ErrorKind::unsupported,
                       std::string(host) + " answers neither the registry v2 API (GET /v2/: " +
                           std::to_string(probe.v2_status) + ") nor the v1 API (GET /v1/_ping: " +
                           (probe.v1_status ? std::to_string(*probe.v1_status) : "no answer") + ")");
 }
+
+}  // namespace
 
 Expected<RegistryApi> detect_registry_api(const RegistrySide& side) {
     metrics::Metrics metrics;

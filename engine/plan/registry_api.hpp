@@ -27,11 +27,8 @@ struct ApiProbe {
 boost::asio::awaitable<Expected<ApiProbe>> probe_registry_api(transport::HttpClient& http,
                                                               std::string_view host);
 
-// ErrorKind::unsupported: "HOST answers neither the registry v2 API (GET /v2/: 404) nor ...".
-Error neither_api(std::string_view host, const ApiProbe& probe);
-
 // Probes the side on a loop of its own. A registry that cannot be reached is that error;
-// one that answers neither API is neither_api's.
+// one that answers neither API is ErrorKind::unsupported, naming both statuses.
 Expected<RegistryApi> detect_registry_api(const RegistrySide& side);
 
 }  // namespace regmigrate::engine

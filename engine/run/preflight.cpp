@@ -108,11 +108,11 @@ asio::awaitable<TargetOutcome> check_registry(const PreflightTarget& target,
         auto probe = co_await probe_registry_api(client->http(), client->host());
         if (!probe)
             co_return failed(probe.error(), false);
-        if (!probe->api)
-            co_return failed(neither_api(client->host(), *probe), false);
         outcome.api = probe->api;
-        // v1: its /v1/_ping answered. v2 without a challenge: nothing more to prove.
-        if (*probe->api == RegistryApi::v1 || probe->v2_status == 200 || !settings.enabled)
+        // v1: its /v1/_ping answered. v2 without a challenge: nothing more to prove. Neither
+        // (a 503 of the moment, or no registry at all): the run takes it for v2, and the
+        // preflight's own GET /v2/ below says which.
+        if (!settings.enabled || probe->api == RegistryApi::v1 || probe->v2_status == 200)
             co_return outcome;
     }
     auto pinged = co_await client->ping();
@@ -121,6 +121,8 @@ asio::awaitable<TargetOutcome> check_registry(const PreflightTarget& target,
         const bool reached = !target.authorize && pinged.error().http_status != 0;
         co_return reached ? outcome : failed(pinged.error(), false);
     }
+    if (target.detect_api)
+        outcome.api = RegistryApi::v2;
     if (target.role == PreflightRole::destination && target.authorize &&
         !target.push_repository.empty()) {
         auto pushed = co_await prove_push(*client, target.push_repository);

@@ -19,9 +19,8 @@ void TokenCache::insert(const std::string& key, std::string header, Clock::time_
         std::erase_if(entries_, [now](const auto& entry) { return entry.second.renew_at <= now; });
         if (entries_.size() >= capacity_) {
             const auto soonest = std::min_element(
-                entries_.begin(), entries_.end(), [](const auto& a, const auto& b) {
-                    return a.second.renew_at < b.second.renew_at;
-                });
+                entries_.begin(), entries_.end(),
+                [](const auto& a, const auto& b) { return a.second.renew_at < b.second.renew_at; });
             entries_.erase(soonest);
         }
     }

@@ -6,7 +6,23 @@
 
 #include <map>
 
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
+
 namespace {
+
+// One malloc arena for every thread. The event loops allocate small objects (strings,
+// parsed JSON, records) and free many of them on another loop; with glibc's default of an
+// arena per thread each grows to its own high-water mark and keeps what the other freed.
+// Measured with bench/e2e/scale_10k.sh (dry run, 5,000 to 50,000 tags): RSS grew 90 bytes
+// per tag with the default arenas, 42 with one. The loops spend their time waiting on the
+// network, so the shared arena's lock is not what bounds them.
+void use_one_malloc_arena() {
+#ifdef __GLIBC__
+    mallopt(M_ARENA_MAX, 1);
+#endif
+}
 
 // The last boundary: an exception that escaped every inner one. One error line, the report
 // when one was asked for (with the error, since no image record says it), exit 2 for a
@@ -30,6 +46,7 @@ int exit_on_exception(const CLI::App* command) {
 }  // namespace
 
 int main(int argc, char** argv) {
+    use_one_malloc_arena();
     using namespace regmigrate::cli;
     CLI::App app{"regmigrate: stream container images between registries, digest-preserving"};
     app.require_subcommand(1);

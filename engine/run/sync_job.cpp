@@ -708,7 +708,13 @@ asio::awaitable<void> producer(RunState& state, LoopClients& clients) {
         }
         co_return Expected<void>{};
     };
-    co_await for_each_bounded(2, 2, start);
+    if (auto started = co_await for_each_bounded(2, 2, start); !started) {
+        // A step threw (for_each_bounded caught it): as an exception out of the producer.
+        std::lock_guard lock(state.mutex);
+        if (!state.fatal)
+            state.fatal = started.error();
+        state.aborted = true;
+    }
     state.progress.enumeration_done = true;
     state.queue.close();
 }

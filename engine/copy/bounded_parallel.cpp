@@ -1,10 +1,9 @@
 #include "engine/copy/bounded_parallel.hpp"
 
-#include <boost/asio/as_tuple.hpp>
+#include "transport/async/loop_signal.hpp"
+
 #include <boost/asio/co_spawn.hpp>
-#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
-#include <boost/asio/use_awaitable.hpp>
 
 #include <algorithm>
 #include <exception>
@@ -23,7 +22,7 @@ struct Lanes {
     std::size_t running = 0;
     std::optional<Error> first_failure;
     bool* failed;
-    asio::steady_timer all_done;
+    transport::LoopGate all_done;  // opened by the last lane to end
 
     void fail(Error error) {
         if (!first_failure)
@@ -53,13 +52,7 @@ asio::awaitable<void> run_lane(Lanes& lanes) {
 asio::awaitable<Expected<void>> for_each_bounded(std::size_t count, std::size_t bound,
                                                  const IndexedWork& work, bool* failed) {
     auto executor = co_await asio::this_coro::executor;
-    Lanes lanes{work,
-                count,
-                0,
-                0,
-                std::nullopt,
-                failed,
-                asio::steady_timer(executor, asio::steady_timer::time_point::max())};
+    Lanes lanes{work, count, 0, 0, std::nullopt, failed, transport::LoopGate(executor)};
     const std::size_t width = std::min(std::max<std::size_t>(bound, 1), count);
     if (width <= 1) {
         co_await run_lane(lanes);
@@ -68,13 +61,11 @@ asio::awaitable<Expected<void>> for_each_bounded(std::size_t count, std::size_t 
         for (std::size_t lane = 0; lane < width; ++lane) {
             asio::co_spawn(executor, run_lane(lanes), [&lanes](std::exception_ptr) {
                 if (--lanes.running == 0)
-                    lanes.all_done.cancel();
+                    lanes.all_done.open();
             });
         }
-        // Woken by the last lane; the wait itself has no deadline because each step has
-        // its own (every network wait of the steps is bounded).
-        while (lanes.running > 0)
-            co_await lanes.all_done.async_wait(asio::as_tuple(asio::use_awaitable));
+        // No deadline of its own: each step has its own (every network wait is bounded).
+        co_await lanes.all_done.wait();
     }
     if (lanes.first_failure)
         co_return *lanes.first_failure;

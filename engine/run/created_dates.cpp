@@ -2,9 +2,8 @@
 
 #include "engine/copy/bounded_parallel.hpp"
 #include "engine/copy/image_graph.hpp"
+#include "transport/http/read_body.hpp"
 #include "transport/log.hpp"
-
-#include <boost/asio/buffer.hpp>
 
 #include <algorithm>
 #include <charconv>
@@ -28,16 +27,10 @@ asio::awaitable<Expected<std::string>> read_config(ImageSource& source,
     auto reader = co_await source.open_blob(config.digest, config.size);
     if (!reader)
         co_return reader.error();
-    std::string bytes;
-    std::string chunk(64 * 1024, '\0');
-    for (;;) {
-        auto read = co_await (*reader)->body().read(asio::buffer(chunk));
-        if (!read)
-            co_return read.error();
-        if (*read == 0)
-            co_return bytes;
-        bytes.append(chunk, 0, *read);
-    }
+    std::string what = "config " + config.digest;
+    co_return co_await transport::read_to_string((*reader)->body(), max_dated_config_bytes,
+                                                 std::move(what),
+                                                 static_cast<std::size_t>(config.size));
 }
 
 // An image's config `created`; a schema1 manifest has no config: it is undated.

@@ -25,6 +25,7 @@
 #include "engine/v1/v1_image_converter.hpp"
 #include "engine/v1/v1_listing.hpp"
 #include "metrics/recency_metrics.hpp"
+#include "transport/async/loop_signal.hpp"
 #include "transport/log.hpp"
 
 #include <boost/asio/as_tuple.hpp>
@@ -51,13 +52,18 @@ using registry::RegistryClient;
 
 namespace {
 
+// --jobs: how many images are worked on at once, at least one.
+std::size_t job_count(const SyncOptions& options) {
+    return std::max<std::size_t>(options.jobs, 1);
+}
+
 // The most blob transfers the run may have in flight: --max-transfers; else, tuned, twice
 // --jobs (a distant registry wants more transfers in flight than images: each image's own
 // steps are round trips too), or fixed, --jobs.
 std::size_t transfer_bound(const SyncOptions& options) {
     if (options.max_transfers)
         return options.max_transfers;
-    const std::size_t jobs = std::max<std::size_t>(options.jobs, 1);
+    const std::size_t jobs = job_count(options);
     return options.adaptive_transfers ? 2 * jobs : jobs;
 }
 
@@ -77,9 +83,8 @@ RegistrySide with_connection_bound(RegistrySide side, const SyncOptions& options
     if (side.max_connections)
         return side;
     const auto share = [threads](std::size_t n) { return (n + threads - 1) / threads; };
-    side.max_connections =
-        std::max(default_max_connections,
-                 share(std::max<std::size_t>(options.jobs, 1)) + share(transfer_bound(options)));
+    side.max_connections = std::max(default_max_connections,
+                                    share(job_count(options)) + share(transfer_bound(options)));
     return side;
 }
 
@@ -89,8 +94,8 @@ struct RunState {
           options(o),
           metrics(m),
           progress(g),
-          threads(std::clamp<std::size_t>(o.threads, 1, std::max<std::size_t>(o.jobs, 1))),
-          queue(std::max<std::size_t>(o.jobs, 1) * 4),
+          threads(std::clamp<std::size_t>(o.threads, 1, job_count(o))),
+          queue(job_count(o) * 4),
           limiter(transfer_limiter(o)) {
         limiter.report_to(m);
     }
@@ -112,7 +117,6 @@ struct RunState {
     std::atomic<bool> aborted{false};
     std::atomic<bool> interrupted{false};  // a signal: start nothing new
     PrunePhase prune{plan};
-    bool workers_ended = false;  // the producer and every worker ended; on the first loop
     Journal* journal = nullptr;
     CreatedDates dates;  // for the recency filters; remembered in the journal
     std::optional<metrics::RecencyMetrics> recency_metrics;  // a pair has recency filters
@@ -589,8 +593,7 @@ asio::awaitable<std::vector<DatedTag>> date_source_tags(RunState& state, PairRun
             undated.push_back(DatedTag{std::move(tag), std::nullopt});
         co_return undated;
     }
-    co_return co_await date_tags(*source, tags, std::max<std::size_t>(state.options.jobs, 1),
-                                 state.dates);
+    co_return co_await date_tags(*source, tags, job_count(state.options), state.dates);
 }
 
 void count_recency(RunState& state, const SyncPair& pair, const std::string& repository,
@@ -609,30 +612,11 @@ void count_recency(RunState& state, const SyncPair& pair, const std::string& rep
     }
 }
 
-// Opened once the destinations' catalogs are in the inventory (or when there is none to
-// read); waiters park on a timer, as the connection pool's do. One loop only.
-class InventoryGate {
-  public:
-    explicit InventoryGate(asio::any_io_executor executor)
-        : opened_(std::move(executor), asio::steady_timer::time_point::max()) {}
-    void open() {
-        open_ = true;
-        opened_.cancel();
-    }
-    asio::awaitable<void> wait() {
-        if (!open_)
-            co_await opened_.async_wait(asio::as_tuple(asio::use_awaitable));
-    }
-
-  private:
-    asio::steady_timer opened_;
-    bool open_ = false;
-};
-
 // Each destination registry's catalog, once; the gate opens however this ends.
-asio::awaitable<void> read_inventory(RunState& state, LoopClients& clients, InventoryGate& gate) {
+asio::awaitable<void> read_inventory(RunState& state, LoopClients& clients,
+                                     transport::LoopGate& gate) {
     struct OpenOnExit {
-        InventoryGate& gate;
+        transport::LoopGate& gate;
         ~OpenOnExit() { gate.open(); }
     } open_on_exit{gate};
     for (const auto& runtime : clients.pairs) {
@@ -691,7 +675,7 @@ asio::awaitable<void> producer(RunState& state, LoopClients& clients) {
     };
     // The destinations' catalogs are read while the sources are listed; the first task
     // waits for them, since its sink asks whether its repository is fresh.
-    InventoryGate inventory(co_await asio::this_coro::executor);
+    transport::LoopGate inventory(co_await asio::this_coro::executor);
     const bool reads_inventory = state.options.mode == SyncMode::sync;
     if (reads_inventory)
         hooks.before_first_push = [&] { return inventory.wait(); };
@@ -722,9 +706,8 @@ asio::awaitable<void> producer(RunState& state, LoopClients& clients) {
 // --prune, once the producer and every worker ended: a run stopped, aborted or unable to
 // enumerate a pair deletes nothing.
 asio::awaitable<void> pruner(RunState& state, LoopClients& clients,
-                             asio::steady_timer& workers_done) {
-    if (!state.workers_ended)
-        co_await workers_done.async_wait(asio::as_tuple(asio::use_awaitable));
+                             transport::LoopGate& workers_done) {
+    co_await workers_done.wait();
     bool enumerated = false;
     {
         std::lock_guard lock(state.mutex);
@@ -821,7 +804,7 @@ Expected<SyncResult> run_sync(const SyncPlan& given_plan, const SyncOptions& opt
         return apis.error();
     for (const auto& pair : plan.pairs)
         state.v1_sources.push_back(source_speaks_v1(targets, *apis, pair.source.host));
-    const std::size_t jobs = std::max<std::size_t>(options.jobs, 1);
+    const std::size_t jobs = job_count(options);
     const std::size_t threads = state.threads;
     auto journal = open_journal(plan, options);
     if (!journal)
@@ -849,7 +832,7 @@ Expected<SyncResult> run_sync(const SyncPlan& given_plan, const SyncOptions& opt
     }
     const bool prunes = state.prune.enabled() && options.mode != SyncMode::verify;
     std::atomic<std::size_t> running{jobs + 1 + (prunes ? 1 : 0)};
-    asio::steady_timer workers_done(*loops[0], asio::steady_timer::time_point::max());
+    transport::LoopGate workers_done(loops[0]->get_executor());  // the producer and workers ended
     const auto ended = [&](std::exception_ptr error) {
         if (error) {
             // Past every per-image boundary: the run stops with an error, the process goes on.
@@ -869,10 +852,7 @@ Expected<SyncResult> run_sync(const SyncPlan& given_plan, const SyncOptions& opt
         }
         const std::size_t left = --running;
         if (prunes && left == 1) {
-            asio::post(*loops[0], [&] {
-                state.workers_ended = true;
-                workers_done.cancel();
-            });
+            asio::post(*loops[0], [&] { workers_done.open(); });
         }
         if (left == 0 && stop)
             stop->release();

@@ -37,9 +37,12 @@ constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
 constexpr std::size_t header_limit = 64 * 1024;
 // Large enough for any accepted header block plus the body bytes read along with it.
 constexpr std::size_t read_buffer_limit = header_limit + 64 * 1024;
-// Bytes asked of the socket per read.
+// Bytes asked of the socket per read of a large body. Beast sizes each socket read by the
+// buffer's free capacity (at least 512 bytes): a small buffer turns a blob into hundreds of
+// thousands of tiny reads. Only a connection reading a body holds this much: headers and
+// small bodies grow the buffer from nothing, and a pool's idle connections let it go (park).
 constexpr std::size_t read_chunk = 64 * 1024;
-// Request bodies streamed from a BodySource are staged through one buffer of this size.
+// Request bodies streamed from a BodySource are staged through one buffer of up to this size.
 constexpr std::size_t body_stream_buffer = 256 * 1024;
 
 bool is_ip_literal(const std::string& host) {
@@ -97,11 +100,7 @@ Connection::Connection(asio::any_io_executor executor, Origin origin, Timeouts t
       timeouts_(timeouts),
       proxy_(std::move(proxy)),
       plain_(std::make_unique<beast::tcp_stream>(executor)),
-      read_buffer_(read_buffer_limit) {
-    // Beast sizes each socket read by the buffer's free capacity (at least 512 bytes): a
-    // small buffer turns a blob into hundreds of thousands of tiny reads.
-    read_buffer_.reserve(read_chunk);
-}
+      read_buffer_(read_buffer_limit) {}
 
 beast::tcp_stream& Connection::lowest_layer() {
     return tls_ ? beast::get_lowest_layer(*tls_) : *plain_;
@@ -257,7 +256,9 @@ asio::awaitable<Expected<void>> Connection::write_request(HttpRequest& request) 
     if (header_ec)
         co_return failed(header_ec);
 
-    std::vector<char> chunk(body_stream_buffer);
+    // No bigger than the body: a run keeps one per upload in flight, and most blobs are small.
+    std::vector<char> chunk(
+        static_cast<std::size_t>(std::clamp<std::uint64_t>(length, 1, body_stream_buffer)));
     std::uint64_t sent = 0;
     for (;;) {
         auto got = co_await request.body_source->read(asio::buffer(chunk));
@@ -309,6 +310,11 @@ asio::awaitable<Expected<void>> Connection::read_header(bool head_request) {
 
 asio::awaitable<Expected<std::size_t>> Connection::read_body(
     asio::mutable_buffer buffer, std::chrono::steady_clock::time_point deadline) {
+    if (!parser_->is_done() && read_buffer_.capacity() < read_chunk) {
+        const auto remaining = parser_->content_length_remaining();  // none when chunked
+        read_buffer_.reserve(static_cast<std::size_t>(
+            std::min<std::uint64_t>(read_chunk, remaining.value_or(read_chunk))));
+    }
     while (!parser_->is_done()) {
         auto& body = parser_->get().body();
         body.data = buffer.data();
@@ -326,6 +332,11 @@ asio::awaitable<Expected<std::size_t>> Connection::read_body(
             co_return got;
     }
     co_return std::size_t{0};
+}
+
+void Connection::park() {
+    if (read_buffer_.size() == 0)
+        read_buffer_.shrink_to_fit();
 }
 
 bool Connection::reusable() const {

@@ -61,6 +61,8 @@ class Connection {
     Parser& parser() { return *parser_; }
     bool body_complete() const { return parser_ && parser_->is_done(); }
     bool reusable() const;  // complete message, keep-alive, no error seen
+    // Going idle in a pool: frees the read buffer unless it holds bytes not yet parsed.
+    void park();
     // A pooled connection the server has since closed (readable EOF or error while idle).
     bool closed_by_peer();
     bool reused() const { return requests_ > 0; }  // served a request before this one

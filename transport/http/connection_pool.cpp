@@ -3,15 +3,13 @@
 #include "transport/tls/tls_session_cache.hpp"
 
 #include <boost/algorithm/string/predicate.hpp>
-#include <boost/asio/as_tuple.hpp>
-#include <boost/asio/use_awaitable.hpp>
 
 namespace regmigrate::transport {
 
 namespace asio = boost::asio;
 
 ConnectionPool::OriginSlots::OriginSlots(asio::any_io_executor executor)
-    : slot_freed(executor, asio::steady_timer::time_point::max()) {}
+    : slot_freed(std::move(executor)) {}
 
 bool OriginTls::is_home(const Origin& origin) const {
     return !home_origin ||
@@ -56,8 +54,7 @@ asio::awaitable<Expected<std::unique_ptr<Connection>>> ConnectionPool::acquire(c
         }
         if (slots.open < max_per_origin_)
             break;
-        // The expiry stays at max for the pool's life: resetting it would cancel other waiters.
-        co_await slots.slot_freed.async_wait(asio::as_tuple(asio::use_awaitable));
+        co_await slots.slot_freed.wait();
     }
     ++slots.open;
     const bool home = tls_.is_home(origin);
@@ -66,7 +63,7 @@ asio::awaitable<Expected<std::unique_ptr<Connection>>> ConnectionPool::acquire(c
                                             sessions_.get());
     if (!opened) {
         --slots.open;
-        slots.slot_freed.cancel_one();
+        slots.slot_freed.notify_one();
     } else if (on_opened_) {
         on_opened_((*opened)->handshake());
     }
@@ -78,11 +75,12 @@ void ConnectionPool::release(std::unique_ptr<Connection> connection) {
         return;
     OriginSlots& slots = slots_for(connection->key());
     if (connection->reusable()) {
+        connection->park();
         slots.idle.push_back(std::move(connection));
     } else {
         --slots.open;
     }
-    slots.slot_freed.cancel_one();
+    slots.slot_freed.notify_one();
 }
 
 std::size_t ConnectionPool::open_connections(const Origin& origin) const {

@@ -1,9 +1,8 @@
 // Keep-alive connections per origin, with a bound on how many are open to each.
 #pragma once
 
+#include "transport/async/loop_signal.hpp"
 #include "transport/http/connection.hpp"
-
-#include <boost/asio/steady_timer.hpp>
 
 #include <deque>
 #include <functional>
@@ -51,9 +50,8 @@ class ConnectionPool : public std::enable_shared_from_this<ConnectionPool> {
     struct OriginSlots {
         explicit OriginSlots(boost::asio::any_io_executor executor);
         std::deque<std::unique_ptr<Connection>> idle;
-        std::size_t open = 0;  // idle + leased
-        // Timer used as a condition variable: waiters park on it, release() wakes one.
-        boost::asio::steady_timer slot_freed;
+        std::size_t open = 0;   // idle + leased
+        LoopSignal slot_freed;  // release() wakes one waiter
     };
     OriginSlots& slots_for(const std::string& key);
 

@@ -1,6 +1,7 @@
 #include "transport/http/response_stream.hpp"
 
 #include "transport/http/body_deadline.hpp"
+#include "transport/http/read_body.hpp"
 
 #include <array>
 
@@ -83,28 +84,11 @@ asio::awaitable<Expected<std::size_t>> ResponseStream::read(asio::mutable_buffer
 
 asio::awaitable<Expected<std::string>> ResponseStream::read_all(std::size_t max_bytes) {
     const auto announced = content_length();
-    const auto too_large = [&] {
-        return make_error(ErrorKind::too_large,
-                          "response body of " + describe_request(http::verb::get, url_) +
-                              " exceeds " + std::to_string(max_bytes) + " bytes");
-    };
+    std::string what = "response body of " + describe_request(http::verb::get, url_);
     if (announced && *announced > max_bytes)
-        co_return too_large();
-    std::string body;
-    if (announced)
-        body.reserve(static_cast<std::size_t>(*announced));
-    std::array<char, 16 * 1024> chunk;
-    for (;;) {
-        auto got = co_await read(asio::buffer(chunk));
-        if (!got)
-            co_return got.error();
-        if (*got == 0)
-            break;
-        if (body.size() + *got > max_bytes)
-            co_return too_large();
-        body.append(chunk.data(), *got);
-    }
-    co_return body;
+        co_return body_too_large(what, max_bytes);
+    co_return co_await read_to_string(*this, max_bytes, std::move(what),
+                                      static_cast<std::size_t>(announced.value_or(0)));
 }
 
 asio::awaitable<void> ResponseStream::discard(std::size_t max_bytes) {

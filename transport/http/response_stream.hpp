@@ -9,7 +9,7 @@
 
 namespace regmigrate::transport {
 
-class ResponseStream {
+class ResponseStream final : public BodySource {
   public:
     // The body's total deadline (timeouts.body_floor, body_min_rate) runs from here.
     ResponseStream(std::shared_ptr<ConnectionPool> pool, std::unique_ptr<Connection> connection,
@@ -26,7 +26,7 @@ class ResponseStream {
 
     // Next piece of the body into buffer; 0 at the end. A body still arriving past its
     // total deadline (see body_time_allowed) fails with ErrorKind::timeout.
-    boost::asio::awaitable<Expected<std::size_t>> read(boost::asio::mutable_buffer buffer);
+    boost::asio::awaitable<Expected<std::size_t>> read(boost::asio::mutable_buffer buffer) override;
     // The whole body, refused with ErrorKind::too_large past max_bytes.
     boost::asio::awaitable<Expected<std::string>> read_all(std::size_t max_bytes);
     // Reads and drops a small body so the connection can be reused; larger ones close it.

@@ -14,9 +14,13 @@ asio::awaitable<void> LoopSignal::wait() {
     co_await timer_.async_wait(asio::as_tuple(asio::use_awaitable));
 }
 
-void LoopSignal::notify_one() { timer_.cancel_one(); }
+void LoopSignal::notify_one() {
+    timer_.cancel_one();
+}
 
-void LoopSignal::notify_all() { timer_.cancel(); }
+void LoopSignal::notify_all() {
+    timer_.cancel();
+}
 
 void LoopGate::open() {
     open_ = true;

@@ -13,8 +13,7 @@ Error body_too_large(std::string_view what, std::size_t max_bytes) {
 }
 
 asio::awaitable<Expected<std::string>> read_to_string(BodySource& body, std::size_t max_bytes,
-                                                      std::string what,
-                                                      std::size_t expected) {
+                                                      std::string what, std::size_t expected) {
     std::string bytes;
     bytes.reserve(std::min(expected, max_bytes));
     std::array<char, 16 * 1024> chunk;

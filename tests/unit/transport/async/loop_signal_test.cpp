@@ -27,49 +27,51 @@ asio::awaitable<void> pass_gate(LoopGate& gate, int number, std::vector<int>& wo
     woken.push_back(number);
 }
 
-TEST(LoopSignal, WaitersSleepUntilNotified) {
+// One loop and its signal; each waiter appends its number to `woken` once woken.
+class LoopSignalTest : public ::testing::Test {
+  protected:
+    // Waiters `first` to `last`, in that order, each suspended once this returns.
+    void start_waiters(int first, int last) {
+        loop.restart();  // out of work, a loop stops
+        for (int number = first; number <= last; ++number)
+            asio::co_spawn(loop, wait_then_record(signal, number, woken), asio::detached);
+        loop.poll();
+    }
+    // Runs what a notify made ready.
+    void settle() { loop.poll(); }
+
     asio::io_context loop;
-    LoopSignal signal(loop.get_executor());
+    LoopSignal signal{loop.get_executor()};
     std::vector<int> woken;
-    asio::co_spawn(loop, wait_then_record(signal, 1, woken), asio::detached);
-    loop.poll();
+};
+
+TEST_F(LoopSignalTest, WaitersSleepUntilNotified) {
+    start_waiters(1, 1);
     EXPECT_TRUE(woken.empty());
     signal.notify_all();
-    loop.poll();
+    settle();
     EXPECT_EQ(woken, std::vector<int>{1});
 }
 
-TEST(LoopSignal, NotifyOneWakesTheLongestWaiterOnly) {
-    asio::io_context loop;
-    LoopSignal signal(loop.get_executor());
-    std::vector<int> woken;
-    for (int number = 1; number <= 3; ++number)
-        asio::co_spawn(loop, wait_then_record(signal, number, woken), asio::detached);
-    loop.poll();
+TEST_F(LoopSignalTest, NotifyOneWakesTheLongestWaiterOnly) {
+    start_waiters(1, 3);
     signal.notify_one();
-    loop.poll();
+    settle();
     EXPECT_EQ(woken, std::vector<int>{1});
     signal.notify_one();
-    loop.poll();
+    settle();
     EXPECT_EQ(woken, (std::vector<int>{1, 2}));
 }
 
-TEST(LoopSignal, NotifyAllWakesEveryWaiterAndTheSignalCanBeWaitedOnAgain) {
-    asio::io_context loop;
-    LoopSignal signal(loop.get_executor());
-    std::vector<int> woken;
-    for (int number = 1; number <= 3; ++number)
-        asio::co_spawn(loop, wait_then_record(signal, number, woken), asio::detached);
-    loop.poll();
+TEST_F(LoopSignalTest, NotifyAllWakesEveryWaiterAndTheSignalCanBeWaitedOnAgain) {
+    start_waiters(1, 3);
     signal.notify_all();
-    loop.poll();
+    settle();
     EXPECT_EQ(woken, (std::vector<int>{1, 2, 3}));
-    loop.restart();  // out of work, the loop had stopped
-    asio::co_spawn(loop, wait_then_record(signal, 4, woken), asio::detached);
-    loop.poll();
+    start_waiters(4, 4);
     EXPECT_EQ(woken.size(), 3u);  // a past notify is not remembered
     signal.notify_all();
-    loop.poll();
+    settle();
     EXPECT_EQ(woken.back(), 4);
 }
 

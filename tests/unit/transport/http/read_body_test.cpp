@@ -33,8 +33,8 @@ class BrokenSource final : public BodySource {
 
 Expected<std::string> read(BodySource& body, std::size_t max_bytes, std::size_t expected = 0) {
     asio::io_context loop;
-    auto future = asio::co_spawn(loop, read_to_string(body, max_bytes, "config sha256:ab", expected),
-                                 asio::use_future);
+    auto future = asio::co_spawn(
+        loop, read_to_string(body, max_bytes, "config sha256:ab", expected), asio::use_future);
     loop.run();
     return future.get();
 }

@@ -127,6 +127,17 @@ struct RunState {
     std::vector<std::unique_ptr<EcrRepositoryCreator>> ecr_creators;
 
     bool halted() const { return aborted || interrupted; }
+    // An error past every per-image boundary: the run's fatal error (the first one kept),
+    // and the run stops taking images.
+    void abort_with(Error error) {
+        {
+            std::lock_guard lock(mutex);
+            if (!fatal)
+                fatal = std::move(error);
+        }
+        aborted = true;
+        queue.close();
+    }
 
     static std::string tag_key(const std::string& registry, const std::string& repository,
                                const std::string& tag) {
@@ -694,10 +705,7 @@ asio::awaitable<void> producer(RunState& state, LoopClients& clients) {
     };
     if (auto started = co_await for_each_bounded(2, 2, start); !started) {
         // A step threw (for_each_bounded caught it): as an exception out of the producer.
-        std::lock_guard lock(state.mutex);
-        if (!state.fatal)
-            state.fatal = started.error();
-        state.aborted = true;
+        state.abort_with(started.error());
     }
     state.progress.enumeration_done = true;
     state.queue.close();
@@ -836,19 +844,11 @@ Expected<SyncResult> run_sync(const SyncPlan& given_plan, const SyncOptions& opt
     const auto ended = [&](std::exception_ptr error) {
         if (error) {
             // Past every per-image boundary: the run stops with an error, the process goes on.
-            Error failure;
             try {
                 std::rethrow_exception(error);
             } catch (...) {
-                failure = error_from_current_exception("sync");
+                state.abort_with(error_from_current_exception("sync"));
             }
-            {
-                std::lock_guard lock(state.mutex);
-                if (!state.fatal)
-                    state.fatal = std::move(failure);
-            }
-            state.aborted = true;
-            state.queue.close();
         }
         const std::size_t left = --running;
         if (prunes && left == 1) {

@@ -16,7 +16,7 @@ namespace {
 // parsed JSON, records) and free many of them on another loop; with glibc's default of an
 // arena per thread each grows to its own high-water mark and keeps what the other freed.
 // Measured with bench/e2e/scale_10k.sh (dry run, 5,000 to 50,000 tags): RSS grew 90 bytes
-// per tag with the default arenas, 42 with one. The loops spend their time waiting on the
+// per tag with the default arenas, 53 with one. The loops spend their time waiting on the
 // network, so the shared arena's lock is not what bounds them.
 void use_one_malloc_arena() {
 #ifdef __GLIBC__

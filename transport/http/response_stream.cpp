@@ -3,8 +3,6 @@
 #include "transport/http/body_deadline.hpp"
 #include "transport/http/read_body.hpp"
 
-#include <array>
-
 namespace regmigrate::transport {
 
 namespace asio = boost::asio;

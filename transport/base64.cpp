@@ -29,6 +29,10 @@ std::optional<std::string> base64_decode(std::string_view text) {
     for (auto it = text.rbegin(); it != text.rend() && *it == '='; ++it) {
         ++padding;
     }
+    // At most two: "A===" or "====" is no base64, and would leave fewer bytes than padding.
+    if (padding > 2 || padding > static_cast<std::size_t>(written)) {
+        return std::nullopt;
+    }
     out.resize(static_cast<std::size_t>(written) - padding);
     return out;
 }

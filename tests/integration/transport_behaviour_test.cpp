@@ -16,6 +16,7 @@
 #include <boost/asio/ip/tcp.hpp>
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <cstring>
 #include <limits>
@@ -396,6 +397,67 @@ TEST_F(TransportBehaviourTest, StreamedPutBodyArrivesIntactWithContentLength) {
     EXPECT_EQ(requests[0].header("Transfer-Encoding"), "");
 }
 
+// ---- a request body cut off by its source ----
+
+// The server's end of a request whose body never completes: its read ends when the client
+// half-closes; it then takes `finishing` to wind up (as a registry's handler storing what
+// it got), sets *answered, answers and closes.
+asio::awaitable<void> answer_after_cut_off(ScriptedConnection& connection,
+                                           std::atomic<bool>* answered,
+                                           std::chrono::milliseconds finishing) {
+    co_await connection.read_request();  // nullopt: the body was cut off
+    co_await connection.pause(finishing);
+    *answered = true;
+    co_await connection.send_raw(
+        "HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
+    connection.close();
+}
+
+// A PUT whose source ends at 1,000 of the 5,000 bytes it announced.
+HttpRequest put_cut_off_at_1000(const std::string& url, BodySource& source) {
+    HttpRequest request = get(url);
+    request.method = http::verb::put;
+    request.body_source = &source;
+    request.content_length = 5000;
+    return request;
+}
+
+TEST_F(TransportBehaviourTest, BodyCutOffBySourceReturnsOnlyOnceTheServerAnswered) {
+    std::atomic<bool> answered{false};
+    ScriptedHttpServer server([&answered](ScriptedConnection& connection) {
+        return answer_after_cut_off(connection, &answered, 300ms);
+    });
+    auto client = make_client();
+    const std::string data = random_bytes(1000);
+    transport::MemoryBodySource source(data);
+
+    auto response = fetch(*client, put_cut_off_at_1000(server.url("/upload"), source));
+    ASSERT_FALSE(response);
+    EXPECT_NE(response.error().message.find("request body was 1000 bytes, announced 5000"),
+              std::string::npos)
+        << response.error().message;
+    // Anything the caller does next about this request (a DELETE of the upload) reaches a
+    // server that is done with it.
+    EXPECT_TRUE(answered.load());
+}
+
+TEST_F(TransportBehaviourTest, BodyCutOffBySourceWaitsForASilentServerOnlyAShortGrace) {
+    // Neither answers nor closes (until the server is destroyed with the test).
+    ScriptedHttpServer server([](ScriptedConnection& connection) -> asio::awaitable<void> {
+        co_await connection.read_request();
+        co_await connection.pause(30s);
+    });
+    auto client = make_client();
+    const std::string data = random_bytes(1000);
+    transport::MemoryBodySource source(data);
+
+    const auto started = Clock::now();
+    auto response = fetch(*client, put_cut_off_at_1000(server.url("/upload"), source));
+    ASSERT_FALSE(response);
+    // The grace (2 s), not the 5 s response-header timeout, ended the wait.
+    EXPECT_LT(Clock::now() - started, 4500ms);
+}
+
 // ---- connection bound ----
 
 asio::awaitable<void> fetch_status(std::shared_ptr<HttpClient> client, std::string url,
@@ -485,6 +547,22 @@ TEST_F(TransportTlsTest, VerifiedTlsSucceedsByHostName) {
     auto client = make_client(tls_options(TlsMode::enabled, true));
     auto response = fetch(*client, get(server.url("/v2/", "localhost")));
     ASSERT_TRUE(response) << response.error().message;
+}
+
+TEST_F(TransportTlsTest, BodyCutOffBySourceReturnsOnlyOnceTheServerAnswered) {
+    std::atomic<bool> answered{false};
+    ScriptedHttpServer server(
+        [&answered](ScriptedConnection& connection) {
+            return answer_after_cut_off(connection, &answered, 300ms);
+        },
+        pki_->server());
+    auto client = make_client(tls_options(TlsMode::enabled, true));
+    const std::string data = random_bytes(1000);
+    transport::MemoryBodySource source(data);
+
+    auto response = fetch(*client, put_cut_off_at_1000(server.url("/upload"), source));
+    ASSERT_FALSE(response);
+    EXPECT_TRUE(answered.load());
 }
 
 TEST_F(TransportTlsTest, VerificationFailsWithoutTheTestCa) {

@@ -73,7 +73,9 @@ class ScriptedConnection {
     // Bytes exactly as given: hand-made headers, part of a body.
     boost::asio::awaitable<void> send_raw(std::string bytes);
     boost::asio::awaitable<void> pause(std::chrono::milliseconds duration);
-    // Stalls without answering until the client gives up and closes the connection.
+    // Stalls without answering until the client gives up and closes the connection. Not
+    // after read_request met the client's end of stream: asio's epoll reactor does not
+    // report it a second time, and this would wait for good.
     boost::asio::awaitable<void> wait_for_client_close();
     void close();
 

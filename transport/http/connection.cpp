@@ -21,6 +21,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <chrono>
 #include <limits>
 #include <vector>
 
@@ -44,6 +45,10 @@ constexpr std::size_t read_buffer_limit = header_limit + 64 * 1024;
 constexpr std::size_t read_chunk = 64 * 1024;
 // Request bodies streamed from a BodySource are staged through one buffer of up to this size.
 constexpr std::size_t body_stream_buffer = 256 * 1024;
+// After a request body cut off by its source: how long, and for how many bytes, the server's
+// answer is awaited (see Connection::abandon_request).
+constexpr std::chrono::milliseconds abandon_grace{2'000};
+constexpr std::size_t abandon_drain_limit = 64 * 1024;
 
 bool is_ip_literal(const std::string& host) {
     error_code ec;
@@ -263,13 +268,13 @@ asio::awaitable<Expected<void>> Connection::write_request(HttpRequest& request) 
     for (;;) {
         auto got = co_await request.body_source->read(asio::buffer(chunk));
         if (!got) {
-            broken_ = true;  // the peer saw a partial body: this connection is done
+            co_await abandon_request();
             co_return got.error();
         }
         const std::size_t n = *got;
         sent += n;
         if (sent > length || (n == 0 && sent != length)) {
-            broken_ = true;
+            co_await abandon_request();
             co_return make_error(ErrorKind::protocol, "request body was " + std::to_string(sent) +
                                                           " bytes, announced " +
                                                           std::to_string(length));
@@ -283,6 +288,26 @@ asio::awaitable<Expected<void>> Connection::write_request(HttpRequest& request) 
             break;
     }
     co_return Expected<void>{};
+}
+
+asio::awaitable<void> Connection::abandon_request() {
+    broken_ = true;  // the peer saw a partial body: this connection is done
+    error_code ec;
+    lowest_layer().socket().shutdown(tcp::socket::shutdown_send, ec);
+    if (ec)
+        co_return;
+    // Whatever the server answers is of no use: it is read only to learn that it was sent.
+    std::vector<char> discard(4096);
+    lowest_layer().expires_after(
+        std::min<std::chrono::milliseconds>(abandon_grace, timeouts_.response_header));
+    for (std::size_t drained = 0; drained < abandon_drain_limit;) {
+        auto [read_ec, n] =
+            tls_ ? co_await tls_->async_read_some(asio::buffer(discard), use_tuple)
+                 : co_await plain_->async_read_some(asio::buffer(discard), use_tuple);
+        if (read_ec)
+            break;  // the server closed (the usual end), or the grace ran out
+        drained += n;
+    }
 }
 
 asio::awaitable<Expected<void>> Connection::read_header(bool head_request) {

@@ -97,6 +97,17 @@ class TransportBehaviourTest : public ::testing::Test {
         return run_coro(io_, client.send(std::move(request)));
     }
 
+    // A PUT whose source ends at 1,000 of the 5,000 bytes it announced.
+    Expected<HttpResponse> put_cut_off_at_1000(HttpClient& client, const std::string& url) {
+        const std::string data = random_bytes(1000);
+        transport::MemoryBodySource source(data);
+        HttpRequest request = get(url);
+        request.method = http::verb::put;
+        request.body_source = &source;
+        request.content_length = 5000;
+        return fetch(client, std::move(request));
+    }
+
     asio::io_context io_;
 };
 
@@ -413,25 +424,14 @@ asio::awaitable<void> answer_after_cut_off(ScriptedConnection& connection,
     connection.close();
 }
 
-// A PUT whose source ends at 1,000 of the 5,000 bytes it announced.
-HttpRequest put_cut_off_at_1000(const std::string& url, BodySource& source) {
-    HttpRequest request = get(url);
-    request.method = http::verb::put;
-    request.body_source = &source;
-    request.content_length = 5000;
-    return request;
-}
-
 TEST_F(TransportBehaviourTest, BodyCutOffBySourceReturnsOnlyOnceTheServerAnswered) {
     std::atomic<bool> answered{false};
     ScriptedHttpServer server([&answered](ScriptedConnection& connection) {
         return answer_after_cut_off(connection, &answered, 300ms);
     });
     auto client = make_client();
-    const std::string data = random_bytes(1000);
-    transport::MemoryBodySource source(data);
 
-    auto response = fetch(*client, put_cut_off_at_1000(server.url("/upload"), source));
+    auto response = put_cut_off_at_1000(*client, server.url("/upload"));
     ASSERT_FALSE(response);
     EXPECT_NE(response.error().message.find("request body was 1000 bytes, announced 5000"),
               std::string::npos)
@@ -448,11 +448,9 @@ TEST_F(TransportBehaviourTest, BodyCutOffBySourceWaitsForASilentServerOnlyAShort
         co_await connection.pause(30s);
     });
     auto client = make_client();
-    const std::string data = random_bytes(1000);
-    transport::MemoryBodySource source(data);
 
     const auto started = Clock::now();
-    auto response = fetch(*client, put_cut_off_at_1000(server.url("/upload"), source));
+    auto response = put_cut_off_at_1000(*client, server.url("/upload"));
     ASSERT_FALSE(response);
     // The grace (2 s), not the 5 s response-header timeout, ended the wait.
     EXPECT_LT(Clock::now() - started, 4500ms);
@@ -557,10 +555,8 @@ TEST_F(TransportTlsTest, BodyCutOffBySourceReturnsOnlyOnceTheServerAnswered) {
         },
         pki_->server());
     auto client = make_client(tls_options(TlsMode::enabled, true));
-    const std::string data = random_bytes(1000);
-    transport::MemoryBodySource source(data);
 
-    auto response = fetch(*client, put_cut_off_at_1000(server.url("/upload"), source));
+    auto response = put_cut_off_at_1000(*client, server.url("/upload"));
     ASSERT_FALSE(response);
     EXPECT_TRUE(answered.load());
 }

@@ -80,8 +80,9 @@ class Connection {
     // and part of the body. Half-closes the connection (no more is coming) and waits, within
     // a short grace, for the server's answer or close, so that its handler has finished
     // before anything else about this request reaches it on another connection: the DELETE
-    // cancelling an upload the cut-off PATCH was feeding. (docker-registry, sent that DELETE
-    // while the PATCH's handler still runs, recreates the upload's data file after it.)
+    // cancelling the upload a cut-off PATCH or PUT was feeding. (docker-registry, sent that
+    // DELETE while the cut-off request's handler still runs, recreates the upload's data
+    // file after it.)
     boost::asio::awaitable<void> abandon_request();
     boost::beast::tcp_stream& lowest_layer();
     Error fail(const boost::system::error_code& ec, std::string_view during) const;

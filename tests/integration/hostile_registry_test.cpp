@@ -69,6 +69,7 @@
 #include <filesystem>
 #include <map>
 #include <memory>
+#include <ostream>
 #include <set>
 #include <sstream>
 #include <string>
@@ -484,29 +485,52 @@ TEST_F(HostileRegistryTest, SilentRegistryEndsTheRunWithinItsTimeout) {
 // Every blob here is damaged, so several are cut off at once. docker-registry, sent the
 // DELETE while its handler for the cut-off request still runs, recreates the upload's data
 // file after it; the connection now waits for that handler's answer before the DELETE goes
-// (Connection::abandon_request). Before it did, 12 of 40 chunked runs and 3 of 10
-// monolithic runs here left an upload behind.
-class AbandonedUploadTest : public ::testing::TestWithParam<std::string> {
+// (Connection::abandon_request). Before it did, 12 of 40 chunked runs, 3 of 10 monolithic
+// runs and 4 of 15 runs of the TLS cases here left an upload behind.
+struct AbandonedUploads {
+    std::string chunk_size;  // the destination's; "0": monolithic uploads
+    bool tls = false;        // the destination serves HTTPS (the half-close under TLS)
+};
+
+void PrintTo(const AbandonedUploads& uploads, std::ostream* out) {
+    *out << "chunk_size " << uploads.chunk_size << (uploads.tls ? ", tls" : "");
+}
+
+class AbandonedUploadTest : public ::testing::TestWithParam<AbandonedUploads> {
   protected:
+    static void SetUpTestSuite() { pki_ = std::make_unique<TestPki>(); }
+    static void TearDownTestSuite() { pki_.reset(); }
+
+    static RegistryOptions destination_options() {
+        RegistryOptions options;
+        if (GetParam().tls)
+            options.tls = RegistryTls{pki_->server().cert, pki_->server().key, {}, std::nullopt};
+        return options;
+    }
+
     void SetUp() override {
         push_image(source_.host(),
                    sample_image("team/app", "v1", fleet::ManifestFormat::docker, 1, 7));
     }
 
     SyncOutcome sync_through(const FaultProxyProcess& proxy, const std::string& error_action) {
-        // GetParam(): the destination's chunk_size ("0": monolithic uploads).
+        const std::string destination_tls =
+            GetParam().tls ? "enabled, ca_file: \"" + pki_->ca().cert.string() + "\"" : "disabled";
         const auto plan = sync_.write_file(
             "abandon.yaml", "registries:\n  src: { host: " + proxy.host() +
                                 ", tls: disabled }\n  dst: { host: " + destination_.host() +
-                                ", tls: disabled, chunk_size: " + GetParam() +
-                                " }\nsync:\n  - { from: src, to: dst }\n");
+                                ", tls: " + destination_tls + ", chunk_size: " +
+                                GetParam().chunk_size + " }\nsync:\n  - { from: src, to: dst }\n");
         return sync_.run_plan("sync", plan, {"--error-action", error_action});
     }
 
+    static std::unique_ptr<TestPki> pki_;
     RegistryProcess source_;
-    RegistryProcess destination_;
+    RegistryProcess destination_{destination_options()};
     SyncCli sync_{REGMIGRATE_BINARY};
 };
+
+std::unique_ptr<TestPki> AbandonedUploadTest::pki_;
 
 TEST_P(AbandonedUploadTest, DamagedBlobRetriedLeavesNoUploadBehind) {
     FaultProxyProcess proxy(FAULTPROXY_BINARY, source_.host(),
@@ -526,11 +550,15 @@ TEST_P(AbandonedUploadTest, BlobGivenUpLeavesNoUploadBehind) {
     EXPECT_EQ(uploads_holding_data(destination_.storage_dir()), 0u);
 }
 
-INSTANTIATE_TEST_SUITE_P(Uploads, AbandonedUploadTest, ::testing::Values("2048", "0"),
-                         [](const ::testing::TestParamInfo<std::string>& info) {
-                             return info.param == "0" ? std::string("Monolithic")
-                                                      : std::string("InChunksOf") + info.param;
-                         });
+INSTANTIATE_TEST_SUITE_P(
+    Uploads, AbandonedUploadTest,
+    ::testing::Values(AbandonedUploads{"2048", false}, AbandonedUploads{"0", false},
+                      AbandonedUploads{"2048", true}, AbandonedUploads{"0", true}),
+    [](const ::testing::TestParamInfo<AbandonedUploads>& info) {
+        const auto& p = info.param;
+        return (p.chunk_size == "0" ? std::string("Monolithic") : "InChunksOf" + p.chunk_size) +
+               (p.tls ? "OverTls" : "");
+    });
 
 }  // namespace
 }  // namespace regmigrate::testing
